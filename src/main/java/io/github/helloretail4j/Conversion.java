@@ -1,0 +1,233 @@
+package io.github.helloretail4j;
+
+import io.github.helloretail4j.internal.Check;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A completed order, as sent to Hello Retail's {@code collect/conversion} endpoint.
+ * Immutable; made by {@link #builder()}, whose {@link Builder#build()} checks every field.
+ *
+ * <p>Required: {@code orderNumber} (the order feed's number), {@code total}, and the products,
+ * either as {@code productNumbers} or as {@code urls}, not both. The {@code trackingUserId}
+ * ties the order to the visitor's behaviour; without it Hello Retail answers "Not tracked for
+ * anonymous user" and records nothing, which the tracker counts apart.
+ *
+ * <p>{@link #toString()} masks the email address, so a conversion can be logged.
+ */
+public final class Conversion {
+
+    /** More lines than any real order has; guards against a runaway list. */
+    public static final int MAX_PRODUCTS = 10_000;
+    /** Digits of the total as written in plain notation, sign and point included. */
+    private static final int MAX_TOTAL_LENGTH = 32;
+
+    private final String trackingUserId;
+    private final String orderNumber;
+    private final BigDecimal total;
+    private final String email;
+    private final String customerId;
+    private final List<String> productNumbers;
+    private final List<String> urls;
+
+    private Conversion(Builder b, List<String> productNumbers, List<String> urls) {
+        this.trackingUserId = b.trackingUserId;
+        this.orderNumber = b.orderNumber;
+        this.total = b.total;
+        this.email = b.email;
+        this.customerId = b.customerId;
+        this.productNumbers = productNumbers;
+        this.urls = urls;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Optional<String> trackingUserId() {
+        return Optional.ofNullable(trackingUserId);
+    }
+
+    public String orderNumber() {
+        return orderNumber;
+    }
+
+    /** The order's total, exactly as given (sent as a JSON number in plain notation). */
+    public BigDecimal total() {
+        return total;
+    }
+
+    public Optional<String> email() {
+        return Optional.ofNullable(email);
+    }
+
+    public Optional<String> customerId() {
+        return Optional.ofNullable(customerId);
+    }
+
+    /** The product numbers of the order's lines; empty when the order names products by URL. */
+    public List<String> productNumbers() {
+        return productNumbers;
+    }
+
+    /** The canonical product URLs of the order's lines; empty when it names product numbers. */
+    public List<String> urls() {
+        return urls;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Conversion c
+                && Objects.equals(trackingUserId, c.trackingUserId)
+                && orderNumber.equals(c.orderNumber)
+                && total.equals(c.total)
+                && Objects.equals(email, c.email)
+                && Objects.equals(customerId, c.customerId)
+                && productNumbers.equals(c.productNumbers)
+                && urls.equals(c.urls);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(trackingUserId, orderNumber, total, email, customerId, productNumbers, urls);
+    }
+
+    @Override
+    public String toString() {
+        return "Conversion{orderNumber=" + orderNumber + ", total=" + total.toPlainString()
+                + (trackingUserId == null ? "" : ", trackingUserId=" + PageView.abbreviate(trackingUserId))
+                + (email == null ? "" : ", email=" + Check.maskEmail(email))
+                + (customerId == null ? "" : ", customerId=" + customerId)
+                + (productNumbers.isEmpty() ? "" : ", productNumbers=" + productNumbers)
+                + (urls.isEmpty() ? "" : ", urls=" + urls) + "}";
+    }
+
+    /** Collects the fields of a {@link Conversion}; {@code null} means "not set". */
+    public static final class Builder {
+        private String trackingUserId;
+        private String orderNumber;
+        private BigDecimal total;
+        private String totalProblem;
+        private String email;
+        private String customerId;
+        private List<String> productNumbers;
+        private List<String> urls;
+
+        private Builder() {
+        }
+
+        /**
+         * The visitor's id, from {@code HelloRetailWeb.trackingUserId(request)} at checkout, or
+         * stored with the order when the conversion is submitted later (e.g. from a payment
+         * provider's callback).
+         */
+        public Builder trackingUserId(String trackingUserId) {
+            this.trackingUserId = trackingUserId;
+            return this;
+        }
+
+        /** Required: identical to the order number in the order feed. */
+        public Builder orderNumber(String orderNumber) {
+            this.orderNumber = orderNumber;
+            return this;
+        }
+
+        /** Required: the order's total, zero or more. */
+        public Builder total(BigDecimal total) {
+            this.total = total;
+            this.totalProblem = null;
+            return this;
+        }
+
+        /** Required: the order's total, zero or more and finite. Kept as its shortest decimal. */
+        public Builder total(double total) {
+            if (Double.isFinite(total)) {
+                return total(BigDecimal.valueOf(total));
+            }
+            this.total = null;
+            this.totalProblem = "total must be a finite number, zero or more: " + total;
+            return this;
+        }
+
+        public Builder email(String email) {
+            this.email = email;
+            return this;
+        }
+
+        /** The shop's own id of the customer, e.g. when logged in. */
+        public Builder customerId(String customerId) {
+            this.customerId = customerId;
+            return this;
+        }
+
+        /** The products of the order by product number; or use {@link #urls(Collection)}. */
+        public Builder productNumbers(Collection<String> productNumbers) {
+            this.productNumbers = productNumbers == null ? null : new ArrayList<>(productNumbers);
+            return this;
+        }
+
+        /** The products of the order by canonical URL; or use {@link #productNumbers(Collection)}. */
+        public Builder urls(Collection<String> urls) {
+            this.urls = urls == null ? null : new ArrayList<>(urls);
+            return this;
+        }
+
+        /**
+         * @throws IllegalStateException when a required field is missing, or both products
+         *         lists are set
+         * @throws IllegalArgumentException when a field is malformed; the message names the
+         *         field and echoes the value (an email is masked)
+         */
+        public Conversion build() {
+            if (orderNumber == null) {
+                throw new IllegalStateException("orderNumber is required");
+            }
+            Check.text("orderNumber", orderNumber);
+            if (totalProblem != null) {
+                throw new IllegalArgumentException(totalProblem);
+            }
+            if (total == null) {
+                throw new IllegalStateException("total is required");
+            }
+            if (total.signum() < 0 || total.toPlainString().length() > MAX_TOTAL_LENGTH) {
+                throw new IllegalArgumentException("total must be zero or more, with at most "
+                        + MAX_TOTAL_LENGTH + " characters in plain notation: " + total.toPlainString());
+            }
+            Check.trackingUserId(trackingUserId);
+            Check.email(email);
+            Check.text("customerId", customerId);
+            if (productNumbers != null && urls != null) {
+                throw new IllegalStateException("set either productNumbers or urls, not both");
+            }
+            if (productNumbers == null && urls == null) {
+                throw new IllegalStateException("productNumbers or urls is required");
+            }
+            String field = productNumbers != null ? "productNumbers" : "urls";
+            List<String> products = productNumbers != null ? productNumbers : urls;
+            if (products.isEmpty() || products.size() > MAX_PRODUCTS) {
+                throw new IllegalArgumentException(field + " must hold 1 to " + MAX_PRODUCTS
+                        + " entries: " + products.size() + " given");
+            }
+            for (int i = 0; i < products.size(); i++) {
+                String entry = products.get(i);
+                String name = field + "[" + i + "]";
+                if (entry == null) {
+                    throw new IllegalArgumentException(name + " must not be null");
+                }
+                if (productNumbers != null) {
+                    Check.text(name, entry);
+                } else {
+                    Check.url(name, entry);
+                }
+            }
+            List<String> copy = List.copyOf(products);
+            return productNumbers != null
+                    ? new Conversion(this, copy, List.of())
+                    : new Conversion(this, List.of(), copy);
+        }
+    }
+}

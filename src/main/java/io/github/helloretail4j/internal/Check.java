@@ -1,0 +1,296 @@
+package io.github.helloretail4j.internal;
+
+import java.util.regex.Pattern;
+
+/**
+ * Validation shared by the value builders, the tracker builder and the servlet layer. Every
+ * method is pure; problems come back as messages that name the field and echo the value, so
+ * that a shop's developer sees at once what was wrong.
+ *
+ * <p>Not part of the public API.
+ */
+public final class Check {
+
+    /** Longest URL accepted: browsers and proxies commonly cap URLs at a few kilobytes. */
+    public static final int MAX_URL_LENGTH = 4096;
+    /** Longest product number, order number or customer id accepted. */
+    public static final int MAX_TEXT_LENGTH = 256;
+    /** RFC 5321 caps a forward path at 256 octets, so an address is at most 254 characters. */
+    public static final int MAX_EMAIL_LENGTH = 254;
+    /** Values echoed in messages are cut to this many characters. */
+    private static final int MAX_ECHO = 120;
+
+    public static final String OPTED_OUT_TRACKING_USER_ID = "000000000000000000000000";
+
+    private static final Pattern UUID =
+            Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+
+    private Check() {
+    }
+
+    /** True for Hello Retail's id format: 24 lowercase hex characters (a MongoDB ObjectId). */
+    public static boolean isTrackingUserId(String value) {
+        if (value == null || value.length() != 24) {
+            return false;
+        }
+        for (int i = 0; i < 24; i++) {
+            char c = value.charAt(i);
+            if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    public static boolean isUuid(String value) {
+        return value != null && value.length() == 36 && UUID.matcher(value).matches();
+    }
+
+    public static String websiteUuid(String value) {
+        if (value == null) {
+            throw new IllegalStateException("websiteUuid is required");
+        }
+        if (!isUuid(value)) {
+            throw new IllegalArgumentException("websiteUuid must be a UUID like "
+                    + "4bb65cc4-f2d2-4eb0-80d9-9496f912d2cf: " + echo(value));
+        }
+        return value;
+    }
+
+    /** Validates an optional tracking user id; null stays null. */
+    public static String trackingUserId(String value) {
+        if (value != null && !isTrackingUserId(value)) {
+            throw new IllegalArgumentException(
+                    "trackingUserId must be 24 lowercase hex characters: " + echo(value));
+        }
+        return value;
+    }
+
+    /** Validates an optional absolute http(s) URL; null stays null. */
+    public static String url(String field, String value) {
+        if (value != null) {
+            String problem = urlProblem(value);
+            if (problem != null) {
+                throw new IllegalArgumentException(field + " must be " + problem + ": " + echo(value));
+            }
+        }
+        return value;
+    }
+
+    /** Validates an optional short text (product number, customer id); null stays null. */
+    public static String text(String field, String value) {
+        if (value != null) {
+            String problem = textProblem(value);
+            if (problem != null) {
+                throw new IllegalArgumentException(field + " must be " + problem + ": " + echo(value));
+            }
+        }
+        return value;
+    }
+
+    /** Validates an optional email address; null stays null. The message never shows it whole. */
+    public static String email(String value) {
+        if (value == null) {
+            return null;
+        }
+        int at = value.lastIndexOf('@');
+        boolean ok = value.length() <= MAX_EMAIL_LENGTH && at > 0 && at < value.length() - 1
+                && value.indexOf('@') == at;
+        for (int i = 0; ok && i < value.length(); i++) {
+            char c = value.charAt(i);
+            ok = !Character.isWhitespace(c) && !Character.isISOControl(c) && !Character.isSurrogate(c);
+        }
+        if (!ok) {
+            throw new IllegalArgumentException("email must be an address like name@example.com of at most "
+                    + MAX_EMAIL_LENGTH + " characters: " + echo(maskEmail(value)));
+        }
+        return value;
+    }
+
+    /**
+     * Why {@code value} is not an absolute http(s) URL we are willing to send, or null when it
+     * is. Deliberately stricter than {@link java.net.URI} in what matters for a tracking event
+     * (a host, no credentials, no control characters, well-formed percent-escapes) and cheaper,
+     * since the filter calls it on every request.
+     */
+    public static String urlProblem(String value) {
+        final String expected = "an absolute http or https URL of at most " + MAX_URL_LENGTH + " characters";
+        int n = value.length();
+        if (n > MAX_URL_LENGTH) {
+            return expected;
+        }
+        int authorityStart;
+        if (value.regionMatches(true, 0, "http://", 0, 7)) {
+            authorityStart = 7;
+        } else if (value.regionMatches(true, 0, "https://", 0, 8)) {
+            authorityStart = 8;
+        } else {
+            return expected;
+        }
+        int authorityEnd = authorityStart;
+        while (authorityEnd < n && "/?#".indexOf(value.charAt(authorityEnd)) < 0) {
+            authorityEnd++;
+        }
+        String authorityProblem = authorityProblem(value, authorityStart, authorityEnd);
+        if (authorityProblem != null) {
+            return expected + " (" + authorityProblem + ")";
+        }
+        for (int i = authorityEnd; i < n; i++) {
+            char c = value.charAt(i);
+            if (c <= ' ' || c == 0x7F || Character.isISOControl(c) || Character.isWhitespace(c)
+                    || c == '"' || c == '<' || c == '>' || c == '\\' || c == '`') {
+                return expected + " (no spaces, quotes, angle brackets or control characters)";
+            }
+            if (c == '%' && (i + 2 >= n || !isHex(value.charAt(i + 1)) || !isHex(value.charAt(i + 2)))) {
+                return expected + " (every % followed by two hex digits)";
+            }
+            if (Character.isSurrogate(c)) {
+                if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(value.charAt(i + 1))) {
+                    i++;
+                } else {
+                    return expected + " (valid Unicode)";
+                }
+            }
+        }
+        return null;
+    }
+
+    private static String authorityProblem(String value, int start, int end) {
+        if (start == end) {
+            return "a host";
+        }
+        int at = value.indexOf('@', start);
+        if (at >= 0 && at < end) {
+            return "no user name or password";
+        }
+        int hostEnd = end;
+        if (value.charAt(start) == '[') {
+            int close = value.indexOf(']', start);
+            if (close < 0 || close >= end || close == start + 1) {
+                return "a valid IPv6 host";
+            }
+            for (int i = start + 1; i < close; i++) {
+                char c = value.charAt(i);
+                if (!(isHex(c) || c == ':' || c == '.')) {
+                    return "a valid IPv6 host";
+                }
+            }
+            hostEnd = close + 1;
+            if (hostEnd != end && value.charAt(hostEnd) != ':') {
+                return "a valid IPv6 host";
+            }
+        } else {
+            int colon = value.indexOf(':', start);
+            if (colon >= 0 && colon < end) {
+                hostEnd = colon;
+            }
+            if (hostEnd == start) {
+                return "a host";
+            }
+            for (int i = start; i < hostEnd; i++) {
+                char c = value.charAt(i);
+                // Letters beyond ASCII are allowed for internationalised host names.
+                if (!(Character.isLetterOrDigit(c) || c == '.' || c == '-' || c == '_')) {
+                    return "a valid host name";
+                }
+            }
+        }
+        if (hostEnd < end) {
+            int portStart = hostEnd + 1;
+            int digits = end - portStart;
+            if (digits < 1 || digits > 5) {
+                return "a valid port";
+            }
+            int port = 0;
+            for (int i = portStart; i < end; i++) {
+                char c = value.charAt(i);
+                if (c < '0' || c > '9') {
+                    return "a valid port";
+                }
+                port = port * 10 + (c - '0');
+            }
+            if (port < 1 || port > 65535) {
+                return "a valid port";
+            }
+        }
+        return null;
+    }
+
+    /** Why {@code value} is not a short text we send, or null when it is. */
+    public static String textProblem(String value) {
+        final String expected = "non-blank text of at most " + MAX_TEXT_LENGTH
+                + " characters without control characters";
+        if (value.isBlank() || value.length() > MAX_TEXT_LENGTH) {
+            return expected;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (Character.isISOControl(c)) {
+                return expected;
+            }
+            if (Character.isSurrogate(c)) {
+                if (Character.isHighSurrogate(c) && i + 1 < value.length()
+                        && Character.isLowSurrogate(value.charAt(i + 1))) {
+                    i++;
+                } else {
+                    return expected;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static boolean isHex(char c) {
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+    }
+
+    /**
+     * {@code c***@example.com}: enough to recognise a typo in the domain, never the address.
+     * Anything that is not an address at all is masked whole.
+     */
+    public static String maskEmail(String email) {
+        if (email == null) {
+            return null;
+        }
+        int at = email.lastIndexOf('@');
+        if (at <= 0) {
+            return "***";
+        }
+        return email.charAt(0) + "***" + email.substring(at);
+    }
+
+    /**
+     * The value in double quotes for an error message: control characters escaped so that a
+     * hostile value cannot forge log lines, and cut after {@value #MAX_ECHO} characters.
+     */
+    public static String echo(Object value) {
+        if (value == null) {
+            return "null";
+        }
+        String s = value.toString();
+        StringBuilder out = new StringBuilder(Math.min(s.length(), MAX_ECHO) + 24).append('"');
+        int shown = Math.min(s.length(), MAX_ECHO);
+        for (int i = 0; i < shown; i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                default -> {
+                    if (Character.isISOControl(c) || Character.isSurrogate(c)) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        out.append('"');
+        if (s.length() > MAX_ECHO) {
+            out.append("... (").append(s.length()).append(" characters)");
+        }
+        return out.toString();
+    }
+}

@@ -1,0 +1,28 @@
+package io.github.helloretail4j.internal;
+
+import io.github.helloretail4j.TrackerMetrics;
+import java.util.concurrent.atomic.LongAdder;
+
+/** The live counters behind {@link TrackerMetrics.Counts}, cheap to bump from many threads. */
+public final class EventCounters {
+    public final LongAdder tracked = new LongAdder();
+    public final LongAdder delivered = new LongAdder();
+    public final LongAdder notTracked = new LongAdder();
+    public final LongAdder rejected = new LongAdder();
+    public final LongAdder dropped = new LongAdder();
+    public final LongAdder failed = new LongAdder();
+    public final LongAdder abandoned = new LongAdder();
+    public final LongAdder retries = new LongAdder();
+
+    public TrackerMetrics.Counts snapshot() {
+        // Read the outcomes before "tracked" so a snapshot never shows a negative pending.
+        long d = delivered.sum();
+        long n = notTracked.sum();
+        long r = rejected.sum();
+        long dr = dropped.sum();
+        long f = failed.sum();
+        long a = abandoned.sum();
+        long re = retries.sum();
+        return new TrackerMetrics.Counts(tracked.sum(), d, n, r, dr, f, a, re);
+    }
+}

@@ -1,0 +1,87 @@
+package io.github.helloretail4j.internal;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.github.helloretail4j.Conversion;
+import io.github.helloretail4j.PageView;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+
+/**
+ * The request bodies of the collect API, with exactly the field names of Hello Retail's
+ * pages and in their order. A field without a value is left out, never sent as null or "".
+ * UTF-8, as JSON requires (RFC 8259).
+ */
+public final class Json {
+
+    private static final JsonFactory FACTORY = new JsonFactory();
+
+    private Json() {
+    }
+
+    public static byte[] pageView(String websiteUuid, PageView view) {
+        return write(g -> {
+            g.writeStringField("location", view.location());
+            optional(g, "trackingUserId", view.trackingUserId().orElse(null));
+            g.writeStringField("websiteUuid", websiteUuid);
+            optional(g, "referrer", view.referrer().orElse(null));
+            // "If the url is identical to location then you don't have to pass it."
+            String url = view.url().orElse(null);
+            optional(g, "url", view.location().equals(url) ? null : url);
+            optional(g, "productNumber", view.productNumber().orElse(null));
+        });
+    }
+
+    public static byte[] conversion(String websiteUuid, Conversion conversion) {
+        return write(g -> {
+            optional(g, "trackingUserId", conversion.trackingUserId().orElse(null));
+            g.writeStringField("websiteUuid", websiteUuid);
+            g.writeFieldName("total");
+            // Plain notation, so 1E+3 goes out as 1000 and 499.30 keeps its scale.
+            g.writeNumber(conversion.total().toPlainString());
+            g.writeStringField("orderNumber", conversion.orderNumber());
+            optional(g, "email", conversion.email().orElse(null));
+            optional(g, "customerId", conversion.customerId().orElse(null));
+            array(g, "urls", conversion.urls());
+            array(g, "productNumbers", conversion.productNumbers());
+        });
+    }
+
+    public static byte[] trackingUserRequest(String websiteUuid) {
+        return write(g -> g.writeStringField("websiteUuid", websiteUuid));
+    }
+
+    private interface Fields {
+        void write(JsonGenerator g) throws IOException;
+    }
+
+    private static byte[] write(Fields fields) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        try (JsonGenerator g = FACTORY.createGenerator(out)) {
+            g.writeStartObject();
+            fields.write(g);
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot happen: writing to memory", e);
+        }
+        return out.toByteArray();
+    }
+
+    private static void optional(JsonGenerator g, String name, String value) throws IOException {
+        if (value != null) {
+            g.writeStringField(name, value);
+        }
+    }
+
+    private static void array(JsonGenerator g, String name, List<String> values) throws IOException {
+        if (!values.isEmpty()) {
+            g.writeArrayFieldStart(name);
+            for (String v : values) {
+                g.writeString(v);
+            }
+            g.writeEndArray();
+        }
+    }
+}

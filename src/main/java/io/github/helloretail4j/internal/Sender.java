@@ -1,0 +1,155 @@
+package io.github.helloretail4j.internal;
+
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers one body to the collector, retrying per the {@link RetryPolicy}, and counts how it
+ * ended. Shared by every delivery loop of a tracker (the page view workers, the conversion
+ * worker), which is what lets a durable outbox feed it the same way as a memory queue: take a
+ * body, {@link #deliver} it, and act on the final {@link Outcome.Type}.
+ *
+ * <p>Logging follows zipkin-reporter: the first trouble is a WARN, repeats are DEBUG until a
+ * delivery succeeds again, so an outage writes a few lines, not one per page view. Bodies are
+ * never logged: they hold tracking ids and email addresses.
+ */
+public final class Sender {
+    private static final Logger LOG = LoggerFactory.getLogger("io.github.helloretail4j");
+
+    private final CollectorClient client;
+    private final RetryPolicy policy;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition closingSignal = lock.newCondition();
+    private volatile boolean closing;
+    private volatile long deadlineNanos;
+    private final AtomicBoolean inTrouble = new AtomicBoolean();
+    private final AtomicBoolean rejectionLogged = new AtomicBoolean();
+
+    public Sender(CollectorClient client, RetryPolicy policy) {
+        this.client = client;
+        this.policy = policy;
+    }
+
+    /**
+     * Sends {@code body} to {@code path} until it is delivered, rejected, out of attempts, or
+     * the close deadline makes another attempt pointless; counts the result and returns it
+     * ({@code RETRY} standing for failed or abandoned).
+     */
+    public Outcome.Type deliver(String path, byte[] body, EventCounters counts) {
+        for (int attempt = 1; ; attempt++) {
+            if (pastDeadline()) {
+                counts.abandoned.increment();
+                return Outcome.Type.RETRY;
+            }
+            Outcome outcome = client.post(path, body);
+            switch (outcome.type()) {
+                case DELIVERED -> {
+                    counts.delivered.increment();
+                    recovered();
+                    return outcome.type();
+                }
+                case NOT_TRACKED -> {
+                    counts.notTracked.increment();
+                    recovered();
+                    return outcome.type();
+                }
+                case REJECTED -> {
+                    counts.rejected.increment();
+                    logRejected(path, outcome);
+                    return outcome.type();
+                }
+                case RETRY -> {
+                    if (attempt >= policy.maxAttempts()) {
+                        counts.failed.increment();
+                        logTrouble(path, outcome, "giving up after " + attempt + " attempts");
+                        return outcome.type();
+                    }
+                    Duration delay = policy.delay(attempt, outcome.retryAfter(), ThreadLocalRandom.current().nextDouble());
+                    logTrouble(path, outcome, "retrying in " + delay.toMillis() + " ms");
+                    if (!pause(delay)) {
+                        counts.abandoned.increment();
+                        return outcome.type();
+                    }
+                    counts.retries.increment();
+                }
+            }
+        }
+    }
+
+    /** From now on no retry is started that could not finish by {@code deadlineNanos}. */
+    public void beginClose(long deadlineNanos) {
+        lock.lock();
+        try {
+            this.deadlineNanos = deadlineNanos;
+            this.closing = true;
+            closingSignal.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private boolean pastDeadline() {
+        return closing && System.nanoTime() - deadlineNanos >= 0;
+    }
+
+    /** Waits {@code delay}; false when closing means the retry after it would be too late. */
+    private boolean pause(Duration delay) {
+        long end = System.nanoTime() + delay.toNanos();
+        lock.lock();
+        try {
+            while (true) {
+                if (closing && end - deadlineNanos > 0) {
+                    return false;
+                }
+                long left = end - System.nanoTime();
+                if (left <= 0) {
+                    return true;
+                }
+                closingSignal.awaitNanos(left);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void recovered() {
+        if (inTrouble.compareAndSet(true, false)) {
+            LOG.info("Hello Retail at {} accepts events again", client.endpoint());
+        }
+    }
+
+    private void logTrouble(String path, Outcome outcome, String action) {
+        if (inTrouble.compareAndSet(false, true)) {
+            LOG.warn("Hello Retail at {} did not take a {} ({}); {}. Further failures are logged at DEBUG"
+                    + " until delivery works again", client.endpoint(), kind(path), describe(outcome), action);
+        } else if (LOG.isDebugEnabled()) {
+            LOG.debug("Hello Retail did not take a {} ({}); {}", kind(path), describe(outcome), action);
+        }
+    }
+
+    private void logRejected(String path, Outcome outcome) {
+        if (rejectionLogged.compareAndSet(false, true)) {
+            LOG.warn("Hello Retail rejected a {} ({}); it is not retried. Check helloretail.websiteUuid"
+                    + " and the event's fields. Further rejections are logged at DEBUG", kind(path), describe(outcome));
+        } else if (LOG.isDebugEnabled()) {
+            LOG.debug("Hello Retail rejected a {} ({})", kind(path), describe(outcome));
+        }
+    }
+
+    private static String kind(String path) {
+        return path.substring(path.lastIndexOf('/') + 1);
+    }
+
+    private static String describe(Outcome outcome) {
+        String message = Check.echo(outcome.message());
+        return outcome.status() == 0 ? message : "HTTP " + outcome.status() + " " + message;
+    }
+}
