@@ -1,0 +1,398 @@
+package io.github.helloretail4j;
+
+import static io.github.helloretail4j.testing.TestCollector.WEBSITE_UUID;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.helloretail4j.testing.TestCollector;
+import java.lang.management.ManagementFactory;
+import java.math.BigDecimal;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import javax.management.ObjectName;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The tracker against a real HTTP collector on a loopback port. */
+class TrackerDeliveryTest {
+
+    private static final String PAGEVIEW = "/serve/collect/pageview";
+    private static final String CONVERSION = "/serve/collect/conversion";
+    private static final String ID = "62a0317d17698aa57d369db9";
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    private TestCollector collector;
+    private HelloRetailTracker tracker;
+
+    @BeforeEach
+    void startCollector() {
+        collector = TestCollector.start();
+    }
+
+    @AfterEach
+    void stop() {
+        if (tracker != null) {
+            tracker.close();
+        }
+        collector.close();
+    }
+
+    private HelloRetailTracker.Builder fastRetries(URI endpoint) {
+        return HelloRetailTracker.builder()
+                .websiteUuid(WEBSITE_UUID)
+                .endpoint(endpoint)
+                .name("test-tracker")
+                .initialBackoff(Duration.ofMillis(20))
+                .maxBackoff(Duration.ofMillis(200))
+                .connectTimeout(Duration.ofSeconds(1))
+                .responseTimeout(Duration.ofSeconds(2));
+    }
+
+    private HelloRetailTracker tracker() {
+        tracker = fastRetries(collector.endpoint()).build();
+        return tracker;
+    }
+
+    private static PageView view(String location) {
+        return PageView.builder().trackingUserId(ID).location(location).build();
+    }
+
+    private void awaitSettled(int pageViews, int conversions) {
+        long end = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < end) {
+            TrackerMetrics m = tracker.metrics();
+            if (m.pageViews().tracked() == pageViews && m.pageViews().pending() == 0
+                    && m.conversions().tracked() == conversions && m.conversions().pending() == 0) {
+                return;
+            }
+            sleep(5);
+        }
+        throw new AssertionError("not settled: " + tracker.metrics());
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    static Stream<Arguments> pageViews() {
+        String loc = "https://shop.example/p/shoes-123?color=red";
+        return Stream.of(
+                Arguments.of(PageView.builder().location(loc).build(),
+                        "{\"location\":\"" + loc + "\",\"websiteUuid\":\"" + WEBSITE_UUID + "\"}"),
+                Arguments.of(PageView.builder().location(loc).trackingUserId(ID).build(),
+                        "{\"location\":\"" + loc + "\",\"trackingUserId\":\"" + ID + "\",\"websiteUuid\":\""
+                                + WEBSITE_UUID + "\"}"),
+                Arguments.of(PageView.builder().location(loc).trackingUserId(ID).referrer("https://www.google.com/")
+                                .url("https://shop.example/p/shoes-123").productNumber("shoes-123").build(),
+                        "{\"location\":\"" + loc + "\",\"trackingUserId\":\"" + ID + "\",\"websiteUuid\":\""
+                                + WEBSITE_UUID + "\",\"referrer\":\"https://www.google.com/\","
+                                + "\"url\":\"https://shop.example/p/shoes-123\",\"productNumber\":\"shoes-123\"}"),
+                // url equal to location is left out, as the seeds allow
+                Arguments.of(PageView.builder().location(loc).url(loc).productNumber("shoes-123").build(),
+                        "{\"location\":\"" + loc + "\",\"websiteUuid\":\"" + WEBSITE_UUID
+                                + "\",\"productNumber\":\"shoes-123\"}"),
+                // non-ASCII goes out as UTF-8, quotes are escaped
+                Arguments.of(PageView.builder().location("https://rød.dk/sko").productNumber("sko \"rød\"").build(),
+                        "{\"location\":\"https://rød.dk/sko\",\"websiteUuid\":\"" + WEBSITE_UUID
+                                + "\",\"productNumber\":\"sko \\\"rød\\\"\"}"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("pageViews")
+    void trackPageView_fieldCombination_sendsExactBody(PageView view, String expectedBody) {
+        tracker().trackPageView(view);
+        TestCollector.Received r = collector.awaitRequests(PAGEVIEW, 1).get(0);
+        assertEquals(expectedBody, r.body());
+        assertEquals("POST", r.method());
+        assertEquals("application/json", r.contentType());
+        assertEquals(200, r.status());
+        awaitSettled(1, 0);
+        assertEquals(1, tracker.metrics().pageViews().delivered());
+    }
+
+    static Stream<Arguments> conversions() {
+        String head = "{\"trackingUserId\":\"" + ID + "\",\"websiteUuid\":\"" + WEBSITE_UUID + "\",";
+        return Stream.of(
+                Arguments.of(Conversion.builder().trackingUserId(ID).orderNumber("110-2347")
+                                .total(new BigDecimal("499.32")).email("customer@example.com").customerId("53967")
+                                .productNumbers(List.of("p-1234", "p-4567")).build(),
+                        head + "\"total\":499.32,\"orderNumber\":\"110-2347\",\"email\":\"customer@example.com\","
+                                + "\"customerId\":\"53967\",\"productNumbers\":[\"p-1234\",\"p-4567\"]}"),
+                Arguments.of(Conversion.builder().trackingUserId(ID).orderNumber("7").total(new BigDecimal("1E+3"))
+                                .urls(List.of("http://example.com/shop/product-1234")).build(),
+                        head + "\"total\":1000,\"orderNumber\":\"7\","
+                                + "\"urls\":[\"http://example.com/shop/product-1234\"]}"),
+                // the decimal as given: trailing zeros kept
+                Arguments.of(Conversion.builder().trackingUserId(ID).orderNumber("8").total(new BigDecimal("10.50"))
+                                .productNumbers(List.of("p")).build(),
+                        head + "\"total\":10.50,\"orderNumber\":\"8\",\"productNumbers\":[\"p\"]}"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("conversions")
+    void trackConversion_fieldCombination_sendsExactBody(Conversion conversion, String expectedBody) {
+        tracker().trackConversion(conversion);
+        TestCollector.Received r = collector.awaitRequests(CONVERSION, 1).get(0);
+        assertEquals(expectedBody, r.body());
+        assertEquals("application/json", r.contentType());
+        awaitSettled(0, 1);
+        assertEquals(1, tracker.metrics().conversions().delivered());
+    }
+
+    @Test
+    void trackConversion_withoutTrackingUser_isCountedNotTracked() {
+        tracker().trackConversion(Conversion.builder().orderNumber("9").total(BigDecimal.ONE)
+                .productNumbers(List.of("p")).build());
+        awaitSettled(0, 1);
+        TrackerMetrics.Counts c = tracker.metrics().conversions();
+        assertEquals(1, c.notTracked());
+        assertEquals(0, c.delivered());
+    }
+
+    @Test
+    void trackPageView_rejectedWith400_isNotRetried() {
+        tracker = fastRetries(collector.endpoint()).websiteUuid("00000000-0000-0000-0000-000000000000").build();
+        tracker.trackPageView(view("https://shop.example/"));
+        awaitSettled(1, 0);
+        sleep(300); // time enough for a (wrong) retry to arrive
+        List<TestCollector.Received> requests = collector.requests(PAGEVIEW);
+        assertEquals(1, requests.size());
+        assertEquals(400, requests.get(0).status());
+        TrackerMetrics.Counts c = tracker.metrics().pageViews();
+        assertEquals(1, c.rejected());
+        assertEquals(0, c.retries());
+    }
+
+    @Test
+    void trackPageView_500sThenOk_isRetriedUntilDelivered() {
+        collector.answer(3, 500);
+        tracker().trackPageView(view("https://shop.example/"));
+        awaitSettled(1, 0);
+        List<TestCollector.Received> requests = collector.requests(PAGEVIEW);
+        assertEquals(List.of(500, 500, 500, 200), requests.stream().map(TestCollector.Received::status).toList());
+        assertEquals(1, requests.stream().map(TestCollector.Received::body).distinct().count());
+        TrackerMetrics.Counts c = tracker.metrics().pageViews();
+        assertEquals(1, c.delivered());
+        assertEquals(3, c.retries());
+    }
+
+    @Test
+    void trackPageView_429And503_areRetried() {
+        collector.answer(1, 429).answer(1, 503);
+        tracker().trackPageView(view("https://shop.example/"));
+        awaitSettled(1, 0);
+        assertEquals(List.of(429, 503, 200),
+                collector.requests(PAGEVIEW).stream().map(TestCollector.Received::status).toList());
+    }
+
+    @Test
+    void trackPageView_retryAfter_isHonoured() {
+        collector.answer(1, 503, "{\"success\":false,\"message\":\"busy\"}", Map.of("Retry-After", "1"));
+        tracker().trackPageView(view("https://shop.example/"));
+        awaitSettled(1, 0);
+        List<TestCollector.Received> r = collector.requests(PAGEVIEW);
+        assertEquals(2, r.size());
+        long gapMillis = (r.get(1).receivedNanos() - r.get(0).receivedNanos()) / 1_000_000;
+        // backoff alone would retry after 10-20 ms; the collector asked for a second
+        assertTrue(gapMillis >= 1000, "retried after " + gapMillis + " ms");
+    }
+
+    @Test
+    void trackPageView_alwaysFailing_givesUpAfterMaxAttempts() {
+        collector.answer(100, 500);
+        tracker = fastRetries(collector.endpoint()).maxAttempts(3).build();
+        tracker.trackPageView(view("https://shop.example/"));
+        awaitSettled(1, 0);
+        assertEquals(3, collector.requests(PAGEVIEW).size());
+        TrackerMetrics.Counts c = tracker.metrics().pageViews();
+        assertEquals(1, c.failed());
+        assertEquals(2, c.retries());
+    }
+
+    @Test
+    void trackPageView_redirect_isRejectedNotFollowed() {
+        collector.answer(1, 301, "", Map.of("Location", "https://elsewhere.example/"));
+        tracker().trackPageView(view("https://shop.example/"));
+        awaitSettled(1, 0);
+        assertEquals(1, tracker.metrics().pageViews().rejected());
+        assertEquals(1, collector.requests().size());
+    }
+
+    @Test
+    void trackConversion_collectorDownThenUp_isDeliveredWhenItComesBack() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        // Nothing listens on the port: connections are refused.
+        tracker = fastRetries(URI.create("http://127.0.0.1:" + port + "/serve/")).maxAttempts(1000).build();
+        tracker.trackConversion(Conversion.builder().trackingUserId(ID).orderNumber("down-1")
+                .total(BigDecimal.TEN).productNumbers(List.of("p")).build());
+        tracker.trackPageView(view("https://shop.example/while-down"));
+        long end = System.nanoTime() + WAIT.toNanos();
+        while (tracker.metrics().conversions().retries() < 3 && System.nanoTime() < end) {
+            sleep(10);
+        }
+        assertTrue(tracker.metrics().conversions().retries() >= 3, "refused connections retried");
+        try (TestCollector revived = TestCollector.startOn(port)) {
+            revived.awaitRequests(CONVERSION, 1);
+            revived.awaitRequests(PAGEVIEW, 1);
+            awaitSettled(1, 1);
+            assertEquals("down-1", revived.accepted(CONVERSION).get(0).get("orderNumber").asText());
+            assertEquals(1, tracker.metrics().conversions().delivered());
+            assertEquals(1, tracker.metrics().pageViews().delivered());
+        }
+    }
+
+    @Test
+    void trackPageView_stalledCollector_neverWaitsAndFillsQueueOnlyToItsBound() {
+        collector.stall();
+        tracker = fastRetries(collector.endpoint()).queueSize(10).senderThreads(1)
+                .responseTimeout(Duration.ofSeconds(30)).closeTimeout(Duration.ZERO).build();
+        tracker.trackPageView(view("https://shop.example/first"));
+        // wait until the one sender is stuck in a request the collector holds
+        long end = System.nanoTime() + WAIT.toNanos();
+        while (collector.arrivals() < 1 && System.nanoTime() < end) {
+            sleep(5);
+        }
+        assertEquals(1, collector.arrivals());
+        // 10,000 calls while nothing moves: if trackPageView waited, this would time out
+        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
+            for (int i = 0; i < 10_000; i++) {
+                tracker.trackPageView(view("https://shop.example/p/" + i));
+            }
+        });
+        TrackerMetrics.Counts c = tracker.metrics().pageViews();
+        assertEquals(10_001, c.tracked());
+        assertEquals(10_000 - 10, c.dropped(), "all beyond the queue's 10 were dropped");
+        assertEquals(11, c.pending(), "10 queued + 1 in flight");
+        collector.release();
+        awaitSettled(10_001, 0);
+        assertEquals(11, tracker.metrics().pageViews().delivered());
+        // the oldest are kept, the newest dropped
+        assertEquals("https://shop.example/p/9",
+                collector.accepted(PAGEVIEW).get(10).get("location").asText());
+    }
+
+    @Test
+    void close_withQueuedWorkAndHealthyCollector_deliversAllOfIt() {
+        tracker = fastRetries(collector.endpoint()).closeTimeout(Duration.ofSeconds(20)).build();
+        for (int i = 0; i < 200; i++) {
+            tracker.trackPageView(view("https://shop.example/p/" + i));
+        }
+        tracker.trackConversion(Conversion.builder().trackingUserId(ID).orderNumber("c-1").total(BigDecimal.ONE)
+                .productNumbers(List.of("p")).build());
+        tracker.close();
+        TrackerMetrics m = tracker.metrics();
+        assertEquals(200, m.pageViews().delivered());
+        assertEquals(1, m.conversions().delivered());
+        assertEquals(0, m.pageViews().abandoned() + m.conversions().abandoned());
+        assertEquals(200, collector.requests(PAGEVIEW).size());
+    }
+
+    @Test
+    void close_withStalledCollector_abandonsWithinTheDeadlineAndCountsIt() {
+        collector.stall();
+        tracker = fastRetries(collector.endpoint()).senderThreads(1).responseTimeout(Duration.ofSeconds(30))
+                .closeTimeout(Duration.ofMillis(300)).build();
+        for (int i = 0; i < 5; i++) {
+            tracker.trackPageView(view("https://shop.example/p/" + i));
+        }
+        long end = System.nanoTime() + WAIT.toNanos();
+        while (collector.arrivals() < 1 && System.nanoTime() < end) {
+            sleep(5);
+        }
+        // the response timeout is 30 s: close() must not wait for it
+        assertTimeoutPreemptively(Duration.ofSeconds(10), tracker::close);
+        TrackerMetrics.Counts c = tracker.metrics().pageViews();
+        assertEquals(5, c.abandoned(), c.toString());
+        assertEquals(0, c.pending());
+        assertTrue(threads("test-tracker").isEmpty(), "threads left: " + threads("test-tracker"));
+    }
+
+    @Test
+    void close_duringBackoff_abandonsInsteadOfWaiting() {
+        collector.answer(100, 500);
+        tracker = fastRetries(collector.endpoint()).initialBackoff(Duration.ofSeconds(20))
+                .maxBackoff(Duration.ofSeconds(20)).closeTimeout(Duration.ofSeconds(2)).build();
+        tracker.trackConversion(Conversion.builder().trackingUserId(ID).orderNumber("c-2").total(BigDecimal.ONE)
+                .productNumbers(List.of("p")).build());
+        collector.awaitRequests(CONVERSION, 1);
+        assertTimeoutPreemptively(Duration.ofSeconds(8), tracker::close);
+        assertEquals(1, tracker.metrics().conversions().abandoned());
+    }
+
+    @Test
+    void close_twice_isSafe_andLaterEventsAreRefused() {
+        tracker();
+        tracker.trackPageView(view("https://shop.example/"));
+        tracker.close();
+        tracker.close();
+        tracker.trackPageView(view("https://shop.example/after"));
+        TrackerMetrics.Counts c = tracker.metrics().pageViews();
+        assertEquals(2, c.tracked());
+        assertEquals(1, c.dropped());
+        var e = assertThrows(IllegalStateException.class, () -> tracker.trackConversion(Conversion.builder()
+                .orderNumber("late-1").total(BigDecimal.ONE).productNumbers(List.of("p")).build()));
+        assertEquals("conversion \"late-1\" was not accepted: the tracker is closed", e.getMessage());
+    }
+
+    @Test
+    void threads_areNamedDaemons_startedLazily_andGoneAfterClose() {
+        tracker();
+        assertTrue(threads("test-tracker").isEmpty());
+        tracker.trackPageView(view("https://shop.example/"));
+        tracker.trackConversion(Conversion.builder().trackingUserId(ID).orderNumber("t-1").total(BigDecimal.ONE)
+                .productNumbers(List.of("p")).build());
+        List<Thread> ours = threads("test-tracker");
+        assertEquals(List.of("test-tracker-conversion", "test-tracker-pageview-1", "test-tracker-pageview-2"),
+                ours.stream().map(Thread::getName).sorted().toList());
+        assertTrue(ours.stream().allMatch(Thread::isDaemon));
+        tracker.close();
+        assertTrue(threads("test-tracker").isEmpty());
+    }
+
+    @Test
+    void jmx_publishesCountersWhileOpen() throws Exception {
+        tracker();
+        tracker.trackPageView(view("https://shop.example/"));
+        awaitSettled(1, 0);
+        ObjectName name = new ObjectName("io.github.helloretail4j:type=HelloRetailTracker,name=\"test-tracker\"");
+        var server = ManagementFactory.getPlatformMBeanServer();
+        assertEquals(1L, server.getAttribute(name, "PageViewsDelivered"));
+        assertEquals(WEBSITE_UUID, server.getAttribute(name, "WebsiteUuid"));
+        tracker.close();
+        assertFalse(server.isRegistered(name));
+    }
+
+    @Test
+    void jmx_secondTrackerWithTheSameName_getsASuffix() throws Exception {
+        tracker();
+        try (HelloRetailTracker second = fastRetries(collector.endpoint()).build()) {
+            var server = ManagementFactory.getPlatformMBeanServer();
+            assertTrue(server.isRegistered(
+                    new ObjectName("io.github.helloretail4j:type=HelloRetailTracker,name=\"test-tracker-2\"")));
+        }
+    }
+
+    private static List<Thread> threads(String prefix) {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith(prefix) && t.isAlive()).toList();
+    }
+}
