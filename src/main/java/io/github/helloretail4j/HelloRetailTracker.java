@@ -8,10 +8,7 @@ import io.github.helloretail4j.internal.Pipeline;
 import io.github.helloretail4j.internal.RetryPolicy;
 import io.github.helloretail4j.internal.Sender;
 import io.github.helloretail4j.internal.TrackerJmx;
-import java.net.InetAddress;
 import java.net.URI;
-import java.net.URISyntaxException;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -62,6 +59,7 @@ public final class HelloRetailTracker implements AutoCloseable {
     private static final String USER_AGENT = "helloretail4j/"
             + Objects.requireNonNullElse(HelloRetailTracker.class.getPackage().getImplementationVersion(), "dev");
 
+    private final boolean enabled;
     private final String websiteUuid;
     private final URI endpoint;
     private final Duration closeTimeout;
@@ -75,6 +73,7 @@ public final class HelloRetailTracker implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private HelloRetailTracker(Builder b) {
+        this.enabled = b.enabled;
         this.websiteUuid = b.websiteUuid;
         this.endpoint = b.endpoint;
         this.closeTimeout = b.closeTimeout;
@@ -98,7 +97,12 @@ public final class HelloRetailTracker implements AutoCloseable {
      */
     public void trackPageView(PageView pageView) {
         Objects.requireNonNull(pageView, "pageView");
-        pageViews.offer(pageView);
+        if (enabled) {
+            pageViews.offer(pageView);
+        } else {
+            pageViewCounts.tracked.increment();
+            pageViewCounts.dropped.increment();
+        }
     }
 
     /**
@@ -108,6 +112,11 @@ public final class HelloRetailTracker implements AutoCloseable {
      */
     public void trackConversion(Conversion conversion) {
         Objects.requireNonNull(conversion, "conversion");
+        if (!enabled) {
+            conversionCounts.tracked.increment();
+            conversionCounts.dropped.increment();
+            return;
+        }
         if (closed.get() || !conversions.offer(conversion)) {
             throw new IllegalStateException("conversion " + Check.echo(conversion.orderNumber())
                     + " was not accepted: the tracker is " + (closed.get() ? "closed" : "full"));
@@ -119,6 +128,12 @@ public final class HelloRetailTracker implements AutoCloseable {
         return new TrackerMetrics(pageViewCounts.snapshot(), conversionCounts.snapshot());
     }
 
+    /** False when built with {@code enabled(false)}: events are counted as dropped, nothing is sent. */
+    public boolean isEnabled() {
+        return enabled;
+    }
+
+    /** The website UUID; null only for a disabled tracker built without one. */
     public String websiteUuid() {
         return websiteUuid;
     }
@@ -172,6 +187,7 @@ public final class HelloRetailTracker implements AutoCloseable {
      * {@link #build()} checks every value and names the one that is wrong.
      */
     public static final class Builder {
+        private boolean enabled = true;
         private String websiteUuid;
         private URI endpoint = DEFAULT_ENDPOINT;
         private String name = "helloretail4j";
@@ -185,6 +201,15 @@ public final class HelloRetailTracker implements AutoCloseable {
         private Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
 
         private Builder() {
+        }
+
+        /**
+         * {@code false}: a tracker that sends nothing and starts no thread; every event is
+         * counted as dropped. For staging and tests; {@code websiteUuid} is then optional.
+         */
+        public Builder enabled(boolean enabled) {
+            this.enabled = enabled;
+            return this;
         }
 
         /** Required: the shop's website UUID, from my.helloretail.com. */
@@ -259,8 +284,10 @@ public final class HelloRetailTracker implements AutoCloseable {
          * @throws IllegalArgumentException naming the setting and echoing the value that is wrong
          */
         public HelloRetailTracker build() {
-            Check.websiteUuid(websiteUuid);
-            endpoint = checkEndpoint(endpoint);
+            if (enabled || websiteUuid != null) {
+                Check.websiteUuid(websiteUuid);
+            }
+            endpoint = Check.endpoint(endpoint, DEFAULT_ENDPOINT);
             if (name == null || !name.matches("[A-Za-z0-9._-]{1,64}")) {
                 throw new IllegalArgumentException(
                         "name must be 1 to 64 letters, digits, '.', '_' or '-': " + Check.echo(name));
@@ -292,55 +319,6 @@ public final class HelloRetailTracker implements AutoCloseable {
             if (value == null || value.isZero() || value.isNegative() || value.compareTo(Duration.ofHours(1)) > 0) {
                 throw new IllegalArgumentException(field + " must be more than zero and at most an hour: " + value);
             }
-        }
-    }
-
-    /**
-     * The endpoint with a trailing slash, so that paths resolve below it; https unless the host
-     * is a loopback address, since the bodies carry visitor ids and customer emails.
-     */
-    static URI checkEndpoint(URI endpoint) {
-        if (endpoint == null) {
-            throw new IllegalArgumentException("endpoint must not be null");
-        }
-        String scheme = endpoint.getScheme();
-        boolean http = "http".equalsIgnoreCase(scheme);
-        if (!endpoint.isAbsolute() || !(http || "https".equalsIgnoreCase(scheme)) || endpoint.getHost() == null
-                || endpoint.getRawUserInfo() != null || endpoint.getRawQuery() != null
-                || endpoint.getRawFragment() != null) {
-            throw new IllegalArgumentException("endpoint must be an https URL with a host and no user, query or"
-                    + " fragment, like " + DEFAULT_ENDPOINT + ": " + Check.echo(endpoint));
-        }
-        if (http && !isLoopback(endpoint.getHost())) {
-            throw new IllegalArgumentException("endpoint must use https (http only for a loopback address): "
-                    + Check.echo(endpoint));
-        }
-        String path = endpoint.getRawPath();
-        if (path == null || path.isEmpty() || !path.endsWith("/")) {
-            try {
-                return new URI(endpoint.getScheme(), endpoint.getRawAuthority(),
-                        (path == null ? "" : path) + "/", null, null);
-            } catch (URISyntaxException e) {
-                throw new IllegalArgumentException("endpoint is not a valid URL: " + Check.echo(endpoint), e);
-            }
-        }
-        return endpoint;
-    }
-
-    /** Loopback by name or literal address; never resolves a name through DNS. */
-    static boolean isLoopback(String host) {
-        String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-        if (h.equalsIgnoreCase("localhost")) {
-            return true;
-        }
-        boolean literal = h.indexOf(':') >= 0 || h.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9'));
-        if (!literal) {
-            return false;
-        }
-        try {
-            return InetAddress.getByName(h).isLoopbackAddress();
-        } catch (UnknownHostException e) {
-            return false;
         }
     }
 }

@@ -16,7 +16,7 @@ public record TrackerMetrics(Counts pageViews, Counts conversions) {
      * @param notTracked accepted by Hello Retail with "Not tracked for anonymous user": the
      *        event had no (or the opted-out) tracking user id, so nothing was recorded
      * @param rejected refused by Hello Retail as invalid (400); never retried
-     * @param dropped not queued: the queue was full, or the tracker closed
+     * @param dropped not queued: the queue was full, the tracker closed, or tracking disabled
      * @param failed given up after the last retry
      * @param abandoned still undelivered when {@link HelloRetailTracker#close()} ran out of time
      * @param retries attempts beyond the first, over all events

@@ -1,5 +1,9 @@
 package io.github.helloretail4j.internal;
 
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.UnknownHostException;
 import java.util.regex.Pattern;
 
 /**
@@ -292,5 +296,54 @@ public final class Check {
             out.append("... (").append(s.length()).append(" characters)");
         }
         return out.toString();
+    }
+
+    /**
+     * The endpoint with a trailing slash, so that paths resolve below it; https unless the host
+     * is a loopback address, since the bodies carry visitor ids and customer emails.
+     */
+    public static URI endpoint(URI endpoint, URI example) {
+        if (endpoint == null) {
+            throw new IllegalArgumentException("endpoint must not be null");
+        }
+        String scheme = endpoint.getScheme();
+        boolean http = "http".equalsIgnoreCase(scheme);
+        if (!endpoint.isAbsolute() || !(http || "https".equalsIgnoreCase(scheme)) || endpoint.getHost() == null
+                || endpoint.getRawUserInfo() != null || endpoint.getRawQuery() != null
+                || endpoint.getRawFragment() != null) {
+            throw new IllegalArgumentException("endpoint must be an https URL with a host and no user, query or"
+                    + " fragment, like " + example + ": " + echo(endpoint));
+        }
+        if (http && !isLoopback(endpoint.getHost())) {
+            throw new IllegalArgumentException("endpoint must use https (http only for a loopback address): "
+                    + echo(endpoint));
+        }
+        String path = endpoint.getRawPath();
+        if (path == null || path.isEmpty() || !path.endsWith("/")) {
+            try {
+                return new URI(endpoint.getScheme(), endpoint.getRawAuthority(),
+                        (path == null ? "" : path) + "/", null, null);
+            } catch (URISyntaxException e) {
+                throw new IllegalArgumentException("endpoint is not a valid URL: " + echo(endpoint), e);
+            }
+        }
+        return endpoint;
+    }
+
+    /** Loopback by name or literal address; never resolves a name through DNS. */
+    public static boolean isLoopback(String host) {
+        String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        if (h.equalsIgnoreCase("localhost")) {
+            return true;
+        }
+        boolean literal = h.indexOf(':') >= 0 || h.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9'));
+        if (!literal) {
+            return false;
+        }
+        try {
+            return InetAddress.getByName(h).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
     }
 }

@@ -88,6 +88,35 @@ public final class CollectorClient implements Closeable {
         }
     }
 
+    /**
+     * Asks {@code trackingUser} for a new visitor id.
+     *
+     * @return the id, 24 lowercase hex characters
+     * @throws IOException when the collector cannot be reached or answers anything but an id
+     */
+    public String createTrackingUser(byte[] body) throws IOException {
+        HttpPost post = new HttpPost(endpoint.resolve("trackingUser"));
+        post.setEntity(new ByteArrayEntity(body, JSON));
+        try {
+            return http.execute(post, response -> {
+                HttpEntity entity = response.getEntity();
+                byte[] bytes = new byte[0];
+                if (entity != null) {
+                    try (InputStream in = entity.getContent()) {
+                        bytes = in == null ? bytes : in.readNBytes(MAX_RESPONSE_BYTES);
+                    }
+                }
+                JsonNode id = response.getCode() == 200 ? MAPPER.readTree(bytes).get("id") : null;
+                if (id == null || !Check.isTrackingUserId(id.asText())) {
+                    throw new IOException("trackingUser answered HTTP " + response.getCode() + " without an id");
+                }
+                return id.asText();
+            });
+        } catch (RuntimeException e) {
+            throw new IOException(describe(e), e);
+        }
+    }
+
     static Outcome classify(ClassicHttpResponse response) throws IOException {
         int status = response.getCode();
         String message = message(response.getEntity());

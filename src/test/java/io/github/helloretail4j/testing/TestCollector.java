@@ -128,6 +128,11 @@ public final class TestCollector implements AutoCloseable {
         stall.countDown();
     }
 
+    /** Forgets the requests seen so far. */
+    public synchronized void reset() {
+        received.clear();
+    }
+
     /** Requests that arrived, answered or still stalled. */
     public int arrivals() {
         return arrivals.get();

@@ -1,0 +1,150 @@
+package io.github.helloretail4j.internal;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Optional;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Fresh visitor ids from Hello Retail's {@code trackingUser} endpoint, fetched ahead of time by
+ * one background thread so that a request thread never waits for the network: {@link #take()}
+ * hands out a ready id or, when none is ready (the collector is slow or down), nothing — that
+ * visitor is tracked without an id this once and gets one on a later page.
+ *
+ * <p>Every call of the endpoint creates a tracking user, so only a few ids are kept in stock,
+ * and an id older than {@code maxAge} is thrown away rather than handed out.
+ */
+public final class TrackingUserIds implements Closeable {
+    private static final Logger LOG = LoggerFactory.getLogger("io.github.helloretail4j");
+
+    private record Fetched(String id, long atNanos) {
+    }
+
+    private final CollectorClient client;
+    private final byte[] request;
+    private final int stock;
+    private final long maxAgeNanos;
+    private final String threadName;
+    private final ArrayDeque<Fetched> ready = new ArrayDeque<>();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition wanted = lock.newCondition();
+    private Thread fetcher;
+    private boolean closed;
+
+    public TrackingUserIds(CollectorClient client, String websiteUuid, int stock, Duration maxAge, String threadName) {
+        this.client = client;
+        this.request = Json.trackingUserRequest(websiteUuid);
+        this.stock = stock;
+        this.maxAgeNanos = maxAge.toNanos();
+        this.threadName = threadName;
+    }
+
+    /** A ready id, or empty when none is; never waits. Starts the fetcher on first use. */
+    public Optional<String> take() {
+        lock.lock();
+        try {
+            if (closed) {
+                return Optional.empty();
+            }
+            if (fetcher == null) {
+                fetcher = new Thread(this::fetchLoop, threadName);
+                fetcher.setDaemon(true);
+                fetcher.setContextClassLoader(TrackingUserIds.class.getClassLoader());
+                fetcher.start();
+            }
+            long now = System.nanoTime();
+            Fetched f;
+            while ((f = ready.pollFirst()) != null && now - f.atNanos() > maxAgeNanos) {
+                // too old: drop it and look at the next
+            }
+            wanted.signal();
+            return f == null ? Optional.empty() : Optional.of(f.id());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void fetchLoop() {
+        long backoffMillis = 500;
+        while (true) {
+            lock.lock();
+            try {
+                while (!closed && ready.size() >= stock && !anyExpired()) {
+                    wanted.await();
+                }
+                if (closed) {
+                    return;
+                }
+                ready.removeIf(f -> System.nanoTime() - f.atNanos() > maxAgeNanos);
+            } catch (InterruptedException e) {
+                return;
+            } finally {
+                lock.unlock();
+            }
+            try {
+                String id = client.createTrackingUser(request);
+                lock.lock();
+                try {
+                    ready.addLast(new Fetched(id, System.nanoTime()));
+                } finally {
+                    lock.unlock();
+                }
+                backoffMillis = 500;
+            } catch (IOException e) {
+                LOG.debug("could not create a Hello Retail tracking user: {}", e.getMessage());
+                if (!pause(backoffMillis)) {
+                    return;
+                }
+                backoffMillis = Math.min(backoffMillis * 2, 60_000);
+            }
+        }
+    }
+
+    private boolean anyExpired() {
+        Fetched oldest = ready.peekFirst();
+        return oldest != null && System.nanoTime() - oldest.atNanos() > maxAgeNanos;
+    }
+
+    private boolean pause(long millis) {
+        lock.lock();
+        try {
+            long left = Duration.ofMillis(millis).toNanos();
+            while (!closed && left > 0) {
+                left = wanted.awaitNanos(left);
+            }
+            return !closed;
+        } catch (InterruptedException e) {
+            return false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Stops the fetcher and waits briefly for it; the ids in stock are discarded. */
+    @Override
+    public void close() {
+        Thread t;
+        lock.lock();
+        try {
+            closed = true;
+            ready.clear();
+            wanted.signalAll();
+            t = fetcher;
+        } finally {
+            lock.unlock();
+        }
+        client.close();
+        if (t != null) {
+            try {
+                t.join(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

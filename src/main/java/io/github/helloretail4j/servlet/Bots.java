@@ -1,0 +1,39 @@
+package io.github.helloretail4j.servlet;
+
+import java.util.Locale;
+
+/**
+ * Recognises crawlers, link previewers, monitors, headless browsers and HTTP libraries by
+ * their {@code User-Agent}. A request without one is not from a browser either. Real browsers
+ * carry none of these markers, so a false positive costs one untracked view at most, while a
+ * missed bot adds a fake visitor to the shop's personalisation.
+ */
+final class Bots {
+
+    private static final String[] MARKERS = {
+            "bot", "crawl", "spider", "slurp", "mediapartners", "facebookexternalhit", "facebookcatalog",
+            "embedly", "preview", "headlesschrome", "phantomjs", "lighthouse", "pagespeed", "gtmetrix",
+            "pingdom", "uptime", "monitor", "curl/", "wget/", "python-requests", "python-urllib", "aiohttp",
+            "httpx", "java/", "apache-httpclient", "okhttp", "go-http-client", "node-fetch", "axios/",
+            "libwww-perl", "scrapy", "feedfetcher", "feedburner", "whatsapp", "googleother",
+            "google-inspectiontool", "chatgpt", "claude", "perplexity", "cohere-ai", "anthropic-ai",
+    };
+    /** Longer strings are not browsers; this also bounds the work done on hostile input. */
+    private static final int MAX_LENGTH = 1024;
+
+    private Bots() {
+    }
+
+    static boolean isBot(String userAgent) {
+        if (userAgent == null || userAgent.isBlank() || userAgent.length() > MAX_LENGTH) {
+            return true;
+        }
+        String ua = userAgent.toLowerCase(Locale.ROOT);
+        for (String marker : MARKERS) {
+            if (ua.contains(marker)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

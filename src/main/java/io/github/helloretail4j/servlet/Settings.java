@@ -1,0 +1,237 @@
+package io.github.helloretail4j.servlet;
+
+import static io.github.helloretail4j.servlet.PageViewFilter.*;
+
+import io.github.helloretail4j.HelloRetailTracker;
+import io.github.helloretail4j.internal.Check;
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * Every {@code helloretail.*} parameter, read and checked in one place. A value is looked up,
+ * first found wins, in: a system property, an environment variable ({@code
+ * HELLORETAIL_WEBSITE_UUID}), the filter's init-param, the web application's context-param. So
+ * what is outside the WAR overrides what is packaged in it. An unknown {@code helloretail.*}
+ * init-param or context-param, or a bad value, is an {@link IllegalArgumentException} naming
+ * the parameter, where it was found and the value.
+ */
+final class Settings {
+
+    /** Every parameter name and its default (null: none). */
+    static final Map<String, String> DEFAULTS;
+
+    static {
+        Map<String, String> d = new LinkedHashMap<>();
+        d.put(PARAM_WEBSITE_UUID, null);
+        d.put(PARAM_ENDPOINT, DEFAULT_ENDPOINT);
+        d.put(PARAM_ENABLED, DEFAULT_ENABLED);
+        d.put(PARAM_PRODUCT_NUMBER_PATTERN, null);
+        d.put(PARAM_EXCLUDE_PATHS, DEFAULT_EXCLUDE_PATHS);
+        d.put(PARAM_PUBLIC_BASE_URL, null);
+        d.put(PARAM_TRUST_FORWARDED_HEADERS, DEFAULT_TRUST_FORWARDED_HEADERS);
+        d.put(PARAM_CONSENT_COOKIE, null);
+        d.put(PARAM_HONOR_GLOBAL_PRIVACY_CONTROL, DEFAULT_HONOR_GLOBAL_PRIVACY_CONTROL);
+        d.put(PARAM_CREATE_TRACKING_USER, DEFAULT_CREATE_TRACKING_USER);
+        d.put(PARAM_INSTALL_FILTER, DEFAULT_INSTALL_FILTER);
+        DEFAULTS = java.util.Collections.unmodifiableMap(d);
+    }
+
+    /** Where parameter values come from, in order of precedence. */
+    record Sources(Function<String, String> systemProperties, Function<String, String> environment,
+                   Map<String, String> initParams, Map<String, String> contextParams) {
+
+        static Sources of(Map<String, String> initParams, Map<String, String> contextParams) {
+            return new Sources(System::getProperty, System::getenv, initParams, contextParams);
+        }
+    }
+
+    /** A value and where it was found, for error messages. */
+    private record Found(String value, String where) {
+    }
+
+    final boolean enabled;
+    final String websiteUuid;
+    final URI endpoint;
+    final Pattern productNumberPattern;
+    final PathGlobs excludePaths;
+    final String publicBaseUrl;
+    final boolean trustForwardedHeaders;
+    final String consentCookieName;
+    final String consentCookieValue;
+    final boolean honorGlobalPrivacyControl;
+    final boolean createTrackingUser;
+    final boolean installFilter;
+
+    private Settings(Sources sources) {
+        rejectUnknown(sources.initParams(), "init-param");
+        rejectUnknown(sources.contextParams(), "context-param");
+        Function<String, Found> get = name -> lookup(sources, name);
+
+        enabled = bool(get.apply(PARAM_ENABLED), PARAM_ENABLED);
+        Found uuid = get.apply(PARAM_WEBSITE_UUID);
+        if (uuid.value() == null && enabled) {
+            throw new IllegalArgumentException(PARAM_WEBSITE_UUID + " is required: set it as a context-param, a"
+                    + " system property or the environment variable HELLORETAIL_WEBSITE_UUID (or set "
+                    + PARAM_ENABLED + "=false)");
+        }
+        if (uuid.value() != null && !Check.isUuid(uuid.value())) {
+            throw bad(PARAM_WEBSITE_UUID, uuid, "must be a UUID like 4bb65cc4-f2d2-4eb0-80d9-9496f912d2cf");
+        }
+        websiteUuid = uuid.value();
+
+        Found endpointValue = get.apply(PARAM_ENDPOINT);
+        URI uri;
+        try {
+            uri = URI.create(endpointValue.value());
+        } catch (IllegalArgumentException e) {
+            throw bad(PARAM_ENDPOINT, endpointValue, "must be a URL like " + DEFAULT_ENDPOINT);
+        }
+        try {
+            // The tracker's own rule (https unless loopback), reported as this parameter.
+            endpoint = Check.endpoint(uri, HelloRetailTracker.DEFAULT_ENDPOINT);
+        } catch (IllegalArgumentException e) {
+            throw bad(PARAM_ENDPOINT, endpointValue, e.getMessage().replaceFirst("^endpoint ", "")
+                    .replaceFirst(": \"[^\"]*\"$", ""));
+        }
+
+        Found pattern = get.apply(PARAM_PRODUCT_NUMBER_PATTERN);
+        if (pattern.value() == null) {
+            productNumberPattern = null;
+        } else {
+            try {
+                productNumberPattern = Pattern.compile(pattern.value());
+            } catch (PatternSyntaxException e) {
+                throw bad(PARAM_PRODUCT_NUMBER_PATTERN, pattern, "is not a valid regular expression ("
+                        + e.getDescription() + " near index " + e.getIndex() + ")");
+            }
+            if (!pattern.value().contains("(?<productNumber>")) {
+                throw bad(PARAM_PRODUCT_NUMBER_PATTERN, pattern,
+                        "must have a named group (?<productNumber>...), e.g. /products/(?<productNumber>[^/]+)");
+            }
+        }
+
+        Found excludes = get.apply(PARAM_EXCLUDE_PATHS);
+        try {
+            excludePaths = PathGlobs.parse(excludes.value());
+        } catch (IllegalArgumentException e) {
+            throw bad(PARAM_EXCLUDE_PATHS, excludes, e.getMessage().replaceFirst(": \"[^\"]*\"$", ""));
+        }
+
+        Found base = get.apply(PARAM_PUBLIC_BASE_URL);
+        publicBaseUrl = base.value() == null ? null : publicBaseUrl(base);
+        trustForwardedHeaders = bool(get.apply(PARAM_TRUST_FORWARDED_HEADERS), PARAM_TRUST_FORWARDED_HEADERS);
+
+        Found consent = get.apply(PARAM_CONSENT_COOKIE);
+        if (consent.value() == null) {
+            consentCookieName = null;
+            consentCookieValue = null;
+        } else {
+            String v = consent.value().strip();
+            int eq = v.indexOf('=');
+            consentCookieName = eq < 0 ? v : v.substring(0, eq);
+            consentCookieValue = eq < 0 ? null : v.substring(eq + 1);
+            if (!consentCookieName.matches("[!#$%&'*+\\-.^_`|~0-9A-Za-z]+")
+                    || (consentCookieValue != null && !consentCookieValue.matches("[\\x21\\x23-\\x2B\\x2D-\\x3A\\x3C-\\x5B\\x5D-\\x7E]+"))) {
+                throw bad(PARAM_CONSENT_COOKIE, consent, "must be a cookie name, or name=value, e.g. cookie_consent=yes");
+            }
+        }
+        honorGlobalPrivacyControl = bool(get.apply(PARAM_HONOR_GLOBAL_PRIVACY_CONTROL), PARAM_HONOR_GLOBAL_PRIVACY_CONTROL);
+        createTrackingUser = bool(get.apply(PARAM_CREATE_TRACKING_USER), PARAM_CREATE_TRACKING_USER);
+        installFilter = bool(get.apply(PARAM_INSTALL_FILTER), PARAM_INSTALL_FILTER);
+    }
+
+    static Settings resolve(Sources sources) {
+        return new Settings(sources);
+    }
+
+    /** The same name as an environment variable: upper case, dots to underscores. */
+    static String environmentName(String parameter) {
+        return parameter.toUpperCase(Locale.ROOT).replace('.', '_');
+    }
+
+    private static Found lookup(Sources s, String name) {
+        String v = blankToNull(s.systemProperties().apply(name));
+        if (v != null) {
+            return new Found(v, "system property");
+        }
+        String env = environmentName(name);
+        v = blankToNull(s.environment().apply(env));
+        if (v != null) {
+            return new Found(v, "environment variable " + env);
+        }
+        v = blankToNull(s.initParams().get(name));
+        if (v != null) {
+            return new Found(v, "init-param");
+        }
+        v = blankToNull(s.contextParams().get(name));
+        if (v != null) {
+            return new Found(v, "context-param");
+        }
+        return new Found(DEFAULTS.get(name), "default");
+    }
+
+    private static String blankToNull(String v) {
+        return v == null || v.isBlank() ? null : v.strip();
+    }
+
+    private static void rejectUnknown(Map<String, String> params, String kind) {
+        for (String name : params.keySet()) {
+            if (name.toLowerCase(Locale.ROOT).startsWith("helloretail.") && !DEFAULTS.containsKey(name)) {
+                throw new IllegalArgumentException("unknown " + kind + " " + Check.echo(name) + "; the parameters are "
+                        + String.join(", ", DEFAULTS.keySet()));
+            }
+        }
+    }
+
+    private static boolean bool(Found f, String name) {
+        String v = f.value().toLowerCase(Locale.ROOT);
+        if (v.equals("true")) {
+            return true;
+        }
+        if (v.equals("false")) {
+            return false;
+        }
+        throw bad(name, f, "must be true or false");
+    }
+
+    private static String publicBaseUrl(Found f) {
+        String v = f.value();
+        String trimmed = v.endsWith("/") ? v.substring(0, v.length() - 1) : v;
+        int schemeEnd = trimmed.indexOf("://");
+        if (Check.urlProblem(trimmed) != null || schemeEnd < 0 || trimmed.indexOf('/', schemeEnd + 3) >= 0
+                || trimmed.indexOf('?') >= 0 || trimmed.indexOf('#') >= 0) {
+            throw bad(PARAM_PUBLIC_BASE_URL, f, "must be scheme://host[:port] with no path, e.g. https://shop.example");
+        }
+        String scheme = trimmed.substring(0, schemeEnd).toLowerCase(Locale.ROOT);
+        return scheme + trimmed.substring(schemeEnd);
+    }
+
+    private static IllegalArgumentException bad(String name, Found f, String problem) {
+        return new IllegalArgumentException(name + " (" + f.where() + ") " + problem + ": " + Check.echo(f.value()));
+    }
+
+    /** True when these settings configure the same tracker as {@code other}. */
+    boolean sameTracker(Settings other) {
+        return enabled == other.enabled && Objects.equals(websiteUuid, other.websiteUuid)
+                && endpoint.equals(other.endpoint) && createTrackingUser == other.createTrackingUser
+                && Objects.equals(consentCookieName, other.consentCookieName)
+                && Objects.equals(consentCookieValue, other.consentCookieValue);
+    }
+
+    /** The effective tracker configuration, for the start-up log line; nothing secret in it. */
+    String describe() {
+        return String.join(", ", List.of(
+                PARAM_ENABLED + "=" + enabled,
+                PARAM_WEBSITE_UUID + "=" + websiteUuid,
+                PARAM_ENDPOINT + "=" + endpoint,
+                PARAM_CONSENT_COOKIE + "=" + (consentCookieName == null ? "none" : consentCookieName),
+                PARAM_CREATE_TRACKING_USER + "=" + createTrackingUser));
+    }
+}

@@ -1,0 +1,94 @@
+package io.github.helloretail4j.servlet;
+
+import io.github.helloretail4j.HelloRetailTracker;
+import io.github.helloretail4j.internal.CollectorClient;
+import io.github.helloretail4j.internal.TrackingUserIds;
+import jakarta.servlet.ServletContext;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The web application's one tracker, kept as a context attribute, with the settings it was
+ * made from and, when {@code helloretail.createTrackingUser} is on, the stock of fresh ids.
+ * Made by whichever starts first, {@link HelloRetailListener} or {@link PageViewFilter}, and
+ * closed by the same one when the application stops.
+ */
+final class WebTracking {
+    private static final Logger LOG = LoggerFactory.getLogger("io.github.helloretail4j");
+
+    static final String ATTRIBUTE = WebTracking.class.getName();
+    /** Few ids in stock: each one is a tracking user created at Hello Retail. */
+    private static final int ID_STOCK = 4;
+    private static final Duration ID_MAX_AGE = Duration.ofHours(1);
+    private static final Duration ID_TIMEOUT = Duration.ofSeconds(2);
+
+    final Settings settings;
+    final HelloRetailTracker tracker;
+    final TrackingUserIds ids;
+    private final ServletContext context;
+
+    private WebTracking(ServletContext context, Settings settings) {
+        this.context = context;
+        this.settings = settings;
+        String name = trackerName(context.getContextPath());
+        this.tracker = HelloRetailTracker.builder()
+                .enabled(settings.enabled)
+                .websiteUuid(settings.websiteUuid)
+                .endpoint(settings.endpoint)
+                .name(name)
+                .build();
+        this.ids = settings.enabled && settings.createTrackingUser
+                ? new TrackingUserIds(new CollectorClient(settings.endpoint, ID_TIMEOUT, ID_TIMEOUT, 1, "helloretail4j"),
+                        settings.websiteUuid, ID_STOCK, ID_MAX_AGE, name + "-trackinguser")
+                : null;
+    }
+
+    static WebTracking get(ServletContext context) {
+        return (WebTracking) context.getAttribute(ATTRIBUTE);
+    }
+
+    /** Settings from system properties, environment and context-params (no filter). */
+    static Settings contextSettings(ServletContext context) {
+        return Settings.resolve(Settings.Sources.of(Map.of(), contextParams(context)));
+    }
+
+    /** Creates the application's tracker and publishes it; the caller owns it. */
+    static WebTracking start(ServletContext context, Settings settings) {
+        WebTracking web = new WebTracking(context, settings);
+        context.setAttribute(ATTRIBUTE, web);
+        LOG.info("Hello Retail tracking for {}: {}", displayName(context), settings.describe());
+        return web;
+    }
+
+    void close() {
+        context.removeAttribute(ATTRIBUTE);
+        if (ids != null) {
+            ids.close();
+        }
+        tracker.close();
+    }
+
+    static Map<String, String> contextParams(ServletContext context) {
+        Map<String, String> params = new HashMap<>();
+        for (String name : Collections.list(context.getInitParameterNames())) {
+            params.put(name, context.getInitParameter(name));
+        }
+        return params;
+    }
+
+    static String displayName(ServletContext context) {
+        String path = context.getContextPath();
+        return path.isEmpty() ? "the root web application" : "web application " + path;
+    }
+
+    /** {@code helloretail4j} for the root application, {@code helloretail4j.shop} for {@code /shop}. */
+    static String trackerName(String contextPath) {
+        String suffix = contextPath.replaceAll("[^A-Za-z0-9._-]", ".").replaceAll("^\\.+", "");
+        String name = suffix.isEmpty() ? "helloretail4j" : "helloretail4j." + suffix;
+        return name.length() > 64 ? name.substring(0, 64) : name;
+    }
+}

@@ -1,0 +1,196 @@
+package io.github.helloretail4j.servlet;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.apache.catalina.LifecycleState;
+import org.apache.catalina.core.StandardContext;
+import org.apache.catalina.loader.WebappLoader;
+import org.apache.catalina.startup.Constants;
+import org.apache.catalina.startup.ContextConfig;
+import org.apache.catalina.startup.Tomcat;
+import org.apache.tomcat.util.scan.StandardJarScanner;
+import org.eclipse.jetty.ee10.webapp.WebAppContext;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ContextHandlerCollection;
+
+/** Embedded Jetty 12 (ee10) and Tomcat 11 on a loopback port, deploying web application directories. */
+final class Containers {
+
+    private Containers() {
+    }
+
+    enum Kind {
+        JETTY, TOMCAT;
+
+        Container start() throws Exception {
+            return this == JETTY ? new JettyContainer() : new TomcatContainer();
+        }
+    }
+
+    interface Container extends AutoCloseable {
+        int port();
+
+        /** Deploys {@code dir} at {@code contextPath} ("" for root); throws with the cause when it fails. */
+        Deployment deploy(Path dir, String contextPath) throws Exception;
+
+        @Override
+        void close() throws Exception;
+    }
+
+    interface Deployment extends AutoCloseable {
+        @Override
+        void close() throws Exception;
+    }
+
+    /** A deployment that did not start; the message holds every cause the container reported. */
+    static final class DeploymentFailed extends Exception {
+        DeploymentFailed(String message) {
+            super(message);
+        }
+    }
+
+    static final class JettyContainer implements Container {
+        private final Server server = new Server();
+        private final ContextHandlerCollection contexts = new ContextHandlerCollection();
+
+        JettyContainer() throws Exception {
+            ServerConnector connector = new ServerConnector(server);
+            connector.setHost("127.0.0.1");
+            connector.setPort(0);
+            server.addConnector(connector);
+            server.setHandler(contexts);
+            server.start();
+        }
+
+        @Override
+        public int port() {
+            return ((ServerConnector) server.getConnectors()[0]).getLocalPort();
+        }
+
+        @Override
+        public Deployment deploy(Path dir, String contextPath) throws Exception {
+            WebAppContext webapp = new WebAppContext();
+            webapp.setContextPath(contextPath.isEmpty() ? "/" : contextPath);
+            webapp.setBaseResourceAsPath(dir);
+            webapp.setParentLoaderPriority(true);
+            webapp.setThrowUnavailableOnStartupException(true);
+            contexts.addHandler(webapp);
+            try {
+                webapp.start();
+            } catch (Exception e) {
+                contexts.removeHandler(webapp);
+                webapp.stop();
+                throw new DeploymentFailed(causes(e));
+            }
+            return () -> {
+                webapp.stop();
+                contexts.removeHandler(webapp);
+                webapp.destroy();
+            };
+        }
+
+        @Override
+        public void close() throws Exception {
+            server.stop();
+        }
+    }
+
+    static final class TomcatContainer implements Container {
+        private final Tomcat tomcat = new Tomcat();
+        private final Path baseDir = Files.createTempDirectory("tomcat");
+        private final List<String> errors = new ArrayList<>();
+        private final Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                if (record.getThrown() != null) {
+                    synchronized (errors) {
+                        errors.add(causes(record.getThrown()));
+                    }
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        private final Logger catalina = Logger.getLogger("org.apache.catalina");
+
+        TomcatContainer() throws Exception {
+            tomcat.setBaseDir(baseDir.toString());
+            tomcat.setHostname("127.0.0.1");
+            tomcat.setPort(0);
+            tomcat.getConnector().setProperty("address", "127.0.0.1");
+            tomcat.getHost().setAutoDeploy(false);
+            catalina.addHandler(capture);
+            tomcat.start();
+        }
+
+        @Override
+        public int port() {
+            return tomcat.getConnector().getLocalPort();
+        }
+
+        @Override
+        public Deployment deploy(Path dir, String contextPath) throws Exception {
+            synchronized (errors) {
+                errors.clear();
+            }
+            StandardContext context = new StandardContext();
+            context.setName(contextPath);
+            context.setPath(contextPath);
+            context.setDocBase(dir.toString());
+            ContextConfig config = new ContextConfig();
+            config.setDefaultWebXml(Constants.NoDefaultWebXml);
+            context.addLifecycleListener(config);
+            context.setParentClassLoader(Containers.class.getClassLoader());
+            WebappLoader loader = new WebappLoader();
+            loader.setDelegate(true);
+            context.setLoader(loader);
+            StandardJarScanner scanner = new StandardJarScanner();
+            scanner.setScanClassPath(false); // only WEB-INF/lib, as in a real deployment
+            context.setJarScanner(scanner);
+            try {
+                tomcat.getHost().addChild(context);
+            } catch (RuntimeException e) {
+                throw new DeploymentFailed(causes(e) + "; " + errors());
+            }
+            if (context.getState() != LifecycleState.STARTED) {
+                tomcat.getHost().removeChild(context);
+                throw new DeploymentFailed(errors());
+            }
+            return () -> tomcat.getHost().removeChild(context);
+        }
+
+        private String errors() {
+            synchronized (errors) {
+                return String.join("; ", errors);
+            }
+        }
+
+        @Override
+        public void close() throws Exception {
+            catalina.removeHandler(capture);
+            tomcat.stop();
+            tomcat.destroy();
+        }
+    }
+
+    /** Every message in the cause chain, so a test can find the one that names the parameter. */
+    static String causes(Throwable t) {
+        StringBuilder b = new StringBuilder();
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            b.append(c.getClass().getSimpleName()).append(": ").append(c.getMessage()).append(" <- ");
+        }
+        return b.toString();
+    }
+}

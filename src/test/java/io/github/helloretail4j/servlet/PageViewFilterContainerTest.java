@@ -1,0 +1,414 @@
+package io.github.helloretail4j.servlet;
+
+import static io.github.helloretail4j.testing.TestCollector.WEBSITE_UUID;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.helloretail4j.testing.TestCollector;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
+import javax.management.ObjectName;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * PageViewFilter configured from web.xml, deployed on embedded Jetty 12 and Tomcat 11, with
+ * real HTTP requests; asserts the exact page views the loopback collector received.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PageViewFilterContainerTest {
+
+    static final String ID = "62a0317d17698aa57d369db9";
+    static final String COOKIE = "Cookie: hello_retail_id=" + ID;
+    static final String PAGEVIEW = "/serve/collect/pageview";
+    static final String PATTERN = "/products/(?<productNumber>[^/]+)";
+
+    private final TestCollector collector = TestCollector.start();
+    private final Map<Containers.Kind, Containers.Container> containers = new EnumMap<>(Containers.Kind.class);
+    private final Map<Containers.Kind, Containers.Deployment> shops = new EnumMap<>(Containers.Kind.class);
+    private final AtomicInteger deployments = new AtomicInteger();
+    @TempDir
+    Path temp;
+
+    /** A deployed test shop: its port, context path and tracker name. */
+    record Shop(Containers.Container container, String contextPath, Containers.Deployment deployment) {
+        int port() {
+            return container.port();
+        }
+
+        String url(String path) {
+            return "http://127.0.0.1:" + port() + contextPath + path;
+        }
+
+        RawHttp.Response get(String path, String... headers) throws Exception {
+            return RawHttp.get(port(), contextPath + path, headers);
+        }
+
+        String trackerName() {
+            return WebTracking.trackerName(contextPath);
+        }
+    }
+
+    @BeforeAll
+    void startContainers() throws Exception {
+        for (Containers.Kind kind : Containers.Kind.values()) {
+            containers.put(kind, kind.start());
+        }
+    }
+
+    @AfterAll
+    void stopContainers() throws Exception {
+        for (Containers.Deployment d : shops.values()) {
+            d.close();
+        }
+        for (Containers.Container c : containers.values()) {
+            c.close();
+        }
+        collector.close();
+    }
+
+    @BeforeEach
+    void resetCollector() {
+        collector.reset();
+        ExceptionProbeFilter.SEEN.clear();
+    }
+
+    private TestWebApp standardConfig() {
+        return new TestWebApp()
+                .contextParam("helloretail.websiteUuid", WEBSITE_UUID)
+                .contextParam("helloretail.endpoint", collector.endpoint().toString())
+                .filterParam("helloretail.productNumberPattern", PATTERN);
+    }
+
+    /** The standard shop of this container, deployed once and shared by the tests. */
+    private Shop shop(Containers.Kind kind) throws Exception {
+        String contextPath = "/shop-" + kind.name().toLowerCase();
+        if (!shops.containsKey(kind)) {
+            Path dir = standardConfig().write(Files.createTempDirectory("shop"));
+            shops.put(kind, containers.get(kind).deploy(dir, contextPath));
+        }
+        return new Shop(containers.get(kind), contextPath, shops.get(kind));
+    }
+
+    /** A shop of its own with a variation of the standard configuration; undeploy it when done. */
+    private Shop deploy(Containers.Kind kind, UnaryOperator<TestWebApp> config) throws Exception {
+        String contextPath = "/custom" + deployments.incrementAndGet();
+        Path dir = config.apply(standardConfig()).write(temp.resolve(contextPath.substring(1)));
+        return new Shop(containers.get(kind), contextPath, containers.get(kind).deploy(dir, contextPath));
+    }
+
+    /**
+     * Ends a test's requests with a tracked marker page and waits until the tracker has nothing
+     * pending, so that everything the earlier requests caused has reached the collector.
+     */
+    private List<JsonNode> pageViewsAfter(Shop shop, String... markerHeaders) throws Exception {
+        String marker = "/page?marker=" + System.nanoTime();
+        assertEquals(200, shop.get(marker, markerHeaders.length == 0 ? new String[] {COOKIE} : markerHeaders).status());
+        collector.await(Duration.ofSeconds(20), all -> all.stream()
+                .anyMatch(r -> r.path().equals(PAGEVIEW) && r.body().contains(marker.substring(6))));
+        ObjectName bean = new ObjectName("io.github.helloretail4j:type=HelloRetailTracker,name=\"" + shop.trackerName() + "\"");
+        long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while ((Long) ManagementFactory.getPlatformMBeanServer().getAttribute(bean, "PageViewsPending") > 0) {
+            assertTrue(System.nanoTime() < end, "tracker still has page views pending");
+            Thread.sleep(5);
+        }
+        List<JsonNode> views = new ArrayList<>(collector.accepted(PAGEVIEW));
+        views.removeIf(v -> v.get("location").asText().contains("?marker="));
+        collector.reset();
+        return views;
+    }
+
+    private void assertNotTracked(Shop shop, String method, String path, String... headers) throws Exception {
+        assertNotTrackedWithMarker(shop, new String[] {COOKIE}, method, path, headers);
+    }
+
+    private void assertNotTrackedWithMarker(Shop shop, String[] markerHeaders, String method, String path,
+                                            String... headers) throws Exception {
+        RawHttp.send(shop.port(), method, shop.contextPath() + path, headers);
+        assertEquals(List.of(), pageViewsAfter(shop, markerHeaders), method + " " + path + " " + List.of(headers));
+    }
+
+    private static String body(String location, String referrer, String productNumber, String url) {
+        return "{\"location\":\"" + location + "\",\"trackingUserId\":\"" + ID + "\",\"websiteUuid\":\"" + WEBSITE_UUID + "\""
+                + (referrer == null ? "" : ",\"referrer\":\"" + referrer + "\"")
+                + (url == null ? "" : ",\"url\":\"" + url + "\"")
+                + (productNumber == null ? "" : ",\"productNumber\":\"" + productNumber + "\"") + "}";
+    }
+
+    @ParameterizedTest
+    @EnumSource(Containers.Kind.class)
+    void productPage_isTrackedWithEveryField(Containers.Kind kind) throws Exception {
+        Shop shop = shop(kind);
+        assertEquals(200, shop.get("/products/p-1?color=red&size=42", COOKIE, "Referer: https://www.google.com/").status());
+        List<JsonNode> views = pageViewsAfter(shop);
+        assertEquals(1, views.size());
+        assertEquals(body(shop.url("/products/p-1?color=red&size=42"), "https://www.google.com/", "p-1", null),
+                views.get(0).toString());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Containers.Kind.class)
+    void percentEncodedProductNumber_isDecoded(Containers.Kind kind) throws Exception {
+        Shop shop = shop(kind);
+        shop.get("/products/sko%20r%C3%B8d", COOKIE);
+        List<JsonNode> views = pageViewsAfter(shop);
+        assertEquals("sko rød", views.get(0).get("productNumber").asText());
+        assertEquals(shop.url("/products/sko%20r%C3%B8d"), views.get(0).get("location").asText());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Containers.Kind.class)
+    void notPageViews_areNotTracked(Containers.Kind kind) throws Exception {
+        Shop shop = shop(kind);
+        assertNotTracked(shop, "POST", "/checkout", COOKIE);
+        assertNotTracked(shop, "HEAD", "/page", COOKIE);
+        assertNotTracked(shop, "GET", "/missing", COOKIE);
+        assertNotTracked(shop, "GET", "/redirect", COOKIE);
+        assertNotTracked(shop, "GET", "/json", COOKIE);
+        assertNotTracked(shop, "GET", "/style.css", COOKIE);
+        assertNotTracked(shop, "GET", "/skip", COOKIE);
+        assertNotTracked(shop, "GET", "/fails", COOKIE);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Containers.Kind.class)
+    void botsPrefetchAndScripts_areNotTracked(Containers.Kind kind) throws Exception {
+        Shop shop = shop(kind);
+        assertNotTracked(shop, "GET", "/page", COOKIE,
+                "User-Agent: Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)");
+        assertNotTracked(shop, "GET", "/page", COOKIE, "User-Agent: curl/8.5.0");
+        assertNotTracked(shop, "GET", "/page", COOKIE, "User-Agent: Mozilla/5.0 HeadlessChrome/126.0.0.0");
+        assertNotTracked(shop, "GET", "/page", COOKIE, "Sec-Purpose: prefetch");
+        assertNotTracked(shop, "GET", "/page", COOKIE, "Sec-Purpose: prefetch;prerender");
+        assertNotTracked(shop, "GET", "/page", COOKIE, "Purpose: prefetch");
+        assertNotTracked(shop, "GET", "/page", COOKIE, "X-Moz: prefetch");
+        assertNotTracked(shop, "GET", "/page", COOKIE, "X-Requested-With: XMLHttpRequest");
+        assertNotTracked(shop, "GET", "/page", COOKIE, "Sec-Fetch-Dest: empty");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Containers.Kind.class)
+    void visitorWithoutValidId_isNotTracked(Containers.Kind kind) throws Exception {
+        Shop shop = shop(kind);
+        assertNotTracked(shop, "GET", "/page");
+        assertNotTracked(shop, "GET", "/page", "Cookie: hello_retail_id=62A0317D17698AA57D369DB9");
+        assertNotTracked(shop, "GET", "/page", "Cookie: hello_retail_id=62a0317d17698aa57d369db");
+        assertNotTracked(shop, "GET", "/page", "Cookie: hello_retail_id=\"<script>alert(1)</script>\"");
+        assertNotTracked(shop, "GET", "/page", "Cookie: hello_retail_id=62a0317d17698aa57d369db9x");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Containers.Kind.class)
+    void optedOutIdAndDuplicateCookies_areHandled(Containers.Kind kind) throws Exception {
+        Shop shop = shop(kind);
+        shop.get("/page?opted-out", "Cookie: hello_retail_id=000000000000000000000000");
+        shop.get("/page?second-is-valid", "Cookie: hello_retail_id=bogus; hello_retail_id=" + ID);
+        List<JsonNode> views = pageViewsAfter(shop);
+        assertEquals(2, views.size());
+        Map<String, String> idByLocation = new java.util.HashMap<>();
+        views.forEach(v -> idByLocation.put(v.get("location").asText(), v.get("trackingUserId").asText()));
+        assertEquals("000000000000000000000000", idByLocation.get(shop.url("/page?opted-out")));
+        assertEquals(ID, idByLocation.get(shop.url("/page?second-is-valid")));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Containers.Kind.class)
+    void dispatches_giveOnePageViewPerVisitorRequest(Containers.Kind kind) throws Exception {
+        Shop shop = shop(kind);
+        shop.get("/forward", COOKIE);
+        shop.get("/include", COOKIE);
+        shop.get("/async", COOKIE);
+        shop.get("/async-dispatch", COOKIE);
+        List<String> locations = pageViewsAfter(shop).stream().map(v -> v.toString()).sorted().toList();
+        assertEquals(List.of(
+                body(shop.url("/async"), null, "async-1", null),
+                body(shop.url("/async-dispatch"), null, null, null),
+                body(shop.url("/forward"), null, null, null),
+                body(shop.url("/include"), null, null, null)), locations);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Containers.Kind.class)
+    void requestAttributes_setProductNumberAndCanonicalUrl(Containers.Kind kind) throws Exception {
+        Shop shop = shop(kind);
+        shop.get("/attributes", COOKIE);
+        assertEquals(List.of(body(shop.url("/attributes"), null, "attr-7", "https://shop.example/products/attr-7")),
+                pageViewsAfter(shop).stream().map(JsonNode::toString).toList());
+        shop.get("/bad-attributes", COOKIE);
+        assertEquals(List.of(body(shop.url("/bad-attributes"), null, null, null)),
+                pageViewsAfter(shop).stream().map(JsonNode::toString).toList());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Containers.Kind.class)
+    void invalidReferer_isLeftOut(Containers.Kind kind) throws Exception {
+        Shop shop = shop(kind);
+        shop.get("/page?r", COOKIE, "Referer: /relative");
+        shop.get("/page?r2", COOKIE, "Referer: javascript:alert(1)");
+        List<JsonNode> views = pageViewsAfter(shop);
+        assertEquals(2, views.size());
+        assertTrue(views.stream().noneMatch(v -> v.has("referrer")), views.toString());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Containers.Kind.class)
+    void shopExceptions_passThroughUnchanged(Containers.Kind kind) throws Exception {
+        Shop shop = shop(kind);
+        assertEquals(500, shop.get("/fails-runtime", COOKIE).status());
+        assertEquals(1, ExceptionProbeFilter.SEEN.size());
+        Throwable seen = ExceptionProbeFilter.SEEN.get(0);
+        assertSame(IllegalStateException.class, seen.getClass());
+        assertEquals("the shop's own runtime failure", seen.getMessage());
+        assertEquals(List.of(), pageViewsAfter(shop));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Containers.Kind.class)
+    void trackingUserId_readsTheValidCookieOnly(Containers.Kind kind) throws Exception {
+        Shop shop = shop(kind);
+        assertEquals(ID, shop.get("/whoami", COOKIE).body());
+        assertEquals("none", shop.get("/whoami", "Cookie: hello_retail_id=nope").body());
+        assertEquals("none", shop.get("/whoami").body());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Containers.Kind.class)
+    void consentCookie_isRequiredWhenConfigured(Containers.Kind kind) throws Exception {
+        Shop shop = deploy(kind, c -> c.contextParam("helloretail.consentCookie", "consent=yes"));
+        try (var d = shop.deployment()) {
+            String[] consented = {COOKIE + "; consent=yes"};
+            assertNotTrackedWithMarker(shop, consented, "GET", "/page?no-consent", COOKIE);
+            assertNotTrackedWithMarker(shop, consented, "GET", "/page?refused", COOKIE + "; consent=no");
+            assertEquals("none", shop.get("/whoami", COOKIE).body());
+            assertEquals(ID, shop.get("/whoami", COOKIE + "; consent=yes").body());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Containers.Kind.class)
+    void globalPrivacyControl_isHonouredWhenConfigured(Containers.Kind kind) throws Exception {
+        Shop shop = deploy(kind, c -> c.filterParam("helloretail.honorGlobalPrivacyControl", "true"));
+        try (var d = shop.deployment()) {
+            assertNotTracked(shop, "GET", "/page?gpc", COOKIE, "Sec-GPC: 1");
+        }
+        // off by default: the standard shop tracks the same request
+        Shop standard = shop(kind);
+        standard.get("/page?gpc", COOKIE, "Sec-GPC: 1");
+        assertEquals(1, pageViewsAfter(standard).size());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Containers.Kind.class)
+    void publicBaseUrl_replacesSchemeHostAndPort(Containers.Kind kind) throws Exception {
+        Shop shop = deploy(kind, c -> c.contextParam("helloretail.publicBaseUrl", "https://shop.example/"));
+        try (var d = shop.deployment()) {
+            shop.get("/products/p-9?x=1", COOKIE);
+            assertEquals(List.of("https://shop.example" + shop.contextPath() + "/products/p-9?x=1"),
+                    pageViewsAfter(shop).stream().map(v -> v.get("location").asText()).toList());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Containers.Kind.class)
+    void forwardedHeaders_areUsedOnlyWhenTrusted(Containers.Kind kind) throws Exception {
+        Shop standard = shop(kind);
+        standard.get("/page?fwd", COOKIE, "X-Forwarded-Proto: https", "X-Forwarded-Host: evil.example");
+        assertEquals(List.of(standard.url("/page?fwd")),
+                pageViewsAfter(standard).stream().map(v -> v.get("location").asText()).toList());
+
+        Shop trusting = deploy(kind, c -> c.filterParam("helloretail.trustForwardedHeaders", "true"));
+        try (var d = trusting.deployment()) {
+            trusting.get("/page?xf", COOKIE, "X-Forwarded-Proto: https", "X-Forwarded-Host: shop.example");
+            trusting.get("/page?rfc", COOKIE, "Forwarded: for=1.2.3.4;proto=https;host=\"shop.example:8443\"");
+            trusting.get("/page?junk", COOKIE, "X-Forwarded-Host: shop.example/evil?");
+            List<String> locations = pageViewsAfter(trusting).stream().map(v -> v.get("location").asText()).sorted().toList();
+            assertEquals(List.of(
+                    "http://127.0.0.1:" + trusting.port() + trusting.contextPath() + "/page?junk",
+                    "https://shop.example" + trusting.contextPath() + "/page?xf",
+                    "https://shop.example:8443" + trusting.contextPath() + "/page?rfc"), locations);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Containers.Kind.class)
+    void createTrackingUser_givesNewVisitorsACookie_butNotBots(Containers.Kind kind) throws Exception {
+        Shop shop = deploy(kind, c -> c.filterParam("helloretail.createTrackingUser", "true")
+                .contextParam("helloretail.createTrackingUser", "true"));
+        try (var d = shop.deployment()) {
+            // The ids are fetched in the background: the first visitor may arrive before one is ready.
+            RawHttp.Response first = null;
+            long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (System.nanoTime() < end) {
+                first = shop.get("/whoami-html");
+                if (!first.header("Set-Cookie").isEmpty()) {
+                    break;
+                }
+                Thread.sleep(20);
+            }
+            List<String> setCookie = first.header("Set-Cookie");
+            assertEquals(1, setCookie.size(), first.headers().toString());
+            String cookie = setCookie.get(0);
+            String id = cookie.substring("hello_retail_id=".length(), "hello_retail_id=".length() + 24);
+            assertTrue(io.github.helloretail4j.internal.Check.isTrackingUserId(id), cookie);
+            assertTrue(cookie.startsWith("hello_retail_id=" + id + ";"), cookie);
+            assertTrue(cookie.contains("Max-Age=31536000"), cookie);
+            assertTrue(cookie.contains("Path=/"), cookie);
+            assertTrue(cookie.contains("SameSite=Lax"), cookie);
+            assertFalse(cookie.contains("Secure"), cookie);
+            // the shop's code sees the new id in the same request
+            assertTrue(first.body().contains("id=" + id), first.body());
+            List<JsonNode> views = pageViewsAfter(shop);
+            assertTrue(views.stream().anyMatch(v -> v.get("trackingUserId").asText().equals(id)
+                    && v.get("location").asText().equals(shop.url("/whoami-html"))), views.toString());
+
+            RawHttp.Response bot = shop.get("/page", "User-Agent: Googlebot/2.1");
+            assertEquals(List.of(), bot.header("Set-Cookie"));
+            RawHttp.Response known = shop.get("/page", COOKIE);
+            assertEquals(List.of(), known.header("Set-Cookie"));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Containers.Kind.class)
+    void createTrackingUser_waitsForConsent(Containers.Kind kind) throws Exception {
+        Shop shop = deploy(kind, c -> c.contextParam("helloretail.createTrackingUser", "true")
+                .contextParam("helloretail.consentCookie", "consent"));
+        try (var d = shop.deployment()) {
+            for (int i = 0; i < 20; i++) {
+                assertEquals(List.of(), shop.get("/page").header("Set-Cookie"));
+                Thread.sleep(20);
+            }
+            assertEquals(0, collector.requests("/serve/trackingUser").size(), "no id created before consent");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Containers.Kind.class)
+    void disabled_tracksNothing_andNeedsNoWebsiteUuid(Containers.Kind kind) throws Exception {
+        Path dir = new TestWebApp().contextParam("helloretail.enabled", "false")
+                .write(temp.resolve("disabled-" + kind));
+        try (Containers.Deployment d = containers.get(kind).deploy(dir, "/disabled")) {
+            RawHttp.get(containers.get(kind).port(), "/disabled/page", COOKIE);
+            assertEquals(ID, RawHttp.get(containers.get(kind).port(), "/disabled/whoami", COOKIE).body());
+            Thread.sleep(200);
+            assertEquals(List.of(), collector.requests());
+        }
+    }
+}

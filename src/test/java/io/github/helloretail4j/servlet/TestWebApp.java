@@ -1,0 +1,95 @@
+package io.github.helloretail4j.servlet;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+
+/** Writes a web application directory whose web.xml configures the filter as the README shows. */
+final class TestWebApp {
+
+    private final Map<String, String> contextParams = new LinkedHashMap<>();
+    private final Map<String, String> filterParams = new LinkedHashMap<>();
+    private boolean declareFilter = true;
+    private boolean fragmentJar;
+    private String dispatchers = "<dispatcher>REQUEST</dispatcher><dispatcher>FORWARD</dispatcher>"
+            + "<dispatcher>INCLUDE</dispatcher><dispatcher>ERROR</dispatcher><dispatcher>ASYNC</dispatcher>";
+
+    TestWebApp contextParam(String name, String value) {
+        contextParams.put(name, value);
+        return this;
+    }
+
+    TestWebApp filterParam(String name, String value) {
+        filterParams.put(name, value);
+        return this;
+    }
+
+    /** No filter in web.xml: the setup of a shop relying on the jar's web-fragment.xml. */
+    TestWebApp withoutFilter() {
+        declareFilter = false;
+        return this;
+    }
+
+    /** Puts the library's web-fragment.xml into WEB-INF/lib as a jar, as the real jar would be. */
+    TestWebApp withFragmentJar() {
+        fragmentJar = true;
+        return this;
+    }
+
+    TestWebApp requestDispatchOnly() {
+        dispatchers = "<dispatcher>REQUEST</dispatcher>";
+        return this;
+    }
+
+    Path write(Path dir) throws IOException {
+        Path webInf = Files.createDirectories(dir.resolve("WEB-INF"));
+        StringBuilder xml = new StringBuilder("""
+                <?xml version="1.0" encoding="UTF-8"?>
+                <web-app xmlns="https://jakarta.ee/xml/ns/jakartaee" version="6.0">
+                """);
+        contextParams.forEach((k, v) -> xml.append("  <context-param><param-name>").append(k)
+                .append("</param-name><param-value>").append(escape(v)).append("</param-value></context-param>\n"));
+        if (declareFilter) {
+            xml.append("  <filter><filter-name>probe</filter-name>"
+                    + "<filter-class>io.github.helloretail4j.servlet.ExceptionProbeFilter</filter-class>"
+                    + "<async-supported>true</async-supported></filter>\n"
+                    + "  <filter-mapping><filter-name>probe</filter-name><url-pattern>/*</url-pattern></filter-mapping>\n");
+            xml.append("  <filter><filter-name>helloretail</filter-name>\n")
+                    .append("    <filter-class>io.github.helloretail4j.servlet.PageViewFilter</filter-class>\n")
+                    .append("    <async-supported>true</async-supported>\n");
+            filterParams.forEach((k, v) -> xml.append("    <init-param><param-name>").append(k)
+                    .append("</param-name><param-value>").append(escape(v)).append("</param-value></init-param>\n"));
+            xml.append("  </filter>\n  <filter-mapping><filter-name>helloretail</filter-name>")
+                    .append("<url-pattern>/*</url-pattern>").append(dispatchers).append("</filter-mapping>\n");
+        }
+        xml.append("""
+                  <servlet><servlet-name>shop</servlet-name>
+                    <servlet-class>io.github.helloretail4j.servlet.ShopServlet</servlet-class>
+                    <async-supported>true</async-supported></servlet>
+                  <servlet-mapping><servlet-name>shop</servlet-name><url-pattern>/</url-pattern></servlet-mapping>
+                </web-app>
+                """);
+        Files.writeString(webInf.resolve("web.xml"), xml);
+        if (fragmentJar) {
+            Path lib = Files.createDirectories(webInf.resolve("lib"));
+            try (OutputStream file = Files.newOutputStream(lib.resolve("helloretail4j.jar"));
+                 JarOutputStream jar = new JarOutputStream(file)) {
+                jar.putNextEntry(new JarEntry("META-INF/web-fragment.xml"));
+                try (var in = TestWebApp.class.getResourceAsStream("/META-INF/web-fragment.xml")) {
+                    in.transferTo(jar);
+                }
+                jar.closeEntry();
+            }
+        }
+        return dir;
+    }
+
+    private static String escape(String v) {
+        return v.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    }
+}
