@@ -151,9 +151,9 @@ final class Settings {
         return new Settings(sources);
     }
 
-    /** The same name as an environment variable: upper case, dots to underscores. */
+    /** The same name as an environment variable, upper snake case: {@code HELLORETAIL_WEBSITE_UUID}. */
     static String environmentName(String parameter) {
-        return parameter.toUpperCase(Locale.ROOT).replace('.', '_');
+        return parameter.replaceAll("([a-z0-9])([A-Z])", "$1_$2").replace('.', '_').toUpperCase(Locale.ROOT);
     }
 
     private static Found lookup(Sources s, String name) {

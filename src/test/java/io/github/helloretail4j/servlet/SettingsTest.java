@@ -1,0 +1,122 @@
+package io.github.helloretail4j.servlet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import jakarta.servlet.http.Cookie;
+import java.net.URI;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class SettingsTest {
+
+    private static final String A = "4bb65cc4-f2d2-4eb0-80d9-9496f912d2cf";
+    private static final String B = "11111111-2222-3333-4444-555555555555";
+    private static final String C = "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee";
+    private static final String D = "99999999-8888-7777-6666-555555555555";
+
+    private static Settings resolve(Map<String, String> sys, Map<String, String> env, Map<String, String> init,
+                                    Map<String, String> context) {
+        return Settings.resolve(new Settings.Sources(sys::get, env::get, init, context));
+    }
+
+    @Test
+    void precedence_systemPropertyThenEnvironmentThenInitParamThenContextParam() {
+        String name = "helloretail.websiteUuid";
+        String env = "HELLORETAIL_WEBSITE_UUID";
+        assertEquals(A, resolve(Map.of(name, A), Map.of(env, B), Map.of(name, C), Map.of(name, D)).websiteUuid);
+        assertEquals(B, resolve(Map.of(), Map.of(env, B), Map.of(name, C), Map.of(name, D)).websiteUuid);
+        assertEquals(C, resolve(Map.of(), Map.of(), Map.of(name, C), Map.of(name, D)).websiteUuid);
+        assertEquals(D, resolve(Map.of(), Map.of(), Map.of(), Map.of(name, D)).websiteUuid);
+    }
+
+    @Test
+    void blankValues_fallThroughToTheNextSource() {
+        String name = "helloretail.websiteUuid";
+        assertEquals(D, resolve(Map.of(name, " "), Map.of(), Map.of(name, ""), Map.of(name, D)).websiteUuid);
+    }
+
+    @Test
+    void defaults_apply() {
+        Settings s = resolve(Map.of(), Map.of(), Map.of(), Map.of("helloretail.websiteUuid", A));
+        assertTrue(s.enabled);
+        assertEquals(URI.create("https://core.helloretail.com/serve/"), s.endpoint);
+        assertNull(s.productNumberPattern);
+        assertEquals(PathGlobs.DEFAULT, s.excludePaths.toString());
+        assertNull(s.publicBaseUrl);
+        assertFalse(s.trustForwardedHeaders);
+        assertNull(s.consentCookieName);
+        assertFalse(s.honorGlobalPrivacyControl);
+        assertFalse(s.createTrackingUser);
+        assertTrue(s.installFilter);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"helloretail.websiteUuid, HELLORETAIL_WEBSITE_UUID",
+            "helloretail.trustForwardedHeaders, HELLORETAIL_TRUST_FORWARDED_HEADERS", "helloretail.endpoint, HELLORETAIL_ENDPOINT"})
+    void environmentName_upperSnake(String name, String env) {
+        assertEquals(env, Settings.environmentName(name));
+    }
+
+    @Test
+    void badValueFromEnvironment_namesTheVariable() {
+        var e = assertThrows(IllegalArgumentException.class, () -> resolve(Map.of(),
+                Map.of("HELLORETAIL_ENABLED", "maybe"), Map.of(), Map.of("helloretail.websiteUuid", A)));
+        assertEquals("helloretail.enabled (environment variable HELLORETAIL_ENABLED) must be true or false: \"maybe\"",
+                e.getMessage());
+    }
+
+    @Test
+    void badValueFromSystemProperty_namesIt() {
+        var e = assertThrows(IllegalArgumentException.class, () -> resolve(Map.of("helloretail.endpoint", "ftp://x/"),
+                Map.of(), Map.of(), Map.of("helloretail.websiteUuid", A)));
+        assertEquals("helloretail.endpoint (system property) must be an https URL with a host and no user, query or"
+                + " fragment, like https://core.helloretail.com/serve/: \"ftp://x/\"", e.getMessage());
+    }
+
+    @Test
+    void disabled_needsNoWebsiteUuid() {
+        assertFalse(resolve(Map.of(), Map.of(), Map.of(), Map.of("helloretail.enabled", "false")).enabled);
+    }
+
+    @Test
+    void consentCookie_nameOrNameValue() {
+        Settings name = resolve(Map.of(), Map.of(), Map.of(), Map.of("helloretail.websiteUuid", A,
+                "helloretail.consentCookie", "cookie_consent"));
+        assertEquals("cookie_consent", name.consentCookieName);
+        assertNull(name.consentCookieValue);
+        Settings pair = resolve(Map.of(), Map.of(), Map.of(), Map.of("helloretail.websiteUuid", A,
+                "helloretail.consentCookie", "cc=statistics"));
+        assertEquals("cc", pair.consentCookieName);
+        assertEquals("statistics", pair.consentCookieValue);
+
+        assertTrue(HelloRetailWeb.hasConsent(new Cookie[] {new Cookie("cc", "statistics")}, pair));
+        assertFalse(HelloRetailWeb.hasConsent(new Cookie[] {new Cookie("cc", "none")}, pair));
+        assertFalse(HelloRetailWeb.hasConsent(null, pair));
+        assertTrue(HelloRetailWeb.hasConsent(new Cookie[] {new Cookie("cookie_consent", "anything")}, name));
+    }
+
+    @Test
+    void cookieId_firstValidHelloRetailIdWins() {
+        assertEquals("62a0317d17698aa57d369db9", HelloRetailWeb.cookieId(new Cookie[] {
+                new Cookie("hello_retail_id", "junk"), new Cookie("other", "62a0317d17698aa57d369db8"),
+                new Cookie("hello_retail_id", "62a0317d17698aa57d369db9"),
+                new Cookie("hello_retail_id", "62a0317d17698aa57d369db7")}));
+        assertNull(HelloRetailWeb.cookieId(new Cookie[] {new Cookie("hello_retail_id", "62A0317D17698AA57D369DB9")}));
+        assertNull(HelloRetailWeb.cookieId(new Cookie[] {new Cookie("hello_retail_id", "")}));
+        assertNull(HelloRetailWeb.cookieId(null));
+        assertEquals("000000000000000000000000",
+                HelloRetailWeb.cookieId(new Cookie[] {new Cookie("hello_retail_id", "000000000000000000000000")}));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"'', helloretail4j", "/shop, helloretail4j.shop", "/my shop/x, helloretail4j.my.shop.x"})
+    void trackerName_fromContextPath(String path, String name) {
+        assertEquals(name, WebTracking.trackerName(path));
+    }
+}
