@@ -2,13 +2,21 @@ package io.github.helloretail4j;
 
 import io.github.helloretail4j.internal.Check;
 import io.github.helloretail4j.internal.CollectorClient;
+import io.github.helloretail4j.internal.ConversionSender;
+import io.github.helloretail4j.internal.DeadLetters;
 import io.github.helloretail4j.internal.EventCounters;
 import io.github.helloretail4j.internal.Json;
+import io.github.helloretail4j.internal.Outbox;
 import io.github.helloretail4j.internal.Pipeline;
 import io.github.helloretail4j.internal.RetryPolicy;
 import io.github.helloretail4j.internal.Sender;
+import io.github.helloretail4j.internal.Storage;
 import io.github.helloretail4j.internal.TrackerJmx;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -20,22 +28,29 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Guarantees</h2>
  * <ul>
- *   <li>{@link #trackPageView} and {@link #trackConversion} only validate and enqueue: they
- *       never wait for the network and never throw for delivery problems.</li>
- *   <li>Page views wait in a bounded queue ({@link Builder#queueSize}); when it is full the
- *       newest is dropped and counted, so memory stays bounded whatever the collector does.</li>
+ *   <li>{@link #trackPageView} only validates and enqueues: it never waits for the network
+ *       and never throws for delivery problems. Page views wait in a bounded queue
+ *       ({@link Builder#queueSize}); when it is full the newest is dropped and counted, so
+ *       memory stays bounded whatever the collector does.</li>
+ *   <li>{@link #trackConversion} returns once the conversion is on disk in the outbox directory
+ *       (fsynced). It is delivered in order by a background thread, through outages, restarts
+ *       and crashes, once per order number (at least once across a crash: see the README for
+ *       the window where a duplicate can happen).</li>
  *   <li>A 2xx answer is a delivery ("Not tracked for anonymous user" is counted apart). A 400
  *       (and any other 4xx but 408, 425 and 429) is final: counted as rejected, logged with the
- *       collector's message, never retried. A 5xx, 408, 425, 429, timeout or I/O error is
- *       retried with exponential backoff and jitter, no sooner than {@code Retry-After}, up to
- *       {@link Builder#maxAttempts} attempts; then counted as failed.</li>
- *   <li>{@link #close()} delivers what it can within {@link Builder#closeTimeout}, counts the
- *       rest as abandoned and logs how many. It is safe to call twice.</li>
+ *       collector's message, never retried; a rejected conversion goes to the dead letters. A
+ *       5xx, 408, 425, 429, timeout or I/O error is retried with exponential backoff and jitter,
+ *       no sooner than {@code Retry-After}: page views up to {@link Builder#maxAttempts}
+ *       attempts, conversions until {@link Builder#conversionMaxAge}, then dead letters.</li>
+ *   <li>{@link #close()} delivers what it can within {@link Builder#closeTimeout}; page views
+ *       left are counted as abandoned, conversions left wait in the outbox for the next start.
+ *       It is safe to call twice.</li>
  * </ul>
  *
  * <p>Threads: {@link Builder#senderThreads} named daemon threads deliver page views and one
- * delivers conversions; each group starts with its first event and ends in {@link #close()}.
- * Counters are read with {@link #metrics()} and over JMX.
+ * delivers conversions; each starts with its first event (the conversion thread at once when
+ * the outbox holds conversions from an earlier run) and ends in {@link #close()}. Counters are
+ * read with {@link #metrics()} and over JMX.
  */
 public final class HelloRetailTracker implements AutoCloseable {
 
@@ -50,10 +65,14 @@ public final class HelloRetailTracker implements AutoCloseable {
     public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(30);
     public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
+    /** Conversions still undelivered after this long go to the dead letters. */
+    public static final Duration DEFAULT_CONVERSION_MAX_AGE = Duration.ofDays(7);
+    /** Order numbers are remembered this long (and at most {@link #DEDUPE_MAX_ORDERS} of them). */
+    public static final Duration DEDUPE_WINDOW = Duration.ofDays(30);
+    public static final int DEDUPE_MAX_ORDERS = 100_000;
+
     static final String PAGE_VIEW_PATH = "collect/pageview";
     static final String CONVERSION_PATH = "collect/conversion";
-    /** Conversions are few; this bound only guards memory until they have a disk of their own. */
-    static final int CONVERSION_QUEUE_SIZE = 100_000;
 
     private static final Logger LOG = LoggerFactory.getLogger("io.github.helloretail4j");
     private static final String USER_AGENT = "helloretail4j/"
@@ -68,7 +87,8 @@ public final class HelloRetailTracker implements AutoCloseable {
     private final EventCounters pageViewCounts = new EventCounters();
     private final EventCounters conversionCounts = new EventCounters();
     private final Pipeline<PageView> pageViews;
-    private final Pipeline<Conversion> conversions;
+    private final Outbox outbox;
+    private final ConversionSender conversions;
     private final TrackerJmx jmx;
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -82,9 +102,36 @@ public final class HelloRetailTracker implements AutoCloseable {
         this.sender = new Sender(client, new RetryPolicy(b.maxAttempts, b.initialBackoff, b.maxBackoff));
         this.pageViews = new Pipeline<>(b.name + "-pageview", b.senderThreads, b.queueSize, PAGE_VIEW_PATH,
                 view -> Json.pageView(websiteUuid, view), sender, pageViewCounts);
-        this.conversions = new Pipeline<>(b.name + "-conversion", 1, CONVERSION_QUEUE_SIZE, CONVERSION_PATH,
-                conversion -> Json.conversion(websiteUuid, conversion), sender, conversionCounts);
+        if (enabled) {
+            this.outbox = openOutbox(b.outboxDirectory, b.storage, b.clock);
+            this.conversions = new ConversionSender(outbox, sender, conversionCounts,
+                    new DeadLetters(b.storage, b.outboxDirectory), b.conversionMaxAge, b.clock, CONVERSION_PATH,
+                    b.name + "-conversion");
+            if (outbox.recovered() > 0) {
+                // What an earlier run left is this run's to deliver, and counts as tracked.
+                conversionCounts.tracked.add(outbox.recovered());
+                LOG.info("{} conversions from an earlier run wait in {}; delivering them", outbox.recovered(),
+                        b.outboxDirectory.toAbsolutePath());
+                conversions.wake();
+            }
+        } else {
+            this.outbox = null;
+            this.conversions = null;
+        }
         this.jmx = TrackerJmx.register(b.name, websiteUuid, endpoint.toString(), this::metrics);
+    }
+
+    private static Outbox openOutbox(Path directory, Storage storage, Clock clock) {
+        Outbox outbox;
+        try {
+            outbox = Outbox.open(storage, directory, clock, DEDUPE_WINDOW, DEDUPE_MAX_ORDERS);
+        } catch (IOException e) {
+            throw new UncheckedIOException("outboxDirectory " + directory.toAbsolutePath() + " cannot be used: " + e.getMessage(), e);
+        }
+        for (String problem : outbox.recoveryProblems()) {
+            LOG.warn("{}", problem);
+        }
+        return outbox;
     }
 
     public static Builder builder() {
@@ -106,9 +153,15 @@ public final class HelloRetailTracker implements AutoCloseable {
     }
 
     /**
-     * Queues a conversion for delivery.
+     * Submits a completed order. Returns once it is on disk in the outbox directory (written
+     * and fsynced); from there it is delivered in the background, across outages and restarts,
+     * until Hello Retail answers or it is older than the maximum age (then it goes to the dead
+     * letters). An order number seen in the last 30 days is not sent again: submitting the same
+     * order twice (a reloaded thank-you page, a retried payment callback) is harmless.
      *
-     * @throws IllegalStateException when the tracker is closed: the conversion was not taken
+     * @throws UncheckedIOException when the conversion could not be written (a full disk): it
+     *         was not taken, and calling again later is safe
+     * @throws IllegalStateException when the tracker is closed
      */
     public void trackConversion(Conversion conversion) {
         Objects.requireNonNull(conversion, "conversion");
@@ -117,10 +170,28 @@ public final class HelloRetailTracker implements AutoCloseable {
             conversionCounts.dropped.increment();
             return;
         }
-        if (closed.get() || !conversions.offer(conversion)) {
+        if (closed.get()) {
             throw new IllegalStateException("conversion " + Check.echo(conversion.orderNumber())
-                    + " was not accepted: the tracker is " + (closed.get() ? "closed" : "full"));
+                    + " was not accepted: the tracker is closed");
         }
+        byte[] body = Json.conversion(websiteUuid, conversion);
+        Outbox.Result result;
+        try {
+            result = outbox.append(conversion.orderNumber(), body);
+        } catch (IOException e) {
+            throw new UncheckedIOException("conversion " + Check.echo(conversion.orderNumber())
+                    + " could not be written to the outbox: " + e.getMessage(), e);
+        } catch (IllegalStateException e) {
+            throw new IllegalStateException("conversion " + Check.echo(conversion.orderNumber())
+                    + " was not accepted: the tracker is closed", e);
+        }
+        conversionCounts.tracked.increment();
+        if (result == Outbox.Result.DUPLICATE) {
+            conversionCounts.duplicates.increment();
+            LOG.debug("conversion {} was submitted before; not sent again", Check.echo(conversion.orderNumber()));
+            return;
+        }
+        conversions.wake();
     }
 
     /** What the tracker did so far. */
@@ -155,28 +226,38 @@ public final class HelloRetailTracker implements AutoCloseable {
         long deadline = start + closeTimeout.toNanos();
         sender.beginClose(deadline);
         pageViews.beginClose();
-        conversions.beginClose();
-        boolean drained = pageViews.awaitTermination(deadline) & conversions.awaitTermination(deadline);
+        if (conversions != null) {
+            conversions.beginClose();
+        }
+        boolean drained = pageViews.awaitTermination(deadline)
+                & (conversions == null || conversions.awaitTermination(deadline));
         // Abort requests still in flight (a stalled collector); their workers then count them
         // abandoned, as the deadline has passed.
         client.close();
         if (!drained) {
             long grace = System.nanoTime() + Duration.ofSeconds(1).toNanos();
             pageViews.awaitTermination(grace);
-            conversions.awaitTermination(grace);
+            if (conversions != null) {
+                conversions.awaitTermination(grace);
+            }
         }
         pageViews.stop();
-        conversions.stop();
-        jmx.unregister();
-        TrackerMetrics m = metrics();
-        long abandonedViews = m.pageViews().abandoned();
-        long abandonedConversions = m.conversions().abandoned();
-        if (abandonedViews + abandonedConversions > 0) {
-            LOG.warn("Hello Retail tracker closed after {} ms; abandoned {} page views and {} conversions"
-                            + " that could not be delivered in time", (System.nanoTime() - start) / 1_000_000,
-                    abandonedViews, abandonedConversions);
+        int waiting = 0;
+        if (outbox != null) {
+            waiting = outbox.pendingCount();
+            try {
+                outbox.close();
+            } catch (IOException e) {
+                LOG.error("could not close the outbox cleanly; conversions are re-read at the next start", e);
+            }
         }
-        int stuck = pageViews.liveThreads().size() + conversions.liveThreads().size();
+        jmx.unregister();
+        long abandonedViews = metrics().pageViews().abandoned();
+        if (abandonedViews > 0 || waiting > 0) {
+            LOG.warn("Hello Retail tracker closed after {} ms; abandoned {} page views; {} conversions wait in the"
+                            + " outbox for the next start", (System.nanoTime() - start) / 1_000_000, abandonedViews, waiting);
+        }
+        int stuck = pageViews.liveThreads().size() + (conversions != null && conversions.isAlive() ? 1 : 0);
         if (stuck > 0) {
             LOG.warn("{} sender threads of the Hello Retail tracker did not stop", stuck);
         }
@@ -199,8 +280,40 @@ public final class HelloRetailTracker implements AutoCloseable {
         private Duration initialBackoff = DEFAULT_INITIAL_BACKOFF;
         private Duration maxBackoff = DEFAULT_MAX_BACKOFF;
         private Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
+        private Path outboxDirectory = Path.of(System.getProperty("java.io.tmpdir"), "helloretail-outbox");
+        private Duration conversionMaxAge = DEFAULT_CONVERSION_MAX_AGE;
+        private Storage storage = Storage.FILES;
+        private Clock clock = Clock.systemUTC();
 
         private Builder() {
+        }
+
+        /**
+         * Where conversions wait until Hello Retail has them; default
+         * {@code java.io.tmpdir/helloretail-outbox}. Choose a directory that survives restarts
+         * and belongs to this tracker alone (a lock file keeps others out).
+         */
+        public Builder outboxDirectory(Path outboxDirectory) {
+            this.outboxDirectory = outboxDirectory;
+            return this;
+        }
+
+        /** How long a conversion is retried before it goes to the dead letters; default 7 days. */
+        public Builder conversionMaxAge(Duration conversionMaxAge) {
+            this.conversionMaxAge = conversionMaxAge;
+            return this;
+        }
+
+        /** For tests: a file layer that can fail. */
+        Builder storage(Storage storage) {
+            this.storage = storage;
+            return this;
+        }
+
+        /** For tests: the clock that dates conversions. */
+        Builder clock(Clock clock) {
+            this.clock = clock;
+            return this;
         }
 
         /**
@@ -302,6 +415,12 @@ public final class HelloRetailTracker implements AutoCloseable {
             if (maxBackoff.compareTo(initialBackoff) < 0) {
                 throw new IllegalArgumentException("maxBackoff must not be shorter than initialBackoff ("
                         + initialBackoff + "): " + maxBackoff);
+            }
+            if (outboxDirectory == null) {
+                throw new IllegalArgumentException("outboxDirectory must not be null");
+            }
+            if (conversionMaxAge == null || conversionMaxAge.isZero() || conversionMaxAge.isNegative()) {
+                throw new IllegalArgumentException("conversionMaxAge must be more than zero: " + conversionMaxAge);
             }
             if (closeTimeout == null || closeTimeout.isNegative()) {
                 throw new IllegalArgumentException("closeTimeout must be zero or more: " + closeTimeout);

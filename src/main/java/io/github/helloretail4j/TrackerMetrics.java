@@ -9,24 +9,29 @@ public record TrackerMetrics(Counts pageViews, Counts conversions) {
 
     /**
      * Every event handed to the tracker ends in exactly one of delivered, notTracked,
-     * rejected, dropped, failed and abandoned, or is still {@link #pending()}.
+     * rejected, dropped, failed, abandoned and duplicates, or is still {@link #pending()}.
+     * Conversions found in the outbox at start count as tracked.
      *
      * @param tracked handed to the tracker
      * @param delivered recorded by Hello Retail
      * @param notTracked accepted by Hello Retail with "Not tracked for anonymous user": the
      *        event had no (or the opted-out) tracking user id, so nothing was recorded
-     * @param rejected refused by Hello Retail as invalid (400); never retried
+     * @param rejected refused by Hello Retail as invalid (400); never retried (conversions go to
+     *        the dead letters)
      * @param dropped not queued: the queue was full, the tracker closed, or tracking disabled
-     * @param failed given up after the last retry
-     * @param abandoned still undelivered when {@link HelloRetailTracker#close()} ran out of time
+     * @param failed page views given up after the last attempt; conversions moved to the dead
+     *        letters after the maximum age
+     * @param abandoned page views still undelivered when {@link HelloRetailTracker#close()} ran
+     *        out of time (conversions are never abandoned: they wait on disk)
+     * @param duplicates conversions whose order number was submitted before; not sent again
      * @param retries attempts beyond the first, over all events
      */
     public record Counts(long tracked, long delivered, long notTracked, long rejected, long dropped,
-                         long failed, long abandoned, long retries) {
+                         long failed, long abandoned, long duplicates, long retries) {
 
-        /** Queued or being delivered. */
+        /** Queued, being delivered, or (conversions) waiting in the outbox. */
         public long pending() {
-            return tracked - delivered - notTracked - rejected - dropped - failed - abandoned;
+            return tracked - delivered - notTracked - rejected - dropped - failed - abandoned - duplicates;
         }
     }
 }

@@ -6,18 +6,28 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class TrackerBuilderTest {
 
+    @TempDir
+    Path temp;
+    private int dirs;
+
+    private java.nio.file.Path dir() {
+        return temp.resolve("outbox-" + (++dirs));
+    }
+
     private static final String UUID = "4bb65cc4-f2d2-4eb0-80d9-9496f912d2cf";
 
-    private static String failure(Class<? extends Exception> type, UnaryOperator<HelloRetailTracker.Builder> config) {
-        return assertThrows(type, () -> config.apply(HelloRetailTracker.builder().websiteUuid(UUID)).build())
+    private String failure(Class<? extends Exception> type, UnaryOperator<HelloRetailTracker.Builder> config) {
+        return assertThrows(type, () -> config.apply(HelloRetailTracker.builder().websiteUuid(UUID).outboxDirectory(dir())).build())
                 .getMessage();
     }
 
@@ -54,7 +64,7 @@ class TrackerBuilderTest {
 
     @Test
     void build_endpointWithoutTrailingSlash_getsOne() {
-        try (HelloRetailTracker t = HelloRetailTracker.builder().websiteUuid(UUID)
+        try (HelloRetailTracker t = HelloRetailTracker.builder().websiteUuid(UUID).outboxDirectory(dir())
                 .endpoint(URI.create("https://core.helloretail.com/serve")).build()) {
             assertEquals(URI.create("https://core.helloretail.com/serve/"), t.endpoint());
         }
@@ -62,7 +72,7 @@ class TrackerBuilderTest {
 
     @Test
     void build_defaultEndpoint_isHelloRetail() {
-        try (HelloRetailTracker t = HelloRetailTracker.builder().websiteUuid(UUID).build()) {
+        try (HelloRetailTracker t = HelloRetailTracker.builder().websiteUuid(UUID).outboxDirectory(dir()).build()) {
             assertEquals(URI.create("https://core.helloretail.com/serve/"), t.endpoint());
         }
     }
@@ -76,7 +86,7 @@ class TrackerBuilderTest {
 
     @Test
     void build_httpLoopbackEndpoint_isAccepted() {
-        try (HelloRetailTracker t = HelloRetailTracker.builder().websiteUuid(UUID)
+        try (HelloRetailTracker t = HelloRetailTracker.builder().websiteUuid(UUID).outboxDirectory(dir())
                 .endpoint(URI.create("http://127.0.0.1:9/serve/")).build()) {
             assertEquals(URI.create("http://127.0.0.1:9/serve/"), t.endpoint());
         }
@@ -112,7 +122,7 @@ class TrackerBuilderTest {
 
     @Test
     void build_startsNoThread_untilTheFirstEvent() {
-        try (HelloRetailTracker t = HelloRetailTracker.builder().websiteUuid(UUID).name("lazy-check").build()) {
+        try (HelloRetailTracker t = HelloRetailTracker.builder().websiteUuid(UUID).outboxDirectory(dir()).name("lazy-check").build()) {
             assertFalse(Thread.getAllStackTraces().keySet().stream()
                     .anyMatch(th -> th.getName().startsWith("lazy-check")));
             assertTrue(t.metrics().pageViews().tracked() == 0);

@@ -13,6 +13,7 @@ import java.lang.management.ManagementFactory;
 import java.math.BigDecimal;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +22,7 @@ import javax.management.ObjectName;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -35,6 +37,9 @@ class TrackerDeliveryTest {
 
     private TestCollector collector;
     private HelloRetailTracker tracker;
+    @TempDir
+    Path outboxes;
+    private int outboxCount;
 
     @BeforeEach
     void startCollector() {
@@ -57,7 +62,8 @@ class TrackerDeliveryTest {
                 .initialBackoff(Duration.ofMillis(20))
                 .maxBackoff(Duration.ofMillis(200))
                 .connectTimeout(Duration.ofSeconds(1))
-                .responseTimeout(Duration.ofSeconds(2));
+                .responseTimeout(Duration.ofSeconds(2))
+                .outboxDirectory(outboxes.resolve("outbox-" + (++outboxCount)));
     }
 
     private HelloRetailTracker tracker() {
@@ -327,15 +333,27 @@ class TrackerDeliveryTest {
     }
 
     @Test
-    void close_duringBackoff_abandonsInsteadOfWaiting() {
+    void close_duringBackoff_keepsTheConversionForTheNextStart() {
         collector.answer(100, 500);
-        tracker = fastRetries(collector.endpoint()).initialBackoff(Duration.ofSeconds(20))
-                .maxBackoff(Duration.ofSeconds(20)).closeTimeout(Duration.ofSeconds(2)).build();
+        HelloRetailTracker.Builder config = fastRetries(collector.endpoint()).initialBackoff(Duration.ofSeconds(20))
+                .maxBackoff(Duration.ofSeconds(20)).closeTimeout(Duration.ofSeconds(2));
+        tracker = config.build();
         tracker.trackConversion(Conversion.builder().trackingUserId(ID).orderNumber("c-2").total(BigDecimal.ONE)
                 .productNumbers(List.of("p")).build());
         collector.awaitRequests(CONVERSION, 1);
+        // the next attempt is 10-20 s away: close() does not wait for it
         assertTimeoutPreemptively(Duration.ofSeconds(8), tracker::close);
-        assertEquals(1, tracker.metrics().conversions().abandoned());
+        TrackerMetrics.Counts c = tracker.metrics().conversions();
+        assertEquals(0, c.abandoned());
+        assertEquals(1, c.pending(), "waits in the outbox");
+        // the collector recovers; the next start delivers it
+        collector.reset();
+        tracker = config.initialBackoff(Duration.ofMillis(20)).maxBackoff(Duration.ofMillis(200))
+                .outboxDirectory(outboxes.resolve("outbox-" + outboxCount)).build();
+        collector.awaitRequests(CONVERSION, 1);
+        awaitSettled(0, 1);
+        assertEquals(1, tracker.metrics().conversions().delivered());
+        assertEquals("c-2", collector.accepted(CONVERSION).get(0).get("orderNumber").asText());
     }
 
     @Test

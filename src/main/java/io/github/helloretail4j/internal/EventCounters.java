@@ -12,6 +12,7 @@ public final class EventCounters {
     public final LongAdder dropped = new LongAdder();
     public final LongAdder failed = new LongAdder();
     public final LongAdder abandoned = new LongAdder();
+    public final LongAdder duplicates = new LongAdder();
     public final LongAdder retries = new LongAdder();
 
     public TrackerMetrics.Counts snapshot() {
@@ -22,7 +23,8 @@ public final class EventCounters {
         long dr = dropped.sum();
         long f = failed.sum();
         long a = abandoned.sum();
+        long du = duplicates.sum();
         long re = retries.sum();
-        return new TrackerMetrics.Counts(tracked.sum(), d, n, r, dr, f, a, re);
+        return new TrackerMetrics.Counts(tracked.sum(), d, n, r, dr, f, a, du, re);
     }
 }

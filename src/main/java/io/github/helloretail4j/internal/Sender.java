@@ -46,23 +46,11 @@ public final class Sender {
                 counts.abandoned.increment();
                 return Outcome.Type.RETRY;
             }
-            Outcome outcome = client.post(path, body);
+            Outcome outcome = attempt(path, body);
             switch (outcome.type()) {
-                case DELIVERED -> {
-                    counts.delivered.increment();
-                    recovered();
-                    return outcome.type();
-                }
-                case NOT_TRACKED -> {
-                    counts.notTracked.increment();
-                    recovered();
-                    return outcome.type();
-                }
-                case REJECTED -> {
-                    counts.rejected.increment();
-                    logRejected(path, outcome);
-                    return outcome.type();
-                }
+                case DELIVERED -> counts.delivered.increment();
+                case NOT_TRACKED -> counts.notTracked.increment();
+                case REJECTED -> counts.rejected.increment();
                 case RETRY -> {
                     if (attempt >= policy.maxAttempts()) {
                         counts.failed.increment();
@@ -76,9 +64,30 @@ public final class Sender {
                         return outcome.type();
                     }
                     counts.retries.increment();
+                    continue;
                 }
             }
+            return outcome.type();
         }
+    }
+
+    /**
+     * One POST, no retry: for delivery loops that schedule their own retries. Logs a recovery
+     * after trouble and the first rejection; trouble itself is logged by the caller with
+     * {@link #logTrouble}, which knows what happens next.
+     */
+    public Outcome attempt(String path, byte[] body) {
+        Outcome outcome = client.post(path, body);
+        switch (outcome.type()) {
+            case DELIVERED, NOT_TRACKED -> recovered();
+            case REJECTED -> logRejected(path, outcome);
+            case RETRY -> { }
+        }
+        return outcome;
+    }
+
+    public RetryPolicy policy() {
+        return policy;
     }
 
     /** From now on no retry is started that could not finish by {@code deadlineNanos}. */
@@ -93,12 +102,13 @@ public final class Sender {
         }
     }
 
-    private boolean pastDeadline() {
+    /** True once closing has begun and its deadline has passed. */
+    public boolean pastDeadline() {
         return closing && System.nanoTime() - deadlineNanos >= 0;
     }
 
     /** Waits {@code delay}; false when closing means the retry after it would be too late. */
-    private boolean pause(Duration delay) {
+    public boolean pause(Duration delay) {
         long end = System.nanoTime() + delay.toNanos();
         lock.lock();
         try {
@@ -126,7 +136,7 @@ public final class Sender {
         }
     }
 
-    private void logTrouble(String path, Outcome outcome, String action) {
+    public void logTrouble(String path, Outcome outcome, String action) {
         if (inTrouble.compareAndSet(false, true)) {
             LOG.warn("Hello Retail at {} did not take a {} ({}); {}. Further failures are logged at DEBUG"
                     + " until delivery works again", client.endpoint(), kind(path), describe(outcome), action);

@@ -85,7 +85,7 @@ public final class TrackerJmx implements TrackerMXBean {
     @Override public long getConversionsNotTracked() { return metrics.get().conversions().notTracked(); }
     @Override public long getConversionsRejected() { return metrics.get().conversions().rejected(); }
     @Override public long getConversionsFailed() { return metrics.get().conversions().failed(); }
-    @Override public long getConversionsAbandoned() { return metrics.get().conversions().abandoned(); }
+    @Override public long getConversionsDuplicates() { return metrics.get().conversions().duplicates(); }
     @Override public long getConversionsPending() { return metrics.get().conversions().pending(); }
     @Override public long getConversionRetries() { return metrics.get().conversions().retries(); }
 }

@@ -38,7 +38,7 @@ public interface TrackerMXBean {
 
     long getConversionsFailed();
 
-    long getConversionsAbandoned();
+    long getConversionsDuplicates();
 
     long getConversionsPending();
 

@@ -61,6 +61,8 @@ public final class PageViewFilter implements Filter {
     /** {@code false}: nothing is tracked or sent. */
     public static final String PARAM_ENABLED = "helloretail.enabled";
     public static final String DEFAULT_ENABLED = "true";
+    /** Where conversions wait for delivery; default: the container's temp dir + {@code /helloretail-outbox}. */
+    public static final String PARAM_OUTBOX_DIRECTORY = "helloretail.outboxDirectory";
     /** A regex on the request path (within the application) with a named group {@code productNumber}. */
     public static final String PARAM_PRODUCT_NUMBER_PATTERN = "helloretail.productNumberPattern";
     /** Comma-separated path globs not tracked; replaces the default list of static assets. */

@@ -5,6 +5,8 @@ import static io.github.helloretail4j.servlet.PageViewFilter.*;
 import io.github.helloretail4j.HelloRetailTracker;
 import io.github.helloretail4j.internal.Check;
 import java.net.URI;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -32,6 +34,7 @@ final class Settings {
         d.put(PARAM_WEBSITE_UUID, null);
         d.put(PARAM_ENDPOINT, DEFAULT_ENDPOINT);
         d.put(PARAM_ENABLED, DEFAULT_ENABLED);
+        d.put(PARAM_OUTBOX_DIRECTORY, null);
         d.put(PARAM_PRODUCT_NUMBER_PATTERN, null);
         d.put(PARAM_EXCLUDE_PATHS, DEFAULT_EXCLUDE_PATHS);
         d.put(PARAM_PUBLIC_BASE_URL, null);
@@ -59,6 +62,8 @@ final class Settings {
     final boolean enabled;
     final String websiteUuid;
     final URI endpoint;
+    /** Null: the container's temp directory. */
+    final Path outboxDirectory;
     final Pattern productNumberPattern;
     final PathGlobs excludePaths;
     final String publicBaseUrl;
@@ -99,6 +104,22 @@ final class Settings {
         } catch (IllegalArgumentException e) {
             throw bad(PARAM_ENDPOINT, endpointValue, e.getMessage().replaceFirst("^endpoint ", "")
                     .replaceFirst(": \"[^\"]*\"$", ""));
+        }
+
+        Found outbox = get.apply(PARAM_OUTBOX_DIRECTORY);
+        if (outbox.value() == null) {
+            outboxDirectory = null;
+        } else {
+            Path dir;
+            try {
+                dir = Path.of(outbox.value());
+            } catch (InvalidPathException e) {
+                throw bad(PARAM_OUTBOX_DIRECTORY, outbox, "is not a valid path (" + e.getReason() + ")");
+            }
+            if (!dir.isAbsolute()) {
+                throw bad(PARAM_OUTBOX_DIRECTORY, outbox, "must be an absolute path");
+            }
+            outboxDirectory = dir;
         }
 
         Found pattern = get.apply(PARAM_PRODUCT_NUMBER_PATTERN);
@@ -220,7 +241,8 @@ final class Settings {
     /** True when these settings configure the same tracker as {@code other}. */
     boolean sameTracker(Settings other) {
         return enabled == other.enabled && Objects.equals(websiteUuid, other.websiteUuid)
-                && endpoint.equals(other.endpoint) && createTrackingUser == other.createTrackingUser
+                && endpoint.equals(other.endpoint) && Objects.equals(outboxDirectory, other.outboxDirectory)
+                && createTrackingUser == other.createTrackingUser
                 && Objects.equals(consentCookieName, other.consentCookieName)
                 && Objects.equals(consentCookieValue, other.consentCookieValue);
     }
@@ -231,6 +253,7 @@ final class Settings {
                 PARAM_ENABLED + "=" + enabled,
                 PARAM_WEBSITE_UUID + "=" + websiteUuid,
                 PARAM_ENDPOINT + "=" + endpoint,
+                PARAM_OUTBOX_DIRECTORY + "=" + (outboxDirectory == null ? "(container temp dir)" : outboxDirectory),
                 PARAM_CONSENT_COOKIE + "=" + (consentCookieName == null ? "none" : consentCookieName),
                 PARAM_CREATE_TRACKING_USER + "=" + createTrackingUser));
     }

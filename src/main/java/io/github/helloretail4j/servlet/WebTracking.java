@@ -4,6 +4,8 @@ import io.github.helloretail4j.HelloRetailTracker;
 import io.github.helloretail4j.internal.CollectorClient;
 import io.github.helloretail4j.internal.TrackingUserIds;
 import jakarta.servlet.ServletContext;
+import java.io.File;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.HashMap;
@@ -39,12 +41,29 @@ final class WebTracking {
                 .enabled(settings.enabled)
                 .websiteUuid(settings.websiteUuid)
                 .endpoint(settings.endpoint)
+                .outboxDirectory(outboxDirectory(context, settings, name))
                 .name(name)
                 .build();
         this.ids = settings.enabled && settings.createTrackingUser
                 ? new TrackingUserIds(new CollectorClient(settings.endpoint, ID_TIMEOUT, ID_TIMEOUT, 1, "helloretail4j"),
                         settings.websiteUuid, ID_STOCK, ID_MAX_AGE, name + "-trackinguser")
                 : null;
+    }
+
+    /** The configured directory, else one in the container's temp directory for this application. */
+    private static Path outboxDirectory(ServletContext context, Settings settings, String name) {
+        if (settings.outboxDirectory != null) {
+            return settings.outboxDirectory;
+        }
+        Object temp = context.getAttribute(ServletContext.TEMPDIR);
+        Path dir = temp instanceof File f ? f.toPath().resolve("helloretail-outbox")
+                : Path.of(System.getProperty("java.io.tmpdir"), name + "-outbox");
+        if (settings.enabled) {
+            LOG.warn("{} is not set: conversions wait for delivery in {}, which may not survive a restart or"
+                    + " redeploy; set it to a persistent directory of this application's own",
+                    PageViewFilter.PARAM_OUTBOX_DIRECTORY, dir);
+        }
+        return dir;
     }
 
     static WebTracking get(ServletContext context) {

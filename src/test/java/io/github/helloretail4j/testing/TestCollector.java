@@ -128,9 +128,10 @@ public final class TestCollector implements AutoCloseable {
         stall.countDown();
     }
 
-    /** Forgets the requests seen so far. */
+    /** Forgets the requests seen so far and the scripted answers not yet given. */
     public synchronized void reset() {
         received.clear();
+        script.clear();
     }
 
     /** Requests that arrived, answered or still stalled. */
