@@ -68,8 +68,9 @@ public final class Outbox implements Closeable {
     static final int DONE_BATCH = 64;
     static final long DONE_BATCH_MILLIS = 100;
     /**
-     * The log is rewritten once it has grown by this much, or by its own size after the last
-     * rewrite if that is more: the cost of compaction stays linear in what was appended.
+     * The log is rewritten once the records it no longer needs take this much, and more than
+     * those it needs: so the file stays within about twice its live size, and the cost of
+     * compaction stays linear in what was appended.
      */
     static final long COMPACT_AFTER_BYTES = 1024 * 1024;
 
@@ -95,7 +96,8 @@ public final class Outbox implements Closeable {
     private Storage.AppendFile file;
     private long nextId = 1;
     private long fileSize;
-    private long compactedSize;
+    /** What a compacted file would hold: pending conversions and remembered orders. */
+    private long liveBytes;
     /** Bytes ever appended and ever fsynced in this run; logical, so compaction does not reset them. */
     private long written;
     private long synced;
@@ -128,7 +130,7 @@ public final class Outbox implements Closeable {
             }
             this.file = storage.openAppend(log);
             this.fileSize = file.size();
-            this.compactedSize = fileSize;
+            this.liveBytes = snapshot().length;
         } catch (IOException | RuntimeException e) {
             dirLock.close();
             throw e;
@@ -183,6 +185,7 @@ public final class Outbox implements Closeable {
             nextId++;
             fileSize += record.length;
             written += record.length;
+            liveBytes += record.length;
             pending.put(entry.id(), entry);
             orders.put(orderNumber, entry.createdAtMillis());
             target = written;
@@ -273,12 +276,14 @@ public final class Outbox implements Closeable {
             file.append(ByteBuffer.wrap(record));
             fileSize += record.length;
             written += record.length;
+            // the conversion's ADD record is dead now; its order number lives on as a SEEN record
+            liveBytes -= addRecord(entry).length - seenRecord(entry.orderNumber(), entry.createdAtMillis()).length;
             if (unsyncedDones++ == 0) {
                 firstUnsyncedDoneNanos = System.nanoTime();
             }
             flush = unsyncedDones >= DONE_BATCH
                     || System.nanoTime() - firstUnsyncedDoneNanos >= DONE_BATCH_MILLIS * 1_000_000;
-            if (fileSize - compactedSize >= Math.max(COMPACT_AFTER_BYTES, compactedSize)) {
+            if (fileSize - liveBytes >= Math.max(COMPACT_AFTER_BYTES, liveBytes)) {
                 compact();
                 return;
             }
@@ -317,7 +322,7 @@ public final class Outbox implements Closeable {
         storage.replace(log, snapshot);
         file = storage.openAppend(log);
         fileSize = file.size();
-        compactedSize = fileSize;
+        liveBytes = fileSize;
         synced = written;
         unsyncedDones = 0;
     }
@@ -339,8 +344,7 @@ public final class Outbox implements Closeable {
             if (e != null) {
                 out.writeBytes(addRecord(e));
             } else {
-                byte[] number = utf8(o.getKey());
-                out.writeBytes(record(SEEN, ByteBuffer.allocate(8 + number.length).putLong(o.getValue()).put(number).array()));
+                out.writeBytes(seenRecord(o.getKey(), o.getValue()));
             }
         }
         return out.toByteArray();
@@ -464,6 +468,11 @@ public final class Outbox implements Closeable {
         ByteBuffer payload = ByteBuffer.allocate(8 + 8 + 2 + number.length + e.body().length)
                 .putLong(e.id()).putLong(e.createdAtMillis()).putShort((short) number.length).put(number).put(e.body());
         return record(ADD, payload.array());
+    }
+
+    static byte[] seenRecord(String orderNumber, long createdAtMillis) {
+        byte[] number = utf8(orderNumber);
+        return record(SEEN, ByteBuffer.allocate(8 + number.length).putLong(createdAtMillis).put(number).array());
     }
 
     static byte[] record(byte type, byte[] payload) {

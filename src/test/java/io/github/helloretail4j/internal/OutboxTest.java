@@ -1,0 +1,325 @@
+package io.github.helloretail4j.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class OutboxTest {
+
+    @TempDir
+    Path dir;
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-22T12:00:00Z"));
+    private final FaultyStorage storage = new FaultyStorage();
+
+    static final class MutableClock extends Clock {
+        volatile Instant now;
+
+        MutableClock(Instant now) {
+            this.now = now;
+        }
+
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+
+    private Outbox open() throws IOException {
+        return Outbox.open(storage, dir, clock, Duration.ofDays(30), 1000);
+    }
+
+    private static byte[] body(String order) {
+        return ("{\"orderNumber\":\"" + order + "\",\"total\":1}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static List<String> pendingOrders(Outbox outbox) {
+        List<String> orders = new ArrayList<>();
+        long cursor = 0;
+        Outbox.Entry e;
+        while ((e = outbox.nextAfter(cursor)) != null && e.id() > cursor) {
+            orders.add(e.orderNumber());
+            cursor = e.id();
+        }
+        return orders;
+    }
+
+    private List<String> appendAll(Outbox outbox, int from, int to) throws IOException {
+        List<String> orders = new ArrayList<>();
+        for (int i = from; i < to; i++) {
+            assertEquals(Outbox.Result.ACCEPTED, outbox.append("o-" + i, body("o-" + i)));
+            orders.add("o-" + i);
+        }
+        return orders;
+    }
+
+    @Test
+    void append_reopen_replaysPendingInOrderWithTheirBodies() throws IOException {
+        try (Outbox outbox = open()) {
+            appendAll(outbox, 0, 5);
+        }
+        try (Outbox outbox = open()) {
+            assertEquals(List.of("o-0", "o-1", "o-2", "o-3", "o-4"), pendingOrders(outbox));
+            assertEquals(5, outbox.recovered());
+            assertEquals("{\"orderNumber\":\"o-3\",\"total\":1}",
+                    new String(outbox.nextAfter(3).body(), StandardCharsets.UTF_8));
+            assertEquals(List.of(), outbox.recoveryProblems());
+        }
+    }
+
+    @Test
+    void done_removes_andSurvivesReopen() throws IOException {
+        try (Outbox outbox = open()) {
+            appendAll(outbox, 0, 4);
+            outbox.done(outbox.nextAfter(0), Outbox.DELIVERED);
+            outbox.done(outbox.nextAfter(2), Outbox.DEAD_LETTER);
+            assertEquals(List.of("o-1", "o-3"), pendingOrders(outbox));
+        }
+        try (Outbox outbox = open()) {
+            assertEquals(List.of("o-1", "o-3"), pendingOrders(outbox));
+        }
+    }
+
+    @Test
+    void nextAfter_wrapsAroundToTheOldest() throws IOException {
+        try (Outbox outbox = open()) {
+            appendAll(outbox, 0, 3);
+            assertEquals("o-1", outbox.nextAfter(1).orderNumber());
+            assertEquals("o-0", outbox.nextAfter(3).orderNumber());
+        }
+    }
+
+    @Test
+    void append_sameOrderNumber_isDuplicate_alsoAfterDeliveryAndReopen() throws IOException {
+        try (Outbox outbox = open()) {
+            outbox.append("o-1", body("o-1"));
+            assertEquals(Outbox.Result.DUPLICATE, outbox.append("o-1", body("o-1")));
+            outbox.done(outbox.nextAfter(0), Outbox.DELIVERED);
+            assertEquals(Outbox.Result.DUPLICATE, outbox.append("o-1", body("o-1")));
+        }
+        try (Outbox outbox = open()) {
+            assertEquals(Outbox.Result.DUPLICATE, outbox.append("o-1", body("o-1")));
+            assertEquals(List.of(), pendingOrders(outbox));
+        }
+    }
+
+    @Test
+    void orderMemory_isBoundedByTimeAndCount() throws IOException {
+        try (Outbox outbox = Outbox.open(storage, dir, clock, Duration.ofDays(30), 3)) {
+            appendAll(outbox, 0, 4); // o-0 is pushed out by the count bound
+            assertEquals(Outbox.Result.ACCEPTED, outbox.append("o-0", body("o-0")));
+            assertEquals(Outbox.Result.DUPLICATE, outbox.append("o-3", body("o-3")));
+            clock.now = clock.now.plus(Duration.ofDays(31));
+            assertEquals(Outbox.Result.ACCEPTED, outbox.append("o-3", body("o-3")));
+        }
+    }
+
+    @Test
+    void compaction_shrinksTheLog_keepingPendingAndOrderMemory() throws IOException {
+        long before;
+        try (Outbox outbox = Outbox.open(storage, dir, clock, Duration.ofDays(30), 100_000)) {
+            byte[] big = new byte[600];
+            java.util.Arrays.fill(big, (byte) 'x');
+            for (int i = 0; i < 4000; i++) {
+                outbox.append("o-" + i, big);
+            }
+            before = Files.size(dir.resolve(Outbox.LOG_NAME));
+            assertTrue(before > 2_000_000, "log is " + before + " bytes");
+            for (int i = 0; i < 3990; i++) {
+                outbox.done(outbox.nextAfter(0), Outbox.DELIVERED);
+            }
+            assertEquals(10, outbox.pendingCount());
+        }
+        long after = Files.size(dir.resolve(Outbox.LOG_NAME));
+        assertTrue(after < before / 4, "compacted from " + before + " to " + after + " bytes");
+        try (Outbox outbox = Outbox.open(storage, dir, clock, Duration.ofDays(30), 100_000)) {
+            assertEquals(10, outbox.pendingCount());
+            assertEquals("o-3990", outbox.nextAfter(0).orderNumber());
+            assertEquals(Outbox.Result.DUPLICATE, outbox.append("o-17", body("o-17")), "delivered, still remembered");
+            assertEquals(List.of(), outbox.recoveryProblems());
+        }
+    }
+
+    @Test
+    void tornTail_atEveryCutInTheLastRecord_keepsAllRecordsBeforeIt() throws IOException {
+        try (Outbox outbox = open()) {
+            appendAll(outbox, 0, 3);
+        }
+        Path log = dir.resolve(Outbox.LOG_NAME);
+        byte[] whole = Files.readAllBytes(log);
+        int lastRecord = whole.length - Outbox.addRecord(new Outbox.Entry(3, 0, "o-2", body("o-2"))).length;
+        for (int cut = lastRecord + 1; cut < whole.length; cut++) {
+            Files.write(log, java.util.Arrays.copyOf(whole, cut));
+            try (Outbox outbox = open()) {
+                assertEquals(List.of("o-0", "o-1"), pendingOrders(outbox), "cut at " + cut);
+                assertEquals(1, outbox.recoveryProblems().size());
+                assertTrue(outbox.recoveryProblems().get(0).contains("torn or corrupt tail of " + (cut - lastRecord)
+                        + " bytes at offset " + lastRecord), outbox.recoveryProblems().get(0));
+            }
+            // the damaged tail is gone: the file reads clean now
+            try (Outbox outbox = open()) {
+                assertEquals(List.of(), outbox.recoveryProblems());
+                assertEquals(List.of("o-0", "o-1"), pendingOrders(outbox));
+            }
+        }
+    }
+
+    @Test
+    void corruptRecordInTheMiddle_isSkipped_andTheRestKept() throws IOException {
+        try (Outbox outbox = open()) {
+            appendAll(outbox, 0, 5);
+        }
+        Path log = dir.resolve(Outbox.LOG_NAME);
+        byte[] bytes = Files.readAllBytes(log);
+        int recordSize = Outbox.addRecord(new Outbox.Entry(1, 0, "o-0", body("o-0"))).length;
+        int third = Outbox.HEADER_SIZE + 2 * recordSize;
+        bytes[third + 30] ^= 0x40; // a flipped bit in o-2's payload
+        Files.write(log, bytes);
+        try (Outbox outbox = open()) {
+            assertEquals(List.of("o-0", "o-1", "o-3", "o-4"), pendingOrders(outbox));
+            assertEquals(List.of("outbox file " + log + ": " + recordSize + " corrupt bytes at offset " + third
+                    + " skipped; reading went on at offset " + (third + recordSize)), outbox.recoveryProblems());
+        }
+    }
+
+    @Test
+    void corruptLengthField_isResynchronisedPast() throws IOException {
+        try (Outbox outbox = open()) {
+            appendAll(outbox, 0, 4);
+        }
+        Path log = dir.resolve(Outbox.LOG_NAME);
+        byte[] bytes = Files.readAllBytes(log);
+        int recordSize = Outbox.addRecord(new Outbox.Entry(1, 0, "o-0", body("o-0"))).length;
+        int second = Outbox.HEADER_SIZE + recordSize;
+        ByteBuffer.wrap(bytes).putInt(second, 0x7fffffff);
+        Files.write(log, bytes);
+        try (Outbox outbox = open()) {
+            assertEquals(List.of("o-0", "o-2", "o-3"), pendingOrders(outbox));
+            assertEquals(1, outbox.recoveryProblems().size());
+        }
+    }
+
+    @Test
+    void tornHeader_startsAnew() throws IOException {
+        Files.write(dir.resolve(Outbox.LOG_NAME), new byte[] {'H', 'R', '4'});
+        try (Outbox outbox = open()) {
+            assertTrue(outbox.recoveryProblems().get(0).contains("has a torn header of 3 bytes; started anew"));
+            outbox.append("o-1", body("o-1"));
+        }
+        try (Outbox outbox = open()) {
+            assertEquals(List.of("o-1"), pendingOrders(outbox));
+        }
+    }
+
+    @Test
+    void foreignFile_isRefusedWithWhatWasFound() throws IOException {
+        Path log = dir.resolve(Outbox.LOG_NAME);
+        Files.writeString(log, "this is somebody's notes file");
+        var e = assertThrows(IOException.class, this::open);
+        assertEquals("outbox file " + log + " is not a helloretail4j outbox: expected magic HR4JOUTB, found"
+                + " \"this is \"", e.getMessage());
+    }
+
+    @Test
+    void newerFormatVersion_isRefused() throws IOException {
+        Path log = dir.resolve(Outbox.LOG_NAME);
+        Files.write(log, ByteBuffer.allocate(16).put(Outbox.MAGIC).putInt(2).putInt(0).array());
+        var e = assertThrows(IOException.class, this::open);
+        assertEquals("outbox file " + log + " has format version 2; this helloretail4j reads version 1", e.getMessage());
+    }
+
+    @Test
+    void fullDisk_appendThrows_andNothingAcknowledgedIsLost() throws IOException {
+        try (Outbox outbox = open()) {
+            appendAll(outbox, 0, 3);
+            storage.diskFull = true;
+            var e = assertThrows(IOException.class, () -> outbox.append("o-3", body("o-3")));
+            assertEquals("No space left on device", e.getMessage());
+            storage.diskFull = false;
+            // the failed order was not taken: it can be submitted again
+            assertEquals(Outbox.Result.ACCEPTED, outbox.append("o-3", body("o-3")));
+            appendAll(outbox, 4, 6);
+        }
+        try (Outbox outbox = open()) {
+            assertEquals(List.of("o-0", "o-1", "o-2", "o-3", "o-4", "o-5"), pendingOrders(outbox));
+            assertEquals(List.of(), outbox.recoveryProblems(), "the torn half-record was cut off");
+        }
+    }
+
+    @Test
+    void failedFsync_appendThrows() throws IOException {
+        try (Outbox outbox = open()) {
+            storage.failForce = true;
+            var e = assertThrows(IOException.class, () -> outbox.append("o-1", body("o-1")));
+            assertEquals("Input/output error", e.getMessage());
+            storage.failForce = false;
+        }
+    }
+
+    @Test
+    void secondOutboxOnTheSameDirectory_isRefused() throws IOException {
+        try (Outbox first = open()) {
+            var e = assertThrows(IllegalStateException.class, this::open);
+            assertEquals("outboxDirectory " + dir.toAbsolutePath() + " is in use by another Hello Retail tracker"
+                    + " (in this JVM or another process holds outbox.lock); give each tracker a directory of its own",
+                    e.getMessage());
+        }
+        try (Outbox again = open()) {
+            assertNull(again.nextAfter(0));
+        }
+    }
+
+    @Test
+    void concurrentAppends_shareFsyncs_andAllSurvive() throws Exception {
+        int threads = 8;
+        int each = 200;
+        try (Outbox outbox = open()) {
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            List<Future<?>> futures = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int base = t * each;
+                futures.add(pool.submit(() -> {
+                    for (int i = 0; i < each; i++) {
+                        outbox.append("o-" + (base + i), body("o-" + (base + i)));
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get();
+            }
+            pool.shutdown();
+        }
+        assertTrue(storage.forces.get() <= threads * each, "fsyncs: " + storage.forces.get());
+        try (Outbox outbox = open()) {
+            assertEquals(threads * each, outbox.pendingCount());
+        }
+    }
+}
