@@ -84,6 +84,8 @@ class DeploymentTest {
                 Arguments.of((UnaryOperator<TestWebApp>) a -> a.contextParam("helloretail.publicBaseUrl", "https://shop.example/shop"),
                         "helloretail.publicBaseUrl (context-param) must be scheme://host[:port] with no path, e.g."
                                 + " https://shop.example: \"https://shop.example/shop\""),
+                Arguments.of((UnaryOperator<TestWebApp>) a -> a.contextParam("helloretail.outboxDirectory", "var/outbox"),
+                        "helloretail.outboxDirectory (context-param) must be an absolute path: \"var/outbox\""),
                 Arguments.of((UnaryOperator<TestWebApp>) a -> a.contextParam("helloretail.consentCookie", "my consent"),
                         "helloretail.consentCookie (context-param) must be a cookie name, or name=value, e.g."
                                 + " cookie_consent=yes: \"my consent\""));
