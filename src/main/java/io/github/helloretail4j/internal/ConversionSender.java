@@ -59,10 +59,7 @@ public final class ConversionSender {
                 return;
             }
             if (thread == null) {
-                thread = new Thread(this::run, threadName);
-                thread.setDaemon(true);
-                thread.setContextClassLoader(ConversionSender.class.getClassLoader());
-                thread.start();
+                thread = Threads.startDaemon(threadName, this::run);
             }
             wake = true;
             work.signal();

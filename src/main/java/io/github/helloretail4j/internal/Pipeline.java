@@ -59,12 +59,7 @@ public final class Pipeline<T> {
             return;
         }
         for (int i = 1; i <= threadCount; i++) {
-            Thread t = new Thread(this::work, threadCount == 1 ? name : name + "-" + i);
-            t.setDaemon(true);
-            // Do not pin whatever class loader the first caller's thread happened to carry.
-            t.setContextClassLoader(Pipeline.class.getClassLoader());
-            threads.add(t);
-            t.start();
+            threads.add(Threads.startDaemon(threadCount == 1 ? name : name + "-" + i, this::work));
         }
         started = true;
     }

@@ -52,10 +52,7 @@ public final class TrackingUserIds implements Closeable {
                 return Optional.empty();
             }
             if (fetcher == null) {
-                fetcher = new Thread(this::fetchLoop, threadName);
-                fetcher.setDaemon(true);
-                fetcher.setContextClassLoader(TrackingUserIds.class.getClassLoader());
-                fetcher.start();
+                fetcher = Threads.startDaemon(threadName, this::fetchLoop);
             }
             long now = System.nanoTime();
             Fetched f;
