@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Path;
+import java.security.KeyStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
@@ -98,7 +99,7 @@ public final class HelloRetailTracker implements AutoCloseable {
         this.endpoint = b.endpoint;
         this.closeTimeout = b.closeTimeout;
         this.client = new CollectorClient(endpoint, b.connectTimeout, b.responseTimeout,
-                b.senderThreads + 1, USER_AGENT);
+                b.senderThreads + 1, USER_AGENT, b.trustStore, b.name);
         this.sender = new Sender(client, new RetryPolicy(b.maxAttempts, b.initialBackoff, b.maxBackoff));
         this.pageViews = new Pipeline<>(b.name + "-pageview", b.senderThreads, b.queueSize, PAGE_VIEW_PATH,
                 view -> Json.pageView(websiteUuid, view), sender, pageViewCounts);
@@ -282,6 +283,7 @@ public final class HelloRetailTracker implements AutoCloseable {
         private Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
         private Path outboxDirectory = Path.of(System.getProperty("java.io.tmpdir"), "helloretail-outbox");
         private Duration conversionMaxAge = DEFAULT_CONVERSION_MAX_AGE;
+        private KeyStore trustStore;
         private Storage storage = Storage.FILES;
         private Clock clock = Clock.systemUTC();
 
@@ -301,6 +303,15 @@ public final class HelloRetailTracker implements AutoCloseable {
         /** How long a conversion is retried before it goes to the dead letters; default 7 days. */
         public Builder conversionMaxAge(Duration conversionMaxAge) {
             this.conversionMaxAge = conversionMaxAge;
+            return this;
+        }
+
+        /**
+         * The certificates to trust for an https endpoint, instead of the JVM's (for a
+         * collector behind a private CA). Certificates and host names are always verified.
+         */
+        public Builder trustStore(KeyStore trustStore) {
+            this.trustStore = trustStore;
             return this;
         }
 

@@ -8,7 +8,15 @@ import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.time.Instant;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
@@ -16,11 +24,14 @@ import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
+import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.HttpHeaders;
+import org.apache.hc.core5.http.HttpHost;
+import org.apache.hc.core5.http.protocol.HttpContext;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.util.TimeValue;
@@ -28,9 +39,18 @@ import org.apache.hc.core5.util.Timeout;
 
 /**
  * Posts JSON bodies to the collect API over pooled keep-alive connections and classifies the
- * answer. Blocking: it is called only from the tracker's own sender threads. It starts no
- * thread of its own (no idle-connection evictor): stale connections are re-validated after a
- * pause instead, and a failure on one is retried like any other I/O error.
+ * answer. Blocking: it is called only from the tracker's own sender threads.
+ *
+ * <p>Every request has a hard deadline (connect timeout + response timeout), enforced by one
+ * lazily started watchdog thread that aborts the request: a socket read timeout alone lets a
+ * collector that drips one byte at a time hold a sender forever. At most
+ * {@value #MAX_RESPONSE_BYTES} bytes of an answer are read; a longer one is cut off with its
+ * connection rather than drained. There is no idle-connection evictor thread: stale
+ * connections are re-validated after a pause, and a failure on one is retried like any other
+ * I/O error.
+ *
+ * <p>TLS: certificates and host names are always verified, against the JVM's trust store or an
+ * explicitly given one. There is no way to trust everything.
  */
 public final class CollectorClient implements Closeable {
 
@@ -40,14 +60,32 @@ public final class CollectorClient implements Closeable {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final URI endpoint;
+    private final HttpHost host;
     private final PoolingHttpClientConnectionManager connections;
     private final CloseableHttpClient http;
+    private final long deadlineMillis;
+    private final ScheduledThreadPoolExecutor watchdog;
 
+    /**
+     * @param trustStore the certificates to trust for https, or null for the JVM's own
+     * @param name prefix of the watchdog thread's name
+     */
     public CollectorClient(URI endpoint, Duration connectTimeout, Duration responseTimeout,
-                           int maxConnections, String userAgent) {
+                           int maxConnections, String userAgent, KeyStore trustStore, String name) {
         this.endpoint = endpoint;
-        this.connections = PoolingHttpClientConnectionManagerBuilder.create()
-                .useSystemProperties()
+        this.host = HttpHost.create(endpoint);
+        this.deadlineMillis = connectTimeout.plus(responseTimeout).toMillis();
+        this.watchdog = new ScheduledThreadPoolExecutor(1, r -> Threads.daemon(name + "-watchdog", r));
+        watchdog.setRemoveOnCancelPolicy(true);
+        watchdog.setKeepAliveTime(10, TimeUnit.SECONDS);
+        watchdog.allowCoreThreadTimeOut(true);
+        PoolingHttpClientConnectionManagerBuilder pool = PoolingHttpClientConnectionManagerBuilder.create();
+        if (trustStore == null) {
+            pool.useSystemProperties();
+        } else {
+            pool.setTlsSocketStrategy(new DefaultClientTlsStrategy(sslContext(trustStore)));
+        }
+        this.connections = pool
                 .setMaxConnTotal(maxConnections)
                 .setMaxConnPerRoute(maxConnections)
                 .setDefaultConnectionConfig(ConnectionConfig.custom()
@@ -79,12 +117,43 @@ public final class CollectorClient implements Closeable {
     public Outcome post(String path, byte[] body) {
         HttpPost post = new HttpPost(endpoint.resolve(path));
         post.setEntity(new ByteArrayEntity(body, JSON));
-        try {
-            return http.execute(post, CollectorClient::classify);
+        Aborter aborter = new Aborter(post);
+        ScheduledFuture<?> deadline = schedule(aborter);
+        try (ClassicHttpResponse response = http.execute(host, post, (HttpContext) null)) {
+            return classify(response, post);
         } catch (IOException | RuntimeException e) {
             // RuntimeException too: httpclient5 signals a pool shut down by close() with
             // IllegalStateException, and a sender thread must survive anything the client throws.
-            return new Outcome(Outcome.Type.RETRY, 0, describe(e), null);
+            return new Outcome(Outcome.Type.RETRY, 0, aborter.fired
+                    ? "no complete answer within " + deadlineMillis + " ms (" + describe(e) + ")" : describe(e), null);
+        } finally {
+            if (deadline != null) {
+                deadline.cancel(false);
+            }
+        }
+    }
+
+    /** Aborts a request at its deadline, and remembers that it did, for the message. */
+    private static final class Aborter implements Runnable {
+        private final HttpPost post;
+        volatile boolean fired;
+
+        Aborter(HttpPost post) {
+            this.post = post;
+        }
+
+        @Override
+        public void run() {
+            fired = true;
+            post.cancel();
+        }
+    }
+
+    private ScheduledFuture<?> schedule(Runnable abort) {
+        try {
+            return watchdog.schedule(abort, deadlineMillis, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException closed) {
+            return null;
         }
     }
 
@@ -97,29 +166,26 @@ public final class CollectorClient implements Closeable {
     public String createTrackingUser(byte[] body) throws IOException {
         HttpPost post = new HttpPost(endpoint.resolve("trackingUser"));
         post.setEntity(new ByteArrayEntity(body, JSON));
-        try {
-            return http.execute(post, response -> {
-                HttpEntity entity = response.getEntity();
-                byte[] bytes = new byte[0];
-                if (entity != null) {
-                    try (InputStream in = entity.getContent()) {
-                        bytes = in == null ? bytes : in.readNBytes(MAX_RESPONSE_BYTES);
-                    }
-                }
-                JsonNode id = response.getCode() == 200 ? MAPPER.readTree(bytes).get("id") : null;
-                if (id == null || !Check.isTrackingUserId(id.asText())) {
-                    throw new IOException("trackingUser answered HTTP " + response.getCode() + " without an id");
-                }
-                return id.asText();
-            });
+        ScheduledFuture<?> deadline = schedule(new Aborter(post));
+        try (ClassicHttpResponse response = http.execute(host, post, (HttpContext) null)) {
+            byte[] bytes = readCapped(response.getEntity(), post);
+            JsonNode id = response.getCode() == 200 ? MAPPER.readTree(bytes).get("id") : null;
+            if (id == null || !Check.isTrackingUserId(id.asText())) {
+                throw new IOException("trackingUser answered HTTP " + response.getCode() + " without an id");
+            }
+            return id.asText();
         } catch (RuntimeException e) {
             throw new IOException(describe(e), e);
+        } finally {
+            if (deadline != null) {
+                deadline.cancel(false);
+            }
         }
     }
 
-    static Outcome classify(ClassicHttpResponse response) throws IOException {
+    static Outcome classify(ClassicHttpResponse response, HttpPost post) throws IOException {
         int status = response.getCode();
-        String message = message(response.getEntity());
+        String message = message(response.getEntity(), post);
         if (status >= 200 && status < 300) {
             return new Outcome(Outcome.NOT_TRACKED_MESSAGE.equalsIgnoreCase(message)
                     ? Outcome.Type.NOT_TRACKED : Outcome.Type.DELIVERED, status, message, null);
@@ -139,16 +205,10 @@ public final class CollectorClient implements Closeable {
 
     /**
      * The {@code message} of the collector's JSON answer, or the start of whatever else it
-     * sent. Reads at most {@link #MAX_RESPONSE_BYTES}; the client discards the rest.
+     * sent.
      */
-    private static String message(HttpEntity entity) throws IOException {
-        if (entity == null) {
-            return "";
-        }
-        byte[] bytes;
-        try (InputStream in = entity.getContent()) {
-            bytes = in == null ? new byte[0] : in.readNBytes(MAX_RESPONSE_BYTES);
-        }
+    private static String message(HttpEntity entity, HttpPost post) throws IOException {
+        byte[] bytes = readCapped(entity, post);
         try {
             JsonNode node = MAPPER.readTree(bytes);
             if (node != null && node.hasNonNull("message")) {
@@ -161,6 +221,39 @@ public final class CollectorClient implements Closeable {
         return text.length() > 200 ? text.substring(0, 200) + "..." : text;
     }
 
+    /**
+     * At most {@link #MAX_RESPONSE_BYTES} of the answer. When there is more, the request is
+     * aborted so that closing the response drops the connection instead of reading on.
+     */
+    private static byte[] readCapped(HttpEntity entity, HttpPost post) throws IOException {
+        if (entity == null) {
+            return new byte[0];
+        }
+        InputStream in = entity.getContent();
+        if (in == null) {
+            return new byte[0];
+        }
+        byte[] bytes = in.readNBytes(MAX_RESPONSE_BYTES);
+        if (bytes.length == MAX_RESPONSE_BYTES && in.read() >= 0) {
+            post.cancel();
+        } else {
+            in.close(); // at the end: the connection goes back to the pool
+        }
+        return bytes;
+    }
+
+    private static SSLContext sslContext(KeyStore trustStore) {
+        try {
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(trustStore);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, tmf.getTrustManagers(), null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException("trustStore cannot be used: " + e.getMessage(), e);
+        }
+    }
+
     private static String describe(Exception e) {
         String m = e.getMessage();
         return e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
@@ -169,6 +262,7 @@ public final class CollectorClient implements Closeable {
     /** Closes the pool at once: in-flight requests fail, which is how close() aborts them. */
     @Override
     public void close() {
+        watchdog.shutdownNow();
         http.close(CloseMode.IMMEDIATE);
     }
 }

@@ -63,6 +63,10 @@ public final class PageViewFilter implements Filter {
     public static final String DEFAULT_ENABLED = "true";
     /** Where conversions wait for delivery; default: the container's temp dir + {@code /helloretail-outbox}. */
     public static final String PARAM_OUTBOX_DIRECTORY = "helloretail.outboxDirectory";
+    /** A trust store file (PKCS12 or JKS) for an https endpoint with a private CA; default: the JVM's. */
+    public static final String PARAM_TRUST_STORE = "helloretail.trustStore";
+    /** The trust store's password, if it has one; never logged. */
+    public static final String PARAM_TRUST_STORE_PASSWORD = "helloretail.trustStorePassword";
     /** A regex on the request path (within the application) with a named group {@code productNumber}. */
     public static final String PARAM_PRODUCT_NUMBER_PATTERN = "helloretail.productNumberPattern";
     /** Comma-separated path globs not tracked; replaces the default list of static assets. */

@@ -4,7 +4,11 @@ import static io.github.helloretail4j.servlet.PageViewFilter.*;
 
 import io.github.helloretail4j.HelloRetailTracker;
 import io.github.helloretail4j.internal.Check;
+import java.io.File;
+import java.io.IOException;
 import java.net.URI;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -35,6 +39,8 @@ final class Settings {
         d.put(PARAM_ENDPOINT, DEFAULT_ENDPOINT);
         d.put(PARAM_ENABLED, DEFAULT_ENABLED);
         d.put(PARAM_OUTBOX_DIRECTORY, null);
+        d.put(PARAM_TRUST_STORE, null);
+        d.put(PARAM_TRUST_STORE_PASSWORD, null);
         d.put(PARAM_PRODUCT_NUMBER_PATTERN, null);
         d.put(PARAM_EXCLUDE_PATHS, DEFAULT_EXCLUDE_PATHS);
         d.put(PARAM_PUBLIC_BASE_URL, null);
@@ -64,6 +70,9 @@ final class Settings {
     final URI endpoint;
     /** Null: the container's temp directory. */
     final Path outboxDirectory;
+    /** Null: the JVM's trust store. */
+    final KeyStore trustStore;
+    private final String trustStorePath;
     final Pattern productNumberPattern;
     final PathGlobs excludePaths;
     final String publicBaseUrl;
@@ -120,6 +129,22 @@ final class Settings {
                 throw bad(PARAM_OUTBOX_DIRECTORY, outbox, "must be an absolute path");
             }
             outboxDirectory = dir;
+        }
+
+        Found store = get.apply(PARAM_TRUST_STORE);
+        Found storePassword = get.apply(PARAM_TRUST_STORE_PASSWORD);
+        trustStorePath = store.value();
+        if (store.value() == null) {
+            trustStore = null;
+        } else {
+            char[] password = storePassword.value() == null ? null : storePassword.value().toCharArray();
+            try {
+                trustStore = KeyStore.getInstance(new File(store.value()), password);
+            } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
+                // The message names the file, never the password.
+                throw bad(PARAM_TRUST_STORE, store, "cannot be read as a PKCS12 or JKS trust store ("
+                        + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")");
+            }
         }
 
         Found pattern = get.apply(PARAM_PRODUCT_NUMBER_PATTERN);
@@ -242,6 +267,7 @@ final class Settings {
     boolean sameTracker(Settings other) {
         return enabled == other.enabled && Objects.equals(websiteUuid, other.websiteUuid)
                 && endpoint.equals(other.endpoint) && Objects.equals(outboxDirectory, other.outboxDirectory)
+                && Objects.equals(trustStorePath, other.trustStorePath)
                 && createTrackingUser == other.createTrackingUser
                 && Objects.equals(consentCookieName, other.consentCookieName)
                 && Objects.equals(consentCookieValue, other.consentCookieValue);
@@ -254,6 +280,7 @@ final class Settings {
                 PARAM_WEBSITE_UUID + "=" + websiteUuid,
                 PARAM_ENDPOINT + "=" + endpoint,
                 PARAM_OUTBOX_DIRECTORY + "=" + (outboxDirectory == null ? "(container temp dir)" : outboxDirectory),
+                PARAM_TRUST_STORE + "=" + (trustStorePath == null ? "(the JVM's)" : trustStorePath),
                 PARAM_CONSENT_COOKIE + "=" + (consentCookieName == null ? "none" : consentCookieName),
                 PARAM_CREATE_TRACKING_USER + "=" + createTrackingUser));
     }

@@ -42,10 +42,12 @@ final class WebTracking {
                 .websiteUuid(settings.websiteUuid)
                 .endpoint(settings.endpoint)
                 .outboxDirectory(outboxDirectory(context, settings, name))
+                .trustStore(settings.trustStore)
                 .name(name)
                 .build();
         this.ids = settings.enabled && settings.createTrackingUser
-                ? new TrackingUserIds(new CollectorClient(settings.endpoint, ID_TIMEOUT, ID_TIMEOUT, 1, "helloretail4j"),
+                ? new TrackingUserIds(new CollectorClient(settings.endpoint, ID_TIMEOUT, ID_TIMEOUT, 1, "helloretail4j",
+                        settings.trustStore, name + "-trackinguser"),
                         settings.websiteUuid, ID_STOCK, ID_MAX_AGE, name + "-trackinguser")
                 : null;
     }
