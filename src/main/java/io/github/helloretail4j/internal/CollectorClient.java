@@ -119,7 +119,9 @@ public final class CollectorClient implements Closeable {
         post.setEntity(new ByteArrayEntity(body, JSON));
         Aborter aborter = new Aborter(post);
         ScheduledFuture<?> deadline = schedule(aborter);
-        try (ClassicHttpResponse response = http.execute(host, post, (HttpContext) null)) {
+        ClassicHttpResponse response = null;
+        try {
+            response = http.execute(host, post, (HttpContext) null);
             return classify(response, post);
         } catch (IOException | RuntimeException e) {
             // RuntimeException too: httpclient5 signals a pool shut down by close() with
@@ -129,6 +131,18 @@ public final class CollectorClient implements Closeable {
         } finally {
             if (deadline != null) {
                 deadline.cancel(false);
+            }
+            closeQuietly(response);
+        }
+    }
+
+    /** The answer is already read: failing to close an aborted response changes nothing. */
+    private static void closeQuietly(ClassicHttpResponse response) {
+        if (response != null) {
+            try {
+                response.close();
+            } catch (IOException | RuntimeException ignored) {
+                // the connection is discarded either way
             }
         }
     }
@@ -167,7 +181,9 @@ public final class CollectorClient implements Closeable {
         HttpPost post = new HttpPost(endpoint.resolve("trackingUser"));
         post.setEntity(new ByteArrayEntity(body, JSON));
         ScheduledFuture<?> deadline = schedule(new Aborter(post));
-        try (ClassicHttpResponse response = http.execute(host, post, (HttpContext) null)) {
+        ClassicHttpResponse response = null;
+        try {
+            response = http.execute(host, post, (HttpContext) null);
             byte[] bytes = readCapped(response.getEntity(), post);
             JsonNode id = response.getCode() == 200 ? MAPPER.readTree(bytes).get("id") : null;
             if (id == null || !Check.isTrackingUserId(id.asText())) {
@@ -180,6 +196,7 @@ public final class CollectorClient implements Closeable {
             if (deadline != null) {
                 deadline.cancel(false);
             }
+            closeQuietly(response);
         }
     }
 

@@ -63,6 +63,83 @@ final class RawHttp {
         return send(port, "GET", path, headers);
     }
 
+    /**
+     * Writes {@code request} byte for byte (any bytes: non-UTF-8, NUL, bare CR or LF), half-closes
+     * the connection and reads every response until the server closes it. A request whose bytes
+     * hold an empty line early is two requests to the server: then there are two responses. An
+     * empty list: the server closed the connection without answering.
+     *
+     * @throws java.net.SocketTimeoutException when the server sends nothing for {@code timeoutMillis}
+     */
+    static List<Response> exchange(int port, byte[] request, int timeoutMillis) throws IOException {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+            socket.setSoTimeout(timeoutMillis);
+            OutputStream out = socket.getOutputStream();
+            out.write(request);
+            out.flush();
+            socket.shutdownOutput();
+            ByteArrayOutputStream all = new ByteArrayOutputStream();
+            try {
+                socket.getInputStream().transferTo(all);
+            } catch (java.net.SocketException e) {
+                // A server that rejects a request may reset the connection once it answered.
+                if (all.size() == 0) {
+                    return List.of();
+                }
+            }
+            return readAll(all.toString(StandardCharsets.ISO_8859_1));
+        }
+    }
+
+    /** The responses in {@code text}, framed by Content-Length or chunked encoding. */
+    private static List<Response> readAll(String text) {
+        List<Response> responses = new ArrayList<>();
+        int pos = 0;
+        while (pos < text.length()) {
+            int end = text.indexOf("\r\n\r\n", pos);
+            String head = end < 0 ? text.substring(pos) : text.substring(pos, end);
+            String[] lines = head.split("\r\n");
+            String[] statusLine = lines[0].split(" ");
+            if (!lines[0].startsWith("HTTP/1.") || statusLine.length < 2) {
+                throw new IllegalStateException("not an HTTP response: " + text.substring(pos));
+            }
+            List<String> headers = new ArrayList<>(List.of(lines).subList(1, lines.length));
+            Response headOnly = new Response(Integer.parseInt(statusLine[1]), headers, "");
+            int bodyStart = end < 0 ? text.length() : end + 4;
+            String body;
+            if (headOnly.header("Transfer-Encoding").stream().anyMatch(v -> v.equalsIgnoreCase("chunked"))) {
+                StringBuilder b = new StringBuilder();
+                int p = bodyStart;
+                while (true) {
+                    int lineEnd = text.indexOf("\r\n", p);
+                    String size = text.substring(p, lineEnd);
+                    int semicolon = size.indexOf(';');
+                    int n = Integer.parseInt((semicolon < 0 ? size : size.substring(0, semicolon)).strip(), 16);
+                    p = lineEnd + 2;
+                    if (n == 0) {
+                        int trailerEnd = text.indexOf("\r\n\r\n", p - 2);
+                        p = trailerEnd < 0 ? text.length() : trailerEnd + 4;
+                        break;
+                    }
+                    b.append(text, p, p + n);
+                    p += n + 2;
+                }
+                body = b.toString();
+                pos = p;
+            } else if (!headOnly.header("Content-Length").isEmpty()) {
+                int n = Integer.parseInt(headOnly.header("Content-Length").get(0));
+                body = text.substring(bodyStart, Math.min(text.length(), bodyStart + n));
+                pos = bodyStart + n;
+            } else {
+                body = text.substring(bodyStart);
+                pos = text.length();
+            }
+            responses.add(new Response(headOnly.status(), headers, body));
+        }
+        return responses;
+    }
+
     private static Response read(InputStream in) throws IOException {
         ByteArrayOutputStream all = new ByteArrayOutputStream();
         in.transferTo(all);

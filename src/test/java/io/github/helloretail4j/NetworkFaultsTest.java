@@ -1,0 +1,131 @@
+package io.github.helloretail4j;
+
+import static io.github.helloretail4j.testing.TestCollector.WEBSITE_UUID;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.helloretail4j.testing.FaultServer;
+import io.github.helloretail4j.testing.FaultServer.Fault;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * A collector that misbehaves on real sockets. For each fault: page views stay bounded and
+ * counted, conversions are all delivered after recovery, no thread is added, and the calling
+ * thread is not slowed.
+ */
+class NetworkFaultsTest {
+
+    @TempDir
+    Path outbox;
+    private FaultServer server;
+    private HelloRetailTracker tracker;
+
+    @AfterEach
+    void close() throws Exception {
+        if (tracker != null) {
+            tracker.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private HelloRetailTracker tracker(int queueSize) {
+        return HelloRetailTracker.builder().websiteUuid(WEBSITE_UUID).endpoint(server.endpoint()).name("faults")
+                .outboxDirectory(outbox).queueSize(queueSize).maxAttempts(100)
+                .initialBackoff(Duration.ofMillis(20)).maxBackoff(Duration.ofMillis(100))
+                .connectTimeout(Duration.ofMillis(500)).responseTimeout(Duration.ofMillis(1500))
+                .closeTimeout(Duration.ofSeconds(1)).build();
+    }
+
+    private static PageView view(int i) {
+        return PageView.builder().trackingUserId("62a0317d17698aa57d369db9").location("https://shop.example/p/" + i).build();
+    }
+
+    private static Conversion conversion(int i) {
+        return Conversion.builder().trackingUserId("62a0317d17698aa57d369db9").orderNumber("f-" + i)
+                .total(BigDecimal.TEN).productNumbers(List.of("p")).build();
+    }
+
+    private void await(java.util.function.BooleanSupplier done, String what) throws InterruptedException {
+        long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!done.getAsBoolean()) {
+            assertTrue(System.nanoTime() < end, what + ": " + tracker.metrics());
+            Thread.sleep(10);
+        }
+    }
+
+    private static long ourThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("faults")).count();
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Fault.class, names = {"RESET_MID_RESPONSE", "GARBAGE", "NOT_JSON_500", "DRIP", "SILENT"})
+    void fault_isRetried_thenEverythingIsDelivered_withBoundedQueueAndThreads(Fault fault) throws Exception {
+        server = new FaultServer().then(fault, 3);
+        tracker = tracker(50);
+        for (int i = 0; i < 5; i++) {
+            tracker.trackConversion(conversion(i));
+        }
+        // while the faults last, the shop's threads keep going and the queue stays bounded
+        assertTimeoutPreemptively(Duration.ofSeconds(5), () -> {
+            for (int i = 0; i < 10_000; i++) {
+                tracker.trackPageView(view(i));
+            }
+        });
+        TrackerMetrics.Counts views = tracker.metrics().pageViews();
+        assertTrue(views.pending() <= 50 + 2, "queue bound + in flight: " + views);
+        assertEquals(10_000, views.tracked());
+        await(() -> tracker.metrics().conversions().delivered() == 5, "conversions delivered after recovery");
+        await(() -> tracker.metrics().pageViews().pending() == 0, "page views settled");
+        views = tracker.metrics().pageViews();
+        assertEquals(views.tracked(), views.delivered() + views.dropped(), "nothing failed: " + views);
+        assertTrue(views.retries() + tracker.metrics().conversions().retries() >= 3, "the faults were retried");
+        // senders, conversion thread and watchdog: no thread per fault or per retry
+        assertTrue(ourThreads() <= 4, "threads: " + ourThreads());
+    }
+
+    @Test
+    void dripFeed_isCutAtTheRequestDeadline() throws Exception {
+        server = new FaultServer().then(Fault.DRIP, 1);
+        tracker = tracker(10);
+        long start = System.nanoTime();
+        tracker.trackConversion(conversion(1));
+        await(() -> tracker.metrics().conversions().delivered() == 1, "delivered");
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        // the drip never pauses 1.5 s, so only the 2 s deadline (connect 0.5 + response 1.5) stops it
+        assertTrue(millis >= 2000 && millis < 10_000, millis + " ms");
+        assertEquals(1, tracker.metrics().conversions().retries());
+    }
+
+    @Test
+    void endlessBody_isCutOff_notDrained() throws Exception {
+        server = new FaultServer().then(Fault.ENDLESS_BODY, 1);
+        tracker = tracker(10);
+        tracker.trackPageView(view(1));
+        await(() -> tracker.metrics().pageViews().delivered() == 1, "a 200 is a delivery, whatever follows");
+        Thread.sleep(300);
+        long written = server.endlessBytesWritten.get();
+        // what the socket buffers took before the client hung up; not the endless rest
+        assertTrue(written < 32L * 1024 * 1024, written + " bytes written");
+        assertEquals(0, tracker.metrics().pageViews().retries());
+    }
+
+    @Test
+    void notJson200_isADelivery() throws Exception {
+        server = new FaultServer().then(Fault.NOT_JSON_200, 1);
+        tracker = tracker(10);
+        tracker.trackPageView(view(1));
+        await(() -> tracker.metrics().pageViews().delivered() == 1, "delivered");
+        assertEquals(1, server.requests.get());
+    }
+}
