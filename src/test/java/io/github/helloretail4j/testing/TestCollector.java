@@ -20,7 +20,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
+import java.nio.file.Path;
 import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
@@ -64,12 +69,25 @@ public final class TestCollector implements AutoCloseable {
     private final AtomicInteger arrivals = new AtomicInteger();
     private volatile CountDownLatch stall = new CountDownLatch(0);
 
-    private TestCollector(int port) {
+    private final boolean tls;
+
+    private TestCollector(int port, Path keyStore, String password) {
         QueuedThreadPool pool = new QueuedThreadPool(64, 4);
         pool.setName("test-collector");
         pool.setDaemon(true);
         server = new Server(pool);
-        ServerConnector connector = new ServerConnector(server);
+        tls = keyStore != null;
+        ServerConnector connector;
+        if (tls) {
+            SslContextFactory.Server ssl = new SslContextFactory.Server();
+            ssl.setKeyStorePath(keyStore.toString());
+            ssl.setKeyStorePassword(password);
+            ssl.setKeyStoreType("PKCS12");
+            connector = new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"),
+                    new HttpConnectionFactory(new HttpConfiguration()));
+        } else {
+            connector = new ServerConnector(server);
+        }
         connector.setHost("127.0.0.1");
         connector.setPort(port);
         server.addConnector(connector);
@@ -89,11 +107,19 @@ public final class TestCollector implements AutoCloseable {
 
     /** A collector on the given loopback port, e.g. one that refused connections until now. */
     public static TestCollector startOn(int port) {
-        TestCollector c = new TestCollector(port);
+        return start(new TestCollector(port, null, null));
+    }
+
+    /** An https collector on a free loopback port, with the key and certificate in {@code keyStore}. */
+    public static TestCollector startTls(Path keyStore, String password) {
+        return start(new TestCollector(0, keyStore, password));
+    }
+
+    private static TestCollector start(TestCollector c) {
         try {
             c.server.start();
         } catch (Exception e) {
-            throw new IllegalStateException("cannot start the test collector on port " + port, e);
+            throw new IllegalStateException("cannot start the test collector", e);
         }
         return c;
     }
@@ -104,7 +130,7 @@ public final class TestCollector implements AutoCloseable {
 
     /** The base URL to configure as the tracker's endpoint. */
     public URI endpoint() {
-        return URI.create("http://127.0.0.1:" + port() + "/serve/");
+        return URI.create((tls ? "https" : "http") + "://127.0.0.1:" + port() + "/serve/");
     }
 
     /** The next {@code times} requests get this answer instead of the contract's. */

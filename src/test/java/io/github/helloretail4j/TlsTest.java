@@ -1,0 +1,127 @@
+package io.github.helloretail4j;
+
+import static io.github.helloretail4j.testing.TestCollector.WEBSITE_UUID;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.helloretail4j.testing.LogCapture;
+import io.github.helloretail4j.testing.TestCollector;
+import java.io.File;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * An https collector on loopback with a self-signed certificate: refused by default, accepted
+ * only with an explicitly configured trust store, and never for another host name.
+ */
+class TlsTest {
+
+    private static final String PASSWORD = "changeit";
+    @TempDir
+    static Path keys;
+    @TempDir
+    Path outbox;
+
+    /** keytool from the running JDK: a key pair for 127.0.0.1, and a trust store with its certificate. */
+    @BeforeAll
+    static void makeCertificates() throws Exception {
+        keytool("-genkeypair", "-alias", "collector", "-keyalg", "EC", "-groupname", "secp256r1",
+                "-dname", "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-validity", "2",
+                "-storetype", "PKCS12", "-keystore", keys.resolve("right.p12").toString(), "-storepass", PASSWORD);
+        keytool("-genkeypair", "-alias", "collector", "-keyalg", "EC", "-groupname", "secp256r1",
+                "-dname", "CN=other.example", "-ext", "SAN=dns:other.example", "-validity", "2",
+                "-storetype", "PKCS12", "-keystore", keys.resolve("wrong-host.p12").toString(), "-storepass", PASSWORD);
+        for (String name : List.of("right", "wrong-host")) {
+            keytool("-exportcert", "-alias", "collector", "-keystore", keys.resolve(name + ".p12").toString(),
+                    "-storepass", PASSWORD, "-rfc", "-file", keys.resolve(name + ".crt").toString());
+            keytool("-importcert", "-noprompt", "-alias", name, "-file", keys.resolve(name + ".crt").toString(),
+                    "-keystore", keys.resolve("trust.p12").toString(), "-storetype", "PKCS12", "-storepass", PASSWORD);
+        }
+    }
+
+    private static void keytool(String... args) throws Exception {
+        List<String> command = new java.util.ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, "keytool failed: " + out);
+    }
+
+    private static KeyStore trustStore() throws Exception {
+        return KeyStore.getInstance(new File(keys.resolve("trust.p12").toString()), PASSWORD.toCharArray());
+    }
+
+    private HelloRetailTracker.Builder config(TestCollector collector) {
+        return HelloRetailTracker.builder().websiteUuid(WEBSITE_UUID).endpoint(collector.endpoint()).name("tls")
+                .outboxDirectory(outbox).maxAttempts(3)
+                .initialBackoff(Duration.ofMillis(20)).maxBackoff(Duration.ofMillis(100))
+                .closeTimeout(Duration.ofMillis(500));
+    }
+
+    private static Conversion conversion(String number) {
+        return Conversion.builder().trackingUserId("62a0317d17698aa57d369db9").orderNumber(number)
+                .total(BigDecimal.ONE).productNumbers(List.of("p")).build();
+    }
+
+    private static void await(HelloRetailTracker t, java.util.function.Predicate<TrackerMetrics> done) throws Exception {
+        long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!done.test(t.metrics())) {
+            assertTrue(System.nanoTime() < end, t.metrics().toString());
+            Thread.sleep(10);
+        }
+    }
+
+    @Test
+    void selfSignedCollector_isRefusedByDefault_loggedOnce_andTheConversionIsKept() throws Exception {
+        try (TestCollector collector = TestCollector.startTls(keys.resolve("right.p12"), PASSWORD);
+             LogCapture log = new LogCapture()) {
+            try (HelloRetailTracker tracker = config(collector).build()) {
+                tracker.trackConversion(conversion("tls-1"));
+                for (int i = 0; i < 3; i++) {
+                    tracker.trackPageView(PageView.builder().location("https://shop.example/" + i).build());
+                }
+                await(tracker, m -> m.pageViews().failed() == 3 && m.conversions().retries() >= 3);
+                assertEquals(0, collector.requests().size(), "no request got through the handshake");
+            }
+            String text = log.text();
+            long warnings = text.lines().filter(l -> l.contains("WARN") && l.contains("did not take")).count();
+            assertEquals(1, warnings, text);
+            assertTrue(text.contains("PKIX path building failed"), "the reason is logged: " + text);
+            // with the trust store, the conversion kept in the outbox goes through
+            try (HelloRetailTracker trusting = config(collector).trustStore(trustStore()).build()) {
+                await(trusting, m -> m.conversions().delivered() == 1);
+            }
+            assertEquals("tls-1", collector.accepted("/serve/collect/conversion").get(0).get("orderNumber").asText());
+        }
+    }
+
+    @Test
+    void trustedCertificateForAnotherHost_isRefused() throws Exception {
+        try (TestCollector collector = TestCollector.startTls(keys.resolve("wrong-host.p12"), PASSWORD);
+             LogCapture log = new LogCapture();
+             HelloRetailTracker tracker = config(collector).trustStore(trustStore()).build()) {
+            tracker.trackPageView(PageView.builder().location("https://shop.example/").build());
+            await(tracker, m -> m.pageViews().failed() == 1);
+            assertEquals(0, collector.requests().size());
+            assertTrue(log.text().contains("No subject alternative names matching IP address 127.0.0.1 found"), log.text());
+        }
+    }
+
+    @Test
+    void trustedCertificate_isAccepted() throws Exception {
+        try (TestCollector collector = TestCollector.startTls(keys.resolve("right.p12"), PASSWORD);
+             HelloRetailTracker tracker = config(collector).trustStore(trustStore()).build()) {
+            tracker.trackPageView(PageView.builder().location("https://shop.example/").build());
+            tracker.trackConversion(conversion("tls-2"));
+            await(tracker, m -> m.pageViews().delivered() == 1 && m.conversions().delivered() == 1);
+        }
+    }
+}
