@@ -47,7 +47,7 @@ public final class TestCollector implements AutoCloseable {
 
     /** One request as the collector read it. */
     public record Received(String method, String path, String contentType, String body, int status,
-                           long receivedNanos) {
+                           long receivedNanos, List<String> headerNames) {
         public JsonNode json() {
             try {
                 return MAPPER.readTree(body);
@@ -228,7 +228,8 @@ public final class TestCollector implements AutoCloseable {
         response.setStatus(answer.status());
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
         synchronized (this) {
-            received.add(new Received(request.getMethod(), path, contentType, body, answer.status(), now));
+            received.add(new Received(request.getMethod(), path, contentType, body, answer.status(), now,
+                    request.getHeaders().getFieldNamesCollection().stream().sorted().toList()));
             notifyAll();
         }
         Content.Sink.write(response, true, answer.body(), callback);
