@@ -124,9 +124,9 @@ public final class Check {
             return expected;
         }
         int authorityStart;
-        if (value.regionMatches(true, 0, "http://", 0, 7)) {
+        if (startsWithIgnoringAsciiCase(value, "http://")) {
             authorityStart = 7;
-        } else if (value.regionMatches(true, 0, "https://", 0, 8)) {
+        } else if (startsWithIgnoringAsciiCase(value, "https://")) {
             authorityStart = 8;
         } else {
             return expected;
@@ -242,6 +242,23 @@ public final class Check {
             }
         }
         return null;
+    }
+
+    /**
+     * ASCII letters only: {@code String.regionMatches(true, ...)} folds Unicode case, which
+     * takes {@code "httpſ://"} (U+017F, long s, upper-cases to S) for {@code "https://"}.
+     */
+    private static boolean startsWithIgnoringAsciiCase(String value, String lowerCasePrefix) {
+        if (value.length() < lowerCasePrefix.length()) {
+            return false;
+        }
+        for (int i = 0; i < lowerCasePrefix.length(); i++) {
+            char c = value.charAt(i);
+            if ((c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c) != lowerCasePrefix.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean isHex(char c) {

@@ -57,7 +57,7 @@ public final class CollectorClient implements Closeable {
     /** The collector's answers are one short JSON object; more than this is not read. */
     static final int MAX_RESPONSE_BYTES = 16 * 1024;
     private static final ContentType JSON = ContentType.create("application/json");
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final ObjectMapper MAPPER = Json.MAPPER;
 
     private final URI endpoint;
     private final HttpHost host;
@@ -281,5 +281,11 @@ public final class CollectorClient implements Closeable {
     public void close() {
         watchdog.shutdownNow();
         http.close(CloseMode.IMMEDIATE);
+        try {
+            // so that no thread of ours outlives the tracker (and pins a web app's class loader)
+            watchdog.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

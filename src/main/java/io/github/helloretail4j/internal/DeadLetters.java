@@ -15,7 +15,7 @@ import java.time.Instant;
  */
 public final class DeadLetters {
     public static final String FILE_NAME = "dead-letters.jsonl";
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final ObjectMapper MAPPER = Json.MAPPER;
 
     private final Storage storage;
     private final Path file;

@@ -2,6 +2,8 @@ package io.github.helloretail4j.internal;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.helloretail4j.Conversion;
 import io.github.helloretail4j.PageView;
 import java.io.ByteArrayOutputStream;
@@ -16,7 +18,17 @@ import java.util.List;
  */
 public final class Json {
 
-    private static final JsonFactory FACTORY = new JsonFactory();
+    /**
+     * Jackson recycles its buffers in a ThreadLocal by default. Bodies are encoded on the shop's
+     * threads (conversions) and container threads live on after a web application is
+     * undeployed, so such a ThreadLocal would keep the application's class loader alive. This
+     * factory recycles through a pool of its own instead.
+     */
+    static final JsonFactory FACTORY = JsonFactory.builder()
+            .recyclerPool(JsonRecyclerPools.newConcurrentDequePool())
+            .build();
+    /** For reading the collector's answers and writing dead letters; same pool, same reason. */
+    public static final ObjectMapper MAPPER = new ObjectMapper(FACTORY);
 
     private Json() {
     }

@@ -1,5 +1,6 @@
 package io.github.helloretail4j.servlet;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /**
@@ -10,6 +11,8 @@ import java.util.Locale;
  * make the filter send a URL of their choosing.
  */
 final class Locations {
+
+    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
     private Locations() {
     }
@@ -90,14 +93,48 @@ final class Locations {
         return b.toString();
     }
 
+    /**
+     * The base URL, the request URI as sent and the query string. What a URL cannot hold is
+     * percent-encoded as UTF-8: a '%' that starts no escape (a browser sends {@code ?q=100%} as
+     * typed), spaces, control characters, quotes, angle brackets, backslash and backtick (which
+     * some containers let through), a lone surrogate (as U+FFFD). Otherwise the location would
+     * fail validation and a real visit would go untracked. A valid URI is kept as it is.
+     */
     static String location(String baseUrl, String requestUri, String queryString) {
         StringBuilder b = new StringBuilder(baseUrl.length() + requestUri.length()
                 + (queryString == null ? 0 : queryString.length() + 1));
-        b.append(baseUrl).append(requestUri);
+        b.append(baseUrl);
+        appendEncoded(b, requestUri);
         if (queryString != null && !queryString.isEmpty()) {
-            b.append('?').append(queryString);
+            b.append('?');
+            appendEncoded(b, queryString);
         }
         return b.toString();
+    }
+
+    private static void appendEncoded(StringBuilder b, String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '%') {
+                boolean escape = i + 2 < s.length() && isAsciiHex(s.charAt(i + 1)) && isAsciiHex(s.charAt(i + 2));
+                b.append(escape ? "%" : "%25");
+            } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                b.append(c).append(s.charAt(++i));
+            } else if (Character.isSurrogate(c)) {
+                b.append("%EF%BF%BD");
+            } else if (c <= ' ' || c == 0x7F || Character.isISOControl(c) || Character.isWhitespace(c)
+                    || c == '"' || c == '<' || c == '>' || c == '\\' || c == '`') {
+                for (byte x : String.valueOf(c).getBytes(StandardCharsets.UTF_8)) {
+                    b.append('%').append(HEX[(x >> 4) & 0xF]).append(HEX[x & 0xF]);
+                }
+            } else {
+                b.append(c);
+            }
+        }
+    }
+
+    private static boolean isAsciiHex(char c) {
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
     }
 
     static int defaultPort(String scheme) {
@@ -126,7 +163,8 @@ final class Locations {
             }
             for (int j = 1; j < close; j++) {
                 char c = value.charAt(j);
-                if (!(Character.digit(c, 16) >= 0 || c == ':' || c == '.')) {
+                // ASCII only: Character.digit would take '１' (U+FF11) for 1, and Check would then refuse the URL.
+                if (!(isAsciiHex(c) || c == ':' || c == '.')) {
                     return false;
                 }
             }

@@ -20,6 +20,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -99,6 +100,11 @@ public final class PageViewFilter implements Filter {
     private static final Logger LOG = LoggerFactory.getLogger("io.github.helloretail4j");
     private static final String SEEN = PageViewFilter.class.getName() + ".SEEN";
     private static final int COOKIE_MAX_AGE = (int) Duration.ofDays(365).toSeconds();
+    /**
+     * Failures of the filter's own code, all instances together: only the first is logged at
+     * WARN, so the tests count them here to prove that no request makes the filter fail.
+     */
+    static final LongAdder FAILURES = new LongAdder();
 
     private Settings settings;
     private WebTracking web;
@@ -289,6 +295,7 @@ public final class PageViewFilter implements Filter {
     }
 
     private void failed(RuntimeException e) {
+        FAILURES.increment();
         if (failureLogged.compareAndSet(false, true)) {
             LOG.warn("Hello Retail page view tracking failed; the request went on untracked (logged once)", e);
         } else {

@@ -75,31 +75,37 @@ final class PageViewRules {
         return decoded != null && Check.textProblem(decoded) == null ? decoded : null;
     }
 
-    /** RFC 3986 percent-decoding as UTF-8 ('+' stays '+'); null when malformed. */
+    /**
+     * RFC 3986 percent-decoding as UTF-8 ('+' stays '+'); null when malformed: a '%' not
+     * followed by two ASCII hex digits, escapes that are not UTF-8, a lone surrogate.
+     */
     static String percentDecode(String s) {
+        if (!isValidUnicode(s)) {
+            return null;
+        }
         if (s.indexOf('%') < 0) {
             return s;
         }
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(s.length());
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '%') {
-                if (i + 2 >= s.length()) {
-                    return null;
-                }
-                int hi = Character.digit(s.charAt(i + 1), 16);
-                int lo = Character.digit(s.charAt(i + 2), 16);
-                if (hi < 0 || lo < 0) {
-                    return null;
-                }
-                bytes.write(hi * 16 + lo);
-                i += 2;
-            } else if (c < 0x80) {
-                bytes.write(c);
-            } else {
-                byte[] utf8 = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
-                bytes.write(utf8, 0, utf8.length);
+        int i = 0;
+        while (i < s.length()) {
+            int percent = s.indexOf('%', i);
+            int runEnd = percent < 0 ? s.length() : percent;
+            // A run of characters as a whole, so that a surrogate pair becomes one code point.
+            bytes.writeBytes(s.substring(i, runEnd).getBytes(StandardCharsets.UTF_8));
+            if (percent < 0) {
+                break;
             }
+            if (percent + 2 >= s.length()) {
+                return null;
+            }
+            int hi = hexValue(s.charAt(percent + 1));
+            int lo = hexValue(s.charAt(percent + 2));
+            if (hi < 0 || lo < 0) {
+                return null;
+            }
+            bytes.write(hi * 16 + lo);
+            i = percent + 3;
         }
         try {
             return StandardCharsets.UTF_8.newDecoder()
@@ -109,5 +115,31 @@ final class PageViewRules {
         } catch (CharacterCodingException e) {
             return null;
         }
+    }
+
+    /** ASCII only: {@code Character.digit} would also take '١' or '１' for a digit. */
+    private static int hexValue(char c) {
+        if (c >= '0' && c <= '9') {
+            return c - '0';
+        }
+        if (c >= 'a' && c <= 'f') {
+            return c - 'a' + 10;
+        }
+        if (c >= 'A' && c <= 'F') {
+            return c - 'A' + 10;
+        }
+        return -1;
+    }
+
+    private static boolean isValidUnicode(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return false;
+            }
+        }
+        return true;
     }
 }

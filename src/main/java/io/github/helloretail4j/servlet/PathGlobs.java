@@ -64,7 +64,7 @@ final class PathGlobs {
 
     boolean matches(String path) {
         for (String suffix : suffixes) {
-            if (path.regionMatches(true, path.length() - suffix.length(), suffix, 0, suffix.length())) {
+            if (endsWithIgnoringAsciiCase(path, suffix)) {
                 return true;
             }
         }
@@ -74,6 +74,27 @@ final class PathGlobs {
             }
         }
         return false;
+    }
+
+    /**
+     * ASCII case only, as the patterns ({@code CASE_INSENSITIVE} without {@code UNICODE_CASE}):
+     * {@code regionMatches(true, ...)} would take "x.cſs" (U+017F) for "x.css" and "x.gıf" for "x.gif".
+     */
+    private static boolean endsWithIgnoringAsciiCase(String path, String suffix) {
+        int offset = path.length() - suffix.length();
+        if (offset < 0) {
+            return false;
+        }
+        for (int i = 0; i < suffix.length(); i++) {
+            if (asciiLowerCase(path.charAt(offset + i)) != asciiLowerCase(suffix.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static char asciiLowerCase(char c) {
+        return c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c;
     }
 
     @Override

@@ -37,13 +37,23 @@ final class Containers {
         int port();
 
         /** Deploys {@code dir} at {@code contextPath} ("" for root); throws with the cause when it fails. */
-        Deployment deploy(Path dir, String contextPath) throws Exception;
+        default Deployment deploy(Path dir, String contextPath) throws Exception {
+            return deploy(dir, contextPath, false);
+        }
+
+        /** With {@code childFirst}, WEB-INF/lib and WEB-INF/classes win over the test classpath. */
+        Deployment deploy(Path dir, String contextPath, boolean childFirst) throws Exception;
 
         @Override
         void close() throws Exception;
     }
 
     interface Deployment extends AutoCloseable {
+        /** The web application's class loader. */
+        default ClassLoader classLoader() {
+            return null;
+        }
+
         @Override
         void close() throws Exception;
     }
@@ -74,11 +84,11 @@ final class Containers {
         }
 
         @Override
-        public Deployment deploy(Path dir, String contextPath) throws Exception {
+        public Deployment deploy(Path dir, String contextPath, boolean childFirst) throws Exception {
             WebAppContext webapp = new WebAppContext();
             webapp.setContextPath(contextPath.isEmpty() ? "/" : contextPath);
             webapp.setBaseResourceAsPath(dir);
-            webapp.setParentLoaderPriority(true);
+            webapp.setParentLoaderPriority(!childFirst);
             webapp.setThrowUnavailableOnStartupException(true);
             contexts.addHandler(webapp);
             try {
@@ -88,10 +98,19 @@ final class Containers {
                 webapp.stop();
                 throw new DeploymentFailed(causes(e));
             }
-            return () -> {
-                webapp.stop();
-                contexts.removeHandler(webapp);
-                webapp.destroy();
+            java.lang.ref.WeakReference<ClassLoader> loader = new java.lang.ref.WeakReference<>(webapp.getClassLoader());
+            return new Deployment() {
+                @Override
+                public ClassLoader classLoader() {
+                    return loader.get();
+                }
+
+                @Override
+                public void close() throws Exception {
+                    webapp.stop();
+                    contexts.removeHandler(webapp);
+                    webapp.destroy();
+                }
             };
         }
 
@@ -141,7 +160,7 @@ final class Containers {
         }
 
         @Override
-        public Deployment deploy(Path dir, String contextPath) throws Exception {
+        public Deployment deploy(Path dir, String contextPath, boolean childFirst) throws Exception {
             synchronized (errors) {
                 errors.clear();
             }
@@ -154,7 +173,7 @@ final class Containers {
             context.addLifecycleListener(config);
             context.setParentClassLoader(Containers.class.getClassLoader());
             WebappLoader loader = new WebappLoader();
-            loader.setDelegate(true);
+            loader.setDelegate(!childFirst);
             context.setLoader(loader);
             StandardJarScanner scanner = new StandardJarScanner();
             scanner.setScanClassPath(false); // only WEB-INF/lib, as in a real deployment
@@ -168,7 +187,19 @@ final class Containers {
                 tomcat.getHost().removeChild(context);
                 throw new DeploymentFailed(errors());
             }
-            return () -> tomcat.getHost().removeChild(context);
+            java.lang.ref.WeakReference<ClassLoader> classLoader =
+                    new java.lang.ref.WeakReference<>(context.getLoader().getClassLoader());
+            return new Deployment() {
+                @Override
+                public ClassLoader classLoader() {
+                    return classLoader.get();
+                }
+
+                @Override
+                public void close() {
+                    tomcat.getHost().removeChild(context);
+                }
+            };
         }
 
         private String errors() {

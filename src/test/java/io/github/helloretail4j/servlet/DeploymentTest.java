@@ -161,6 +161,34 @@ class DeploymentTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(Containers.Kind.class)
+    void redeploy50Times_selfContainedWar_classLoadersAreCollected(Containers.Kind kind) throws Exception {
+        List<java.lang.ref.WeakReference<ClassLoader>> loaders = new java.util.ArrayList<>();
+        int port = containers.get(kind).port();
+        for (int i = 0; i < 50; i++) {
+            TestWebApp app = valid().selfContained().contextParam("helloretail.createTrackingUser", "true");
+            Containers.Deployment d = containers.get(kind).deploy(app.write(temp.resolve("war" + (++counter))),
+                    "/war", true);
+            ClassLoader loader = d.classLoader();
+            // the library really is the application's own, not the test classpath's
+            assertTrue(loader.loadClass("io.github.helloretail4j.HelloRetailTracker").getClassLoader() == loader);
+            loaders.add(new java.lang.ref.WeakReference<>(loader));
+            loader = null;
+            assertEquals(200, RawHttp.get(port, "/war/page?cycle=" + i, COOKIE).status());
+            RawHttp.get(port, "/war/page?new-visitor=" + i); // starts the id fetcher and its watchdog
+            d.close();
+            assertEquals(List.of(), ourThreads(), "after undeploy " + i);
+        }
+        long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (loaders.stream().anyMatch(r -> r.get() != null) && System.nanoTime() < end) {
+            System.gc();
+            Thread.sleep(50);
+        }
+        long alive = loaders.stream().filter(r -> r.get() != null).count();
+        assertEquals(0, alive, alive + " of 50 web application class loaders were not collected");
+    }
+
     private static List<String> ourThreads() {
         return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
                 .filter(n -> n.startsWith("helloretail4j")).sorted().toList();

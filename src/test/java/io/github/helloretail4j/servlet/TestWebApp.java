@@ -5,6 +5,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
@@ -16,6 +17,7 @@ final class TestWebApp {
     private final Map<String, String> filterParams = new LinkedHashMap<>();
     private boolean declareFilter = true;
     private boolean fragmentJar;
+    private boolean selfContained;
     private String dispatchers = "<dispatcher>REQUEST</dispatcher><dispatcher>FORWARD</dispatcher>"
             + "<dispatcher>INCLUDE</dispatcher><dispatcher>ERROR</dispatcher><dispatcher>ASYNC</dispatcher>";
 
@@ -41,12 +43,30 @@ final class TestWebApp {
         return this;
     }
 
+    /**
+     * The library and its dependencies in WEB-INF/lib and the test servlets in WEB-INF/classes,
+     * as in a real WAR: the application's own class loader loads them, so a test can check that
+     * it is collected after undeploy. Deploy it child-first.
+     */
+    TestWebApp selfContained() {
+        selfContained = true;
+        return this;
+    }
+
     TestWebApp requestDispatchOnly() {
         dispatchers = "<dispatcher>REQUEST</dispatcher>";
         return this;
     }
 
     Path write(Path dir) throws IOException {
+        try {
+            return writeFiles(dir);
+        } catch (java.net.URISyntaxException e) {
+            throw new IOException(e);
+        }
+    }
+
+    private Path writeFiles(Path dir) throws IOException, java.net.URISyntaxException {
         Path webInf = Files.createDirectories(dir.resolve("WEB-INF"));
         StringBuilder xml = new StringBuilder("""
                 <?xml version="1.0" encoding="UTF-8"?>
@@ -75,6 +95,28 @@ final class TestWebApp {
                 </web-app>
                 """);
         Files.writeString(webInf.resolve("web.xml"), xml);
+        if (selfContained) {
+            Path lib = Files.createDirectories(webInf.resolve("lib"));
+            Path libraryClasses = Path.of(io.github.helloretail4j.HelloRetailTracker.class.getProtectionDomain()
+                    .getCodeSource().getLocation().toURI().getPath());
+            jarDirectory(libraryClasses, lib.resolve("helloretail4j.jar"));
+            for (Class<?> c : List.of(com.fasterxml.jackson.databind.ObjectMapper.class,
+                    com.fasterxml.jackson.core.JsonFactory.class, com.fasterxml.jackson.annotation.JsonProperty.class,
+                    org.apache.hc.client5.http.impl.classic.HttpClients.class, org.apache.hc.core5.http.HttpHost.class,
+                    org.apache.hc.core5.http2.HttpVersionPolicy.class, org.slf4j.LoggerFactory.class)) {
+                Path jar = Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI());
+                Files.copy(jar, lib.resolve(jar.getFileName()));
+            }
+            Path classes = webInf.resolve("classes");
+            for (Class<?> c : List.of(ShopServlet.class, ExceptionProbeFilter.class)) {
+                String file = c.getName().replace('.', '/') + ".class";
+                Path target = classes.resolve(file);
+                Files.createDirectories(target.getParent());
+                try (var in = c.getClassLoader().getResourceAsStream(file)) {
+                    Files.copy(in, target);
+                }
+            }
+        }
         if (fragmentJar) {
             Path lib = Files.createDirectories(webInf.resolve("lib"));
             try (OutputStream file = Files.newOutputStream(lib.resolve("helloretail4j.jar"));
@@ -87,6 +129,17 @@ final class TestWebApp {
             }
         }
         return dir;
+    }
+
+    private static void jarDirectory(Path dir, Path jarFile) throws IOException {
+        try (OutputStream file = Files.newOutputStream(jarFile); JarOutputStream jar = new JarOutputStream(file);
+             var paths = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) paths.filter(Files::isRegularFile)::iterator) {
+                jar.putNextEntry(new JarEntry(dir.relativize(p).toString().replace('\\', '/')));
+                Files.copy(p, jar);
+                jar.closeEntry();
+            }
+        }
     }
 
     private static String escape(String v) {
