@@ -1,0 +1,338 @@
+package io.github.helloretail4j.demo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.helloretail4j.TrackerMetrics;
+import io.github.helloretail4j.demo.collector.CollectorLog;
+import io.github.helloretail4j.demo.collector.CollectorLog.Kind;
+import io.github.helloretail4j.demo.collector.CollectorLog.Received;
+import io.github.helloretail4j.demo.collector.StandInCollectorServlet;
+import io.github.helloretail4j.demo.shop.Order;
+import io.github.helloretail4j.demo.shop.Orders;
+import io.github.helloretail4j.servlet.HelloRetailWeb;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Cookie;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * A shopper in a real browser (Debian's headless Chromium, driven by Selenium): browses,
+ * buys, pays later; the test then reads what the stand-in collector received.
+ *
+ * <p>Chromium and chromedriver are named explicitly ({@code /usr/bin/chromium},
+ * {@code /usr/bin/chromedriver}), so Selenium Manager never runs and nothing is downloaded
+ * (the pom also sets {@code SE_OFFLINE=true}). When they are missing the test fails, saying how
+ * to install them: CI installs them, and a skipped browser test would hide a broken demo.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ShopBrowserTest {
+
+    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    /**
+     * A desktop Chrome's user agent. Headless Chromium's own says "HeadlessChrome", which the
+     * filter rightly takes for a bot and does not track.
+     */
+    static final String USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko)"
+            + " Chrome/156.0.0.0 Safari/537.36";
+    static final Path SCREENSHOTS = Path.of("target", "screenshots");
+
+    private static DemoServer server;
+    private static ChromeDriver browser;
+    private static Path profile;
+    private static String base;
+
+    @BeforeAll
+    static void start() throws Exception {
+        assertTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+                "the browser test needs Debian's Chromium and its driver at " + CHROMIUM + " and " + CHROMEDRIVER
+                        + ": install them with `apt-get install -y chromium chromium-driver`");
+        server = DemoServer.start(0);
+        base = server.baseUri().toString().replaceAll("/$", "");
+        profile = Files.createTempDirectory("demo-chromium-profile-");
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--window-size=1280,1000", "--user-data-dir=" + profile,
+                "--user-agent=" + USER_AGENT);
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort()
+                .build();
+        browser = new ChromeDriver(service, options);
+        Files.createDirectories(SCREENSHOTS);
+    }
+
+    @AfterAll
+    static void stop() throws IOException {
+        try {
+            if (browser != null) {
+                browser.quit();
+            }
+        } finally {
+            if (server != null) {
+                server.close();
+            }
+            if (profile != null) {
+                try (Stream<Path> files = Files.walk(profile)) {
+                    files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                }
+            }
+        }
+    }
+
+    @Test
+    @org.junit.jupiter.api.Order(1)
+    void shopperBuysWithCard_everyPageAndOneConversionReachHelloRetail() throws Exception {
+        String id = newVisitor();
+
+        browser.get(base + "/");
+        click(By.cssSelector(".nav a[href$='/category/shoes']"), base + "/category/shoes");
+        click(By.cssSelector("a.card[href$='/products/sh-101']"), base + "/products/sh-101");
+        assertEquals("Trail Runner GTX", browser.findElement(By.tagName("h1")).getText());
+        click(By.id("add-to-cart"), base + "/cart");
+        assertEquals("1", browser.findElement(By.id("cart-count")).getText());
+        click(By.cssSelector("a.card[href$='/products/bg-201']"), base + "/products/bg-201");
+        click(By.id("add-to-cart"), base + "/cart");
+        assertEquals("2", browser.findElement(By.id("cart-count")).getText());
+        assertEquals("€218.95", browser.findElement(By.id("cart-total")).getText());
+        screenshot("cart");
+        click(By.id("go-to-checkout"), base + "/checkout");
+        browser.findElement(By.id("email")).sendKeys("ada@example.com");
+        screenshot("checkout");
+        browser.findElement(By.id("place-order")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.urlContains("/thank-you?order="));
+        String thankYou = browser.getCurrentUrl();
+        String orderNumber = thankYou.substring(thankYou.indexOf("order=") + 6);
+        assertEquals("Paid", browser.findElement(By.id("order-status")).getText());
+        assertEquals(id, browser.findElement(By.id("stored-tracking-id")).getText());
+        screenshot("thank-you");
+
+        // Every page the shopper saw, with the page before it as referrer; product pages carry
+        // their product number. Two sender threads deliver, so the order of arrival may differ.
+        List<String> expected = List.of(
+                view(base + "/", null, null),
+                view(base + "/category/shoes", base + "/", null),
+                view(base + "/products/sh-101", base + "/category/shoes", "sh-101"),
+                view(base + "/cart", base + "/products/sh-101", null),
+                view(base + "/products/bg-201", base + "/cart", "bg-201"),
+                view(base + "/cart", base + "/products/bg-201", null),
+                view(base + "/checkout", base + "/cart", null),
+                view(thankYou, base + "/checkout", null));
+        assertEquals(sorted(expected), sorted(awaitPageViews(id, expected.size())));
+
+        Received conversion = awaitConversion(orderNumber);
+        assertConversion(conversion, orderNumber, "218.95", List.of("sh-101", "bg-201"), "ada@example.com", id);
+
+        // Reloading the thank-you page is one more page view, and no second conversion.
+        long tracked = server.tracker().metrics().conversions().tracked();
+        browser.navigate().refresh();
+        assertEquals("Paid", browser.findElement(By.id("order-status")).getText());
+        List<String> again = new ArrayList<>(expected);
+        again.add(view(thankYou, base + "/checkout", null));
+        // The reload's page view arrives after its request completed, so any conversion it
+        // submitted would be counted by now.
+        assertEquals(sorted(again), sorted(awaitPageViews(id, again.size())));
+        assertEquals(tracked, server.tracker().metrics().conversions().tracked(), "no second conversion was submitted");
+        assertEquals(1, conversions(orderNumber).size(), "exactly one conversion for order " + orderNumber);
+        awaitNothingPending();
+    }
+
+    @Test
+    @org.junit.jupiter.api.Order(2)
+    void shopperPaysLater_providerCallbackConvertsWithTheIdStoredAtCheckout() throws Exception {
+        String id = newVisitor();
+
+        browser.get(base + "/products/ac-302");
+        assertEquals("Salt & Pepper Wool Scarf", browser.findElement(By.tagName("h1")).getText());
+        new Select(browser.findElement(By.name("quantity"))).selectByValue("2");
+        click(By.id("add-to-cart"), base + "/cart");
+        click(By.id("go-to-checkout"), base + "/checkout");
+        browser.findElement(By.id("email")).sendKeys("grace@example.com");
+        browser.findElement(By.cssSelector("input[name=payment][value=invoice]")).click();
+        long trackedBefore = server.tracker().metrics().conversions().tracked();
+        browser.findElement(By.id("place-order")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.urlContains("/thank-you?order="));
+        String orderPage = browser.getCurrentUrl();
+        String orderNumber = orderPage.substring(orderPage.indexOf("order=") + 6);
+        assertEquals("Awaiting payment", browser.findElement(By.id("order-status")).getText());
+        assertEquals(id, browser.findElement(By.id("stored-tracking-id")).getText());
+        screenshot("awaiting-payment");
+        assertEquals(trackedBefore, server.tracker().metrics().conversions().tracked(),
+                "an unpaid order is not a conversion yet");
+
+        // The button makes the shop's server call its own /payment/callback, like a provider.
+        browser.findElement(By.id("simulate-callback")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(10))
+                .until(ExpectedConditions.textToBe(By.id("order-status"), "Paid"));
+        screenshot("paid-by-callback");
+
+        Received conversion = awaitConversion(orderNumber);
+        assertConversion(conversion, orderNumber, "88.00", List.of("ac-302"), "grace@example.com", id);
+        Order order = Orders.of(server.servletContext()).find(orderNumber).orElseThrow();
+        assertEquals(1, order.callbacks().size());
+        Order.PaymentCallback callback = order.callbacks().get(0);
+        assertFalse(callback.carriedCookie(), "the provider's callback carried no cookie");
+        assertNull(callback.trackingUserIdOnRequest(), "no id could be read from the callback request itself");
+        assertTrue(callback.userAgent().startsWith("DemoPaymentProvider/"), callback.userAgent());
+
+        // Providers retry: a second callback (a form post this time) converts nothing again.
+        long tracked = server.tracker().metrics().conversions().tracked();
+        HttpResponse<String> retry = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create(base + "/payment/callback"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("orderNumber=" + orderNumber)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, retry.statusCode(), retry.body());
+        assertEquals("{\"success\":true,\"message\":\"order " + orderNumber + " was already paid\"}", retry.body());
+        browser.navigate().refresh();
+        assertEquals("Paid", browser.findElement(By.id("order-status")).getText());
+        assertEquals(tracked, server.tracker().metrics().conversions().tracked());
+        assertEquals(2, order.callbacks().size());
+        assertEquals(1, conversions(orderNumber).size(), "exactly one conversion for order " + orderNumber);
+        awaitNothingPending();
+    }
+
+    @Test
+    @org.junit.jupiter.api.Order(3)
+    void collectorPage_showsTheEventsLive() throws Exception {
+        browser.get(base + "/collector");
+        assertEquals(server.standInEndpoint().toString(), browser.findElement(By.id("endpoint")).getText());
+        int rows = browser.findElements(By.cssSelector("#conversions tbody tr")).size();
+        assertTrue(rows >= 2, "both orders are listed: " + rows);
+        // An event arriving while the page is open shows up without a reload.
+        HttpClient.newHttpClient().send(HttpRequest.newBuilder(server.standInEndpoint().resolve("collect/pageview"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"websiteUuid\":\"" + StandInCollectorServlet.DEMO_WEBSITE_UUID
+                        + "\",\"location\":\"" + base + "/live-probe\"}")).build(), HttpResponse.BodyHandlers.ofString());
+        new WebDriverWait(browser, Duration.ofSeconds(10))
+                .until(ExpectedConditions.textToBePresentInElementLocated(By.id("page-views"), base + "/live-probe"));
+        // The collector page itself is not a shopper's page view (helloretail.skip).
+        assertTrue(CollectorLog.of(server.servletContext()).of(Kind.PAGE_VIEW).stream()
+                .noneMatch(r -> String.valueOf(r.text("location")).startsWith(base + "/collector")));
+        screenshotWholePage("collector");
+    }
+
+    /** A new shopper: no cookies; they get their Hello Retail id on the collector page, untracked. */
+    private static String newVisitor() {
+        browser.get(base + "/collector");
+        browser.manage().deleteAllCookies();
+        // The filter hands out ids from a small stock it fetches in the background; the very
+        // first visitor of a new server may have to come back once for one.
+        return Await.until("a hello_retail_id cookie", () -> {
+            browser.get(base + "/collector");
+            Cookie c = browser.manage().getCookieNamed(HelloRetailWeb.COOKIE_NAME);
+            return c == null ? null : c.getValue();
+        }, v -> v != null);
+    }
+
+    private static void click(By by, String expectedUrl) {
+        WebElement element = browser.findElement(by);
+        element.click();
+        new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.urlToBe(expectedUrl));
+    }
+
+    private static String view(String location, String referrer, String productNumber) {
+        return "location=" + location + " referrer=" + referrer + " productNumber=" + productNumber;
+    }
+
+    private static List<String> sorted(List<String> list) {
+        return list.stream().sorted().toList();
+    }
+
+    /** The page views of one visitor, once {@code count} arrived; all must have been accepted. */
+    private static List<String> awaitPageViews(String id, int count) {
+        List<Received> views = Await.until(count + " page views of " + id, () -> log().of(Kind.PAGE_VIEW).stream()
+                .filter(r -> id.equals(r.text("trackingUserId"))).toList(), l -> l.size() >= count);
+        for (Received r : views) {
+            assertEquals(200, r.status(), r.toString());
+            assertEquals("Page view tracked", r.message());
+            assertEquals(StandInCollectorServlet.DEMO_WEBSITE_UUID, r.text("websiteUuid"));
+            assertNull(r.text("url"), "no canonical url differs from the location: " + r);
+        }
+        return views.stream().map(r -> view(r.text("location"), r.text("referrer"), r.text("productNumber"))).toList();
+    }
+
+    private static Received awaitConversion(String orderNumber) {
+        return Await.until("the conversion of order " + orderNumber, () -> conversions(orderNumber),
+                l -> !l.isEmpty()).get(0);
+    }
+
+    private static List<Received> conversions(String orderNumber) {
+        return log().of(Kind.CONVERSION).stream().filter(r -> orderNumber.equals(r.text("orderNumber"))).toList();
+    }
+
+    private static void assertConversion(Received r, String orderNumber, String total, List<String> products,
+                                         String email, String id) {
+        assertEquals(200, r.status(), r.toString());
+        assertEquals("Conversion tracked", r.message());
+        assertEquals(orderNumber, r.text("orderNumber"));
+        BigDecimal sent = r.decimal("total");
+        assertNotNull(sent, r.toString());
+        assertEquals(total, sent.toPlainString());
+        assertEquals(products, r.list("productNumbers"));
+        assertEquals(email, r.text("email"));
+        assertEquals(id, r.text("trackingUserId"), "the id of the shopper's hello_retail_id cookie");
+        assertEquals(StandInCollectorServlet.DEMO_WEBSITE_UUID, r.text("websiteUuid"));
+    }
+
+    private static void awaitNothingPending() {
+        TrackerMetrics m = Await.until("the tracker to deliver everything", () -> server.tracker().metrics(),
+                x -> x.pageViews().pending() == 0 && x.conversions().pending() == 0);
+        assertEquals(0, m.pageViews().rejected() + m.pageViews().failed() + m.pageViews().dropped(), m.toString());
+        assertEquals(0, m.conversions().rejected() + m.conversions().failed() + m.conversions().dropped(), m.toString());
+    }
+
+    private static CollectorLog log() {
+        return CollectorLog.of(server.servletContext());
+    }
+
+    private static void screenshot(String name) throws IOException {
+        Files.write(SCREENSHOTS.resolve(name + ".png"), browser.getScreenshotAs(OutputType.BYTES));
+    }
+
+    /** The whole page: the window is made as tall as the document first. */
+    private static void screenshotWholePage(String name) throws IOException {
+        Dimension size = browser.manage().window().getSize();
+        browser.manage().window().setSize(new Dimension(1600, size.getHeight()));
+        long height = (Long) ((JavascriptExecutor) browser).executeScript(
+                "return Math.ceil(document.documentElement.scrollHeight)");
+        browser.manage().window().setSize(new Dimension(1600, (int) Math.min(6000, height + 140)));
+        try {
+            screenshot(name);
+        } finally {
+            browser.manage().window().setSize(size);
+        }
+    }
+}
