@@ -112,7 +112,7 @@ public final class Outbox implements Closeable {
         this.clock = clock;
         this.dedupeWindowMillis = dedupeWindow.toMillis();
         this.dedupeMax = dedupeMax;
-        Files.createDirectories(dir);
+        createPrivately(dir);
         Path lockFile = dir.resolve(LOCK_NAME);
         this.dirLock = storage.tryLock(lockFile);
         if (dirLock == null) {
@@ -134,6 +134,28 @@ public final class Outbox implements Closeable {
         } catch (IOException | RuntimeException e) {
             dirLock.close();
             throw e;
+        }
+    }
+
+    /**
+     * A new outbox directory is readable by its owner only where the file system has POSIX
+     * permissions: what waits in it holds email addresses. An existing one is left as it is.
+     */
+    private static void createPrivately(Path dir) throws IOException {
+        if (Files.isDirectory(dir)) {
+            return;
+        }
+        Path parent = dir.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        try {
+            Files.createDirectory(dir, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+        } catch (UnsupportedOperationException notPosix) {
+            Files.createDirectories(dir);
+        } catch (java.nio.file.FileAlreadyExistsException raced) {
+            // made by someone else meanwhile: use it as it is
         }
     }
 

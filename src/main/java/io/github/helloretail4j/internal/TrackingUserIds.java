@@ -44,16 +44,30 @@ public final class TrackingUserIds implements Closeable {
         this.threadName = threadName;
     }
 
-    /** A ready id, or empty when none is; never waits. Starts the fetcher on first use. */
+    /** Starts filling the stock now, so that the first visitors find ids ready. */
+    public void start() {
+        lock.lock();
+        try {
+            startFetcher();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void startFetcher() {
+        if (fetcher == null && !closed) {
+            fetcher = Threads.startDaemon(threadName, this::fetchLoop);
+        }
+    }
+
+    /** A ready id, or empty when none is; never waits. */
     public Optional<String> take() {
         lock.lock();
         try {
             if (closed) {
                 return Optional.empty();
             }
-            if (fetcher == null) {
-                fetcher = Threads.startDaemon(threadName, this::fetchLoop);
-            }
+            startFetcher();
             long now = System.nanoTime();
             Fetched f;
             while ((f = ready.pollFirst()) != null && now - f.atNanos() > maxAgeNanos) {

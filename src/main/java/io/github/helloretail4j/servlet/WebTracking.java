@@ -50,6 +50,11 @@ final class WebTracking {
                         settings.trustStore, name + "-trackinguser"),
                         settings.websiteUuid, ID_STOCK, ID_MAX_AGE, name + "-trackinguser")
                 : null;
+        if (ids != null && settings.consentCookieName == null) {
+            // With the application, so that its first visitors find ids ready. Where consent is
+            // required, not before a consenting visitor asks for one: no id is made before consent.
+            ids.start();
+        }
     }
 
     /** The configured directory, else one in the container's temp directory for this application. */

@@ -81,6 +81,15 @@ class OutboxTest {
     }
 
     @Test
+    void open_newDirectory_isPrivateToItsOwner() throws IOException {
+        Path fresh = dir.resolve("new/outbox");
+        try (Outbox outbox = Outbox.open(storage, fresh, clock, Duration.ofDays(30), 10)) {
+            assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(
+                    Files.getPosixFilePermissions(fresh)));
+        }
+    }
+
+    @Test
     void append_reopen_replaysPendingInOrderWithTheirBodies() throws IOException {
         try (Outbox outbox = open()) {
             appendAll(outbox, 0, 5);

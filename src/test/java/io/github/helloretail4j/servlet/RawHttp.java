@@ -92,6 +92,9 @@ final class RawHttp {
         }
     }
 
+    /** The status of an HTTP/0.9 answer, which has no status line: Tomcat sends one to a request line without version. */
+    static final int HTTP_0_9 = 0;
+
     /** The responses in {@code text}, framed by Content-Length or chunked encoding. */
     private static List<Response> readAll(String text) {
         List<Response> responses = new ArrayList<>();
@@ -102,7 +105,9 @@ final class RawHttp {
             String[] lines = head.split("\r\n");
             String[] statusLine = lines[0].split(" ");
             if (!lines[0].startsWith("HTTP/1.") || statusLine.length < 2) {
-                throw new IllegalStateException("not an HTTP response: " + text.substring(pos));
+                // An answer to an HTTP/0.9 request line (no version): the body alone.
+                responses.add(new Response(HTTP_0_9, List.of(), text.substring(pos)));
+                break;
             }
             List<String> headers = new ArrayList<>(List.of(lines).subList(1, lines.length));
             Response headOnly = new Response(Integer.parseInt(statusLine[1]), headers, "");
