@@ -14,7 +14,8 @@ final class Bots {
             "bot", "crawl", "spider", "slurp", "mediapartners", "facebookexternalhit", "facebookcatalog",
             "embedly", "preview", "headlesschrome", "phantomjs", "lighthouse", "pagespeed", "gtmetrix",
             "pingdom", "uptime", "monitor", "curl/", "wget/", "python-requests", "python-urllib", "aiohttp",
-            "httpx", "java/", "apache-httpclient", "okhttp", "go-http-client", "node-fetch", "axios/",
+            "httpx", "java/", "java-http-client", "httpclient", "okhttp", "go-http-client", "node-fetch", "axios/",
+            "reactor-netty", "guzzlehttp", "postmanruntime", "insomnia", "python/", "ruby", "php/",
             "libwww-perl", "scrapy", "feedfetcher", "feedburner", "whatsapp", "googleother",
             "google-inspectiontool", "chatgpt", "claude", "perplexity", "cohere-ai", "anthropic-ai",
     };

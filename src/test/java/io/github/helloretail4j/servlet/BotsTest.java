@@ -41,7 +41,8 @@ class BotsTest {
             "Mozilla/5.0 (Linux; Android 11; moto g power (2022)) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Mobile Safari/537.36 Chrome-Lighthouse",
             "curl/8.5.0", "Wget/1.21.4", "python-requests/2.32.3", "Java/17.0.15", "Apache-HttpClient/5.3 (Java/17)",
             "okhttp/4.12.0", "Go-http-client/1.1", "axios/1.7.2", "node-fetch/1.0", "Scrapy/2.11",
-            "UptimeRobot/2.0", "Pingdom.com_bot_version_1.4",
+            "UptimeRobot/2.0", "Pingdom.com_bot_version_1.4", "Java-http-client/17.0.15", "ReactorNetty/1.1.0",
+            "GuzzleHttp/7", "PostmanRuntime/7.39.0", "insomnia/9.3.2", "Ruby", "python/3.11 aiohttp/3.9",
             "", "   ",
     })
     void isBot_crawlersToolsAndBlanks_are(String ua) {
