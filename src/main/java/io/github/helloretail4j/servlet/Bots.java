@@ -15,7 +15,7 @@ final class Bots {
             "embedly", "preview", "headlesschrome", "phantomjs", "lighthouse", "pagespeed", "gtmetrix",
             "pingdom", "uptime", "monitor", "curl/", "wget/", "python-requests", "python-urllib", "aiohttp",
             "httpx", "java/", "java-http-client", "httpclient", "okhttp", "go-http-client", "node-fetch", "axios/",
-            "reactor-netty", "guzzlehttp", "postmanruntime", "insomnia", "python/", "ruby", "php/",
+            "reactor-netty", "reactornetty", "guzzlehttp", "postmanruntime", "insomnia", "python/", "ruby", "php/",
             "libwww-perl", "scrapy", "feedfetcher", "feedburner", "whatsapp", "googleother",
             "google-inspectiontool", "chatgpt", "claude", "perplexity", "cohere-ai", "anthropic-ai",
     };
