@@ -11,16 +11,10 @@ final class Threads {
      * application's classes.
      */
     static Thread startDaemon(String name, Runnable work) {
-        Thread t = daemon(name, work);
-        t.start();
-        return t;
-    }
-
-    /** The same, not yet started: for an executor's thread factory. */
-    static Thread daemon(String name, Runnable work) {
         Thread t = new Thread(work, name);
         t.setDaemon(true);
         t.setContextClassLoader(Threads.class.getClassLoader());
+        t.start();
         return t;
     }
 }
