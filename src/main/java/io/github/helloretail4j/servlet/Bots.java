@@ -1,6 +1,7 @@
 package io.github.helloretail4j.servlet;
 
 import java.util.Locale;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Recognises crawlers, link previewers, monitors, headless browsers and HTTP libraries by
@@ -25,10 +26,32 @@ final class Bots {
     private Bots() {
     }
 
+    /**
+     * Verdicts for the user agents seen lately. A shop's traffic comes from a few hundred
+     * distinct browsers, so this saves the request thread the lower-casing and the marker scan
+     * of a long string on nearly every request; it is emptied when it grows past its bound, so
+     * a flood of distinct (hostile) values cannot make it grow.
+     */
+    private static final int CACHE_SIZE = 2048;
+    private static final ConcurrentHashMap<String, Boolean> CACHE = new ConcurrentHashMap<>();
+
     static boolean isBot(String userAgent) {
         if (userAgent == null || userAgent.isBlank() || userAgent.length() > MAX_LENGTH) {
             return true;
         }
+        Boolean known = CACHE.get(userAgent);
+        if (known != null) {
+            return known;
+        }
+        boolean bot = scan(userAgent);
+        if (CACHE.size() >= CACHE_SIZE) {
+            CACHE.clear();
+        }
+        CACHE.put(userAgent, bot);
+        return bot;
+    }
+
+    private static boolean scan(String userAgent) {
         String ua = userAgent.toLowerCase(Locale.ROOT);
         for (String marker : MARKERS) {
             if (ua.contains(marker)) {

@@ -1,6 +1,8 @@
 package io.github.helloretail4j.servlet;
 
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -15,7 +17,8 @@ final class PathGlobs {
     static final String DEFAULT = "*.css,*.js,*.mjs,*.map,*.json,*.xml,*.txt,*.png,*.jpg,*.jpeg,*.gif,*.svg,"
             + "*.webp,*.avif,*.ico,*.bmp,*.woff,*.woff2,*.ttf,*.otf,*.eot,*.mp4,*.webm,*.mp3,*.pdf,*.zip";
 
-    private final List<String> suffixes = new ArrayList<>();
+    /** Lower-case extensions of the {@code *.ext} globs, looked up in one step per request. */
+    private final Set<String> extensions = new HashSet<>();
     private final List<Pattern> patterns = new ArrayList<>();
     private final String source;
 
@@ -34,8 +37,9 @@ final class PathGlobs {
             if (glob.chars().anyMatch(c -> c <= ' ')) {
                 throw new IllegalArgumentException("has a glob with a space or control character: \"" + glob + "\"");
             }
-            if (glob.startsWith("*.") && glob.indexOf('*', 1) < 0 && glob.indexOf('?') < 0 && glob.indexOf('/') < 0) {
-                globs.suffixes.add(glob.substring(1));
+            if (glob.startsWith("*.") && glob.indexOf('*', 1) < 0 && glob.indexOf('?') < 0 && glob.indexOf('/') < 0
+                    && glob.indexOf('.', 2) < 0) {
+                globs.extensions.add(asciiLowerCase(glob.substring(2)));
             } else {
                 globs.patterns.add(toRegex(glob));
             }
@@ -63,8 +67,9 @@ final class PathGlobs {
     }
 
     boolean matches(String path) {
-        for (String suffix : suffixes) {
-            if (endsWithIgnoringAsciiCase(path, suffix)) {
+        if (!extensions.isEmpty()) {
+            int dot = path.lastIndexOf('.');
+            if (dot > path.lastIndexOf('/') && extensions.contains(asciiLowerCase(path.substring(dot + 1)))) {
                 return true;
             }
         }
@@ -78,23 +83,22 @@ final class PathGlobs {
 
     /**
      * ASCII case only, as the patterns ({@code CASE_INSENSITIVE} without {@code UNICODE_CASE}):
-     * {@code regionMatches(true, ...)} would take "x.cſs" (U+017F) for "x.css" and "x.gıf" for "x.gif".
+     * {@code toLowerCase()} would take "x.CſS" (U+017F) for "x.css" and "x.GİF" for "x.gif".
      */
-    private static boolean endsWithIgnoringAsciiCase(String path, String suffix) {
-        int offset = path.length() - suffix.length();
-        if (offset < 0) {
-            return false;
-        }
-        for (int i = 0; i < suffix.length(); i++) {
-            if (asciiLowerCase(path.charAt(offset + i)) != asciiLowerCase(suffix.charAt(i))) {
-                return false;
+    private static String asciiLowerCase(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= 'A' && c <= 'Z') {
+                char[] chars = s.toCharArray();
+                for (int j = i; j < chars.length; j++) {
+                    if (chars[j] >= 'A' && chars[j] <= 'Z') {
+                        chars[j] = (char) (chars[j] + ('a' - 'A'));
+                    }
+                }
+                return new String(chars);
             }
         }
-        return true;
-    }
-
-    private static char asciiLowerCase(char c) {
-        return c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c;
+        return s;
     }
 
     @Override
