@@ -1,0 +1,77 @@
+# Sourced by the run-b*.sh scripts: build, wait for a quiet machine, record the environment.
+# Environment: SKIP_BUILD=1 to use the jar as it is; QUIET_WAIT=<seconds> to wait at most that
+# long for other java/mvn processes to end (default 1800; 0 = do not wait).
+set -euo pipefail
+BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$BENCH_DIR/.." && pwd)"
+JAR=""
+RESULTS="$BENCH_DIR/results"
+mkdir -p "$RESULTS"
+
+# Builds the library and the benchmarks, then runs from a private copy of the shaded jar (it
+# holds the library's classes), so that a rebuild by someone else cannot change a run midway.
+build() {
+  if [ -n "${BENCH_JAR:-}" ]; then   # set by run-all.sh: every benchmark runs the same jar
+    JAR="$BENCH_JAR"
+    return
+  fi
+  if [ "${SKIP_BUILD:-0}" != 1 ]; then
+    (cd "$ROOT" && mvn -q -B install -DskipTests)
+    (cd "$BENCH_DIR" && mvn -q -B package -DskipTests)
+  fi
+  mkdir -p "$BENCH_DIR/target/run"
+  JAR="$BENCH_DIR/target/run/benchmarks-$(date -u +%Y%m%d%H%M%S)-$$.jar"
+  cp "$BENCH_DIR/target/benchmarks.jar" "$JAR"
+  (cd "$ROOT" && echo "commit $(git rev-parse --short HEAD)$(git diff --quiet -- src/main pom.xml || echo ' + uncommitted changes in src/main')") > "$JAR.commit"
+}
+
+# Samples other java/mvn processes every 2 s while a benchmark runs.
+watch_start() {
+  WATCH_LOG="$(mktemp)"
+  ( set +e +o pipefail
+    while true; do
+      list=$(others | grep -v "$JAR")
+      if [ -n "$list" ]; then echo "$list" | sed "s/^/$(date -u +%T) /" | cut -c1-160 >> "$WATCH_LOG.who"; echo 1; else echo 0; fi >> "$WATCH_LOG"
+      sleep 2
+    done ) &
+  WATCH_PID=$!
+}
+
+watch_report() {
+  kill "$WATCH_PID" 2>/dev/null || true
+  local total busy
+  total=$(wc -l < "$WATCH_LOG"); busy=$(grep -vc '^0$' "$WATCH_LOG" || true)
+  echo "# watcher: other java/mvn processes seen in $busy of $total samples (every 2 s) during the run"
+  if [ -s "$WATCH_LOG.who" ]; then sort -u -k2 "$WATCH_LOG.who" | head -5 | sed 's/^/#   /'; fi
+  rm -f "$WATCH_LOG.who"
+  echo "# load average at end: $(cut -d' ' -f1-3 /proc/loadavg); date: $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
+  rm -f "$WATCH_LOG"
+}
+
+# Other java/mvn processes (not this shell's own children).
+others() {
+  pgrep -fa 'java|mvn' | grep -v -e "^$$ " -e 'pgrep' || true
+}
+
+wait_quiet() {
+  local waited=0 limit="${QUIET_WAIT:-1800}"
+  while [ -n "$(others)" ]; do
+    if [ "$waited" -ge "$limit" ]; then
+      echo "# WARNING: other java/mvn processes still running after ${waited}s; measuring anyway:" >&2
+      others >&2
+      return 0
+    fi
+    [ "$waited" = 0 ] && { echo "# waiting for other java/mvn processes to end:" >&2; others >&2; }
+    sleep 10; waited=$((waited + 10))
+  done
+  echo "# machine quiet: no other java/mvn process (waited ${waited}s)" >&2
+}
+
+environment() {
+  echo "# date: $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
+  echo "# nproc: $(nproc); $(grep -m1 'model name' /proc/cpuinfo | sed 's/\s\+/ /g'); $(free -g | awk '/Mem:/{print $2}') GB RAM; kernel $(uname -r)"
+  echo "# java: $(java -version 2>&1 | sed -n 2p)"
+  echo "# library built from: $(cat "$JAR.commit" 2>/dev/null || echo unknown); benchmark jar $(basename "$JAR") sha256 $(sha256sum "$JAR" | cut -c1-16)"
+  echo "# other java/mvn processes at start: $(others | wc -l)"
+  echo "# load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+}

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# All of B1–B4, one build for all (about 30 minutes). Each waits for a quiet machine first.
+set -euo pipefail
+cd "$(dirname "$0")"
+source ./bench-common.sh
+build
+export BENCH_JAR="$JAR"
+./run-b4.sh
+./run-b3.sh
+./run-b2.sh
+./run-b1-latency.sh
+./run-b1-saturation.sh

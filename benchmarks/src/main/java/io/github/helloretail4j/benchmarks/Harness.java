@@ -1,0 +1,152 @@
+package io.github.helloretail4j.benchmarks;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.HttpURLConnection;
+import java.net.ServerSocket;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** What the benchmark mains share: child JVMs, their JSON stats, free ports, small statistics. */
+final class Harness {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private Harness() {
+    }
+
+    static String toJson(Object value) {
+        try {
+            return MAPPER.writeValueAsString(value);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** GET (or POST, with an empty body) {@code url} and parse its JSON object. */
+    static Map<String, Object> json(String method, String url) {
+        try {
+            HttpURLConnection c = (HttpURLConnection) new URL(url).openConnection();
+            c.setRequestMethod(method);
+            c.setConnectTimeout(5000);
+            c.setReadTimeout(10000);
+            if (method.equals("POST")) {
+                c.setDoOutput(true);
+                c.getOutputStream().close();
+            }
+            try (InputStream in = c.getInputStream()) {
+                return MAPPER.readValue(in, new TypeReference<Map<String, Object>>() { });
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(url + ": " + e.getMessage(), e);
+        }
+    }
+
+    static Map<String, Object> get(String url) {
+        return json("GET", url);
+    }
+
+    static long num(Map<String, Object> m, String key) {
+        Object v = m.get(key);
+        return v == null ? 0 : ((Number) v).longValue();
+    }
+
+    static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Starts {@code mainClass} of this jar in a new JVM with {@code jvmArgs}; its output goes to
+     * {@code log}. The child is destroyed when this JVM exits.
+     */
+    static Process startJvm(Path log, List<String> jvmArgs, String mainClass, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(jvmArgs);
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(mainClass);
+        cmd.addAll(Arrays.asList(args));
+        Files.createDirectories(log.toAbsolutePath().getParent());
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Runtime.getRuntime().addShutdownHook(new Thread(p::destroyForcibly));
+        return p;
+    }
+
+    /** Waits until {@code url} answers, or fails after 60 s. */
+    static void awaitUp(String url, Process p) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            if (!p.isAlive()) {
+                throw new IllegalStateException("child JVM exited with " + p.exitValue() + " before " + url + " answered");
+            }
+            try {
+                get(url);
+                return;
+            } catch (UncheckedIOException e) {
+                Thread.sleep(100);
+            }
+        }
+        throw new IllegalStateException(url + " did not answer within 60 s");
+    }
+
+    static double median(List<Double> xs) {
+        List<Double> s = new ArrayList<>(xs);
+        s.sort(null);
+        int n = s.size();
+        return n == 0 ? Double.NaN : n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
+    }
+
+    static double min(List<Double> xs) {
+        return xs.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
+    }
+
+    static double max(List<Double> xs) {
+        return xs.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
+    }
+
+    /** "median [min–max]" with {@code format} for each number. */
+    static String spread(List<Double> xs, String format) {
+        return String.format(java.util.Locale.ROOT, format + " [" + format + "–" + format + "]",
+                median(xs), min(xs), max(xs));
+    }
+
+    /** The machine, the JDK, the time, and whether another java/mvn process was running. */
+    static String machine() {
+        StringBuilder b = new StringBuilder();
+        b.append("# ").append(Instant.now()).append(", ")
+                .append(Runtime.getRuntime().availableProcessors()).append(" CPUs, ")
+                .append(System.getProperty("java.vm.name")).append(' ').append(System.getProperty("java.runtime.version"));
+        return b.toString();
+    }
+
+    /** Other java/mvn processes alive now (not this JVM and not its children), as "pid cmd" lines. */
+    static List<String> otherJavaProcesses() {
+        long self = ProcessHandle.current().pid();
+        List<String> others = new ArrayList<>();
+        ProcessHandle.allProcesses().forEach(p -> {
+            if (p.pid() == self || p.parent().map(pp -> pp.pid() == self).orElse(false)) {
+                return;
+            }
+            String cmd = p.info().commandLine().orElse("");
+            String exe = p.info().command().orElse("");
+            if (exe.endsWith("/java") || exe.endsWith("/mvn") || cmd.contains("plexus-classworlds")) {
+                others.add(p.pid() + " " + (cmd.length() > 160 ? cmd.substring(0, 160) + "..." : cmd));
+            }
+        });
+        return others;
+    }
+}

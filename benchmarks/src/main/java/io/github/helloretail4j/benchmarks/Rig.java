@@ -1,0 +1,130 @@
+package io.github.helloretail4j.benchmarks;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The B1 set-up: one sink JVM and one shop JVM per variant, all started once and kept running
+ * while the load generator (this JVM) alternates between them. Each shop JVM sends to the same
+ * sink; only the variant under load sends anything, so the sink's counter for that variant's
+ * requests is that variant's delivery.
+ */
+final class Rig implements AutoCloseable {
+
+    static final List<String> VARIANTS = List.of("none", "helloretail", "matomo");
+
+    /** The request every B1 load sends: a browser asking for a product page, with both trackers' cookies. */
+    static final String PATH = "/products/p-123?color=red";
+    static final List<String> HEADERS = List.of(
+            "Host: shop.example",
+            "User-Agent: Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko)"
+                    + " Chrome/131.0.0.0 Safari/537.36",
+            "Accept: text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+            "Accept-Language: en-US,en;q=0.9",
+            "Referer: https://www.google.com/",
+            "Cookie: hello_retail_id=62a0317d17698aa57d369db9; _pk_id.1.1fff=0123456789abcdef.1732300000.;"
+                    + " _pk_ses.1.1fff=1",
+            "Sec-Fetch-Dest: document",
+            "Sec-Fetch-Mode: navigate");
+
+    record App(String variant, int port, int controlPort, Process process) {
+        String control() {
+            return "http://127.0.0.1:" + controlPort + "/stats";
+        }
+    }
+
+    final int sinkPort;
+    private final Process sink;
+    final Map<String, App> apps = new LinkedHashMap<>();
+
+    private Rig(int sinkPort, Process sink) {
+        this.sinkPort = sinkPort;
+        this.sink = sink;
+    }
+
+    private Path logDir;
+    private List<String> appJvmArgs;
+
+    /** Stops {@code variant}'s shop JVM and starts a new one (new ports), primed with one request. */
+    void restart(String variant) throws Exception {
+        stop(variant);
+        startApp(variant);
+    }
+
+    /**
+     * Kills {@code variant}'s shop JVM and waits until it is gone, so that a JVM left with a
+     * backlog (Matomo's, after saturation) cannot take CPU from the next run.
+     */
+    void stop(String variant) throws InterruptedException {
+        Process p = apps.get(variant).process();
+        p.destroyForcibly();
+        p.waitFor();
+    }
+
+    private void startApp(String v) throws Exception {
+        int port = Harness.freePort();
+        int control = Harness.freePort();
+        Process p = Harness.startJvm(logDir.resolve("shop-" + v + ".log"), appJvmArgs,
+                ShopApp.class.getName(), v, String.valueOf(port), String.valueOf(control),
+                String.valueOf(sinkPort), logDir.resolve("outbox-" + v).toAbsolutePath().toString());
+        App app = new App(v, port, control, p);
+        apps.put(v, app);
+        Harness.awaitUp(app.control(), p);
+        // One request before any load: Matomo's tracker creates its sender (an HttpClient and a
+        // thread pool) on first use without synchronisation, so a concurrent first burst would
+        // create one per request; a shop's first request would prime it the same way.
+        new ConstantRateLoad("127.0.0.1", port, PATH, HEADERS).run(100, 1, 0.01);
+    }
+
+    static Rig start(Path logDir, List<String> appJvmArgs) throws Exception {
+        int sinkPort = Harness.freePort();
+        Process sink = Harness.startJvm(logDir.resolve("sink.log"), List.of("-Xmx1g"),
+                Sink.class.getName(), String.valueOf(sinkPort));
+        Rig rig = new Rig(sinkPort, sink);
+        rig.logDir = logDir;
+        rig.appJvmArgs = appJvmArgs;
+        Harness.awaitUp("http://127.0.0.1:" + sinkPort + "/_stats", sink);
+        for (String v : VARIANTS) {
+            rig.startApp(v);
+        }
+        return rig;
+    }
+
+    Map<String, Object> sinkStats() {
+        return Harness.get("http://127.0.0.1:" + sinkPort + "/_stats");
+    }
+
+    /** Tracking requests the sink answered for {@code variant} so far. */
+    long delivered(String variant) {
+        return switch (variant) {
+            case "helloretail" -> Harness.num(sinkStats(), "pageViews");
+            case "matomo" -> Harness.num(sinkStats(), "matomo");
+            default -> 0;
+        };
+    }
+
+    Map<String, Object> stats(String variant) {
+        return Harness.get(apps.get(variant).control());
+    }
+
+    /** Waits until the sink has {@code target} requests of {@code variant}, or {@code maxMillis} passed; returns the count. */
+    long awaitDelivered(String variant, long target, long maxMillis) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + maxMillis;
+        long n = delivered(variant);
+        while (n < target && System.currentTimeMillis() < deadline) {
+            Thread.sleep(50);
+            n = delivered(variant);
+        }
+        return n;
+    }
+
+    @Override
+    public void close() {
+        for (App a : apps.values()) {
+            a.process().destroy();
+        }
+        sink.destroy();
+    }
+}
