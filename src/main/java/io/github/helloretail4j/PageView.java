@@ -1,6 +1,7 @@
 package io.github.helloretail4j;
 
 import io.github.helloretail4j.internal.Check;
+import io.github.helloretail4j.internal.CheckedEvents;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -13,6 +14,10 @@ import java.util.Optional;
  */
 public final class PageView {
 
+    static {
+        CheckedEvents.register(PageView::new);
+    }
+
     private final String trackingUserId;
     private final String location;
     private final String referrer;
@@ -20,11 +25,15 @@ public final class PageView {
     private final String productNumber;
 
     private PageView(Builder b) {
-        this.trackingUserId = b.trackingUserId;
-        this.location = b.location;
-        this.referrer = b.referrer;
-        this.url = b.url;
-        this.productNumber = b.productNumber;
+        this(b.trackingUserId, b.location, b.referrer, b.url, b.productNumber);
+    }
+
+    private PageView(String trackingUserId, String location, String referrer, String url, String productNumber) {
+        this.trackingUserId = trackingUserId;
+        this.location = location;
+        this.referrer = referrer;
+        this.url = url;
+        this.productNumber = productNumber;
     }
 
     public static Builder builder() {

@@ -1,7 +1,7 @@
 package io.github.helloretail4j.servlet;
 
-import io.github.helloretail4j.PageView;
 import io.github.helloretail4j.internal.Check;
+import io.github.helloretail4j.internal.CheckedEvents;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
 import jakarta.servlet.DispatcherType;
@@ -258,13 +258,9 @@ public final class PageViewFilter implements Filter {
         if (productNumber == null) {
             productNumber = PageViewRules.productNumber(settings.productNumberPattern, visit.path());
         }
-        web.tracker.trackPageView(PageView.builder()
-                .trackingUserId(visit.trackingUserId())
-                .location(visit.location())
-                .referrer(visit.referrer())
-                .url(attribute(request, ATTRIBUTE_CANONICAL_URL, true))
-                .productNumber(productNumber)
-                .build());
+        // Every field was checked as it was read (begin(), attribute(), productNumber()).
+        web.tracker.trackPageView(CheckedEvents.pageView(visit.trackingUserId(), visit.location(), visit.referrer(),
+                attribute(request, ATTRIBUTE_CANONICAL_URL, true), productNumber));
     }
 
     /** A string attribute set by the shop, or null; a malformed one is left out and logged once. */
