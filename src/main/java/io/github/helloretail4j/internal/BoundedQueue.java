@@ -9,10 +9,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * A FIFO queue of at most {@code capacity} items whose {@link #offer} never waits: when full it
  * refuses the newest item, so that memory stays bounded whatever the collector does.
  *
- * <p>{@code offer} is lock-free (a counter and a {@link ConcurrentLinkedQueue}): request threads
- * never queue behind each other or behind a sender. It touches the consumers' lock only to wake
- * a sender that is idle waiting for work. Consumers block in {@link #take}, which drains what is
- * left once closing has begun and stops handing out items once stopped.
+ * <p>{@code offer} is lock-free (a counter and a {@link ConcurrentLinkedQueue}) and makes no
+ * system call: it does not wake a waiting consumer. An idle consumer looks again every
+ * {@link #LINGER_NANOS} instead and then takes everything that came meanwhile, so a page view
+ * waits at most that long for its sender, and a request thread never pays for waking one (a
+ * futex call and a context switch on every page view, measured at tens of microseconds of CPU
+ * per event at shop rates). Consumers block in {@link #take}, which drains what is left once
+ * closing has begun and stops handing out items once stopped.
  */
 final class BoundedQueue<T> {
     private final int capacity;
@@ -20,8 +23,8 @@ final class BoundedQueue<T> {
     private final AtomicInteger size = new AtomicInteger();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition notEmpty = lock.newCondition();
-    /** Consumers waiting in {@link #take}; written under the lock, read by producers. */
-    private volatile int waiting;
+    /** How long an idle consumer waits before it looks for new items again. */
+    static final long LINGER_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(20);
     private volatile boolean closing;
     private volatile boolean stopped;
 
@@ -39,11 +42,6 @@ final class BoundedQueue<T> {
             return false;
         }
         items.offer(item);
-        // The item is published before `waiting` is read; a consumer announces itself in
-        // `waiting` before it looks at the items again, so one of the two sees the other.
-        if (waiting > 0) {
-            signal(false);
-        }
         return true;
     }
 
@@ -63,13 +61,8 @@ final class BoundedQueue<T> {
             }
             lock.lock();
             try {
-                waiting++;
-                try {
-                    if (items.isEmpty() && !closing && !stopped) {
-                        notEmpty.await();
-                    }
-                } finally {
-                    waiting--;
+                if (items.isEmpty() && !closing && !stopped) {
+                    notEmpty.awaitNanos(LINGER_NANOS); // closing signals; new items are found on the next look
                 }
             } finally {
                 lock.unlock();
@@ -80,7 +73,7 @@ final class BoundedQueue<T> {
     /** Refuse new items; consumers drain the rest and then get null. */
     void beginClose() {
         closing = true;
-        signal(true);
+        signalAll();
     }
 
     /** Hand out nothing more; returns how many items were left behind. */
@@ -92,18 +85,14 @@ final class BoundedQueue<T> {
             size.decrementAndGet();
             left++;
         }
-        signal(true);
+        signalAll();
         return left;
     }
 
-    private void signal(boolean all) {
+    private void signalAll() {
         lock.lock();
         try {
-            if (all) {
-                notEmpty.signalAll();
-            } else {
-                notEmpty.signal();
-            }
+            notEmpty.signalAll();
         } finally {
             lock.unlock();
         }
