@@ -53,10 +53,6 @@ public final class TrackerJmx implements TrackerMXBean {
         return bean;
     }
 
-    public ObjectName objectName() {
-        return registeredAs;
-    }
-
     /** Removes the bean, so that it does not keep a stopped web application's classes alive. */
     public void unregister() {
         if (registeredAs != null) {
