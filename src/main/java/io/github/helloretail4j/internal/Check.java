@@ -24,8 +24,6 @@ public final class Check {
     /** Values echoed in messages are cut to this many characters. */
     private static final int MAX_ECHO = 120;
 
-    public static final String OPTED_OUT_TRACKING_USER_ID = "000000000000000000000000";
-
     private static final Pattern UUID =
             Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 

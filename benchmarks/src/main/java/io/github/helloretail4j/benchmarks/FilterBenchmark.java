@@ -50,17 +50,15 @@ import org.openjdk.jmh.runner.IterationType;
  *       thread is blocked on one page view and the queue only grows; each iteration is one
  *       timed shot of {@value #BATCH} requests into an empty queue (its capacity is 10,000),
  *       drained between iterations by letting the sink answer.</li>
- *   <li>{@code tracked_wakeSender}: tracked and queued while both sender threads are idle,
- *       parked on the empty queue: the offer has to wake one. Before each call the benchmark
- *       waits until the previous page view is delivered and both senders are parked again.</li>
  *   <li>{@code tracked_queueFull}: tracked, and dropped because the queue is full (senders held
  *       by the sink as above).</li>
  * </ul>
  *
- * <p>{@code -prof gc} counts what every thread allocates, and in {@code tracked_enqueue} and
- * {@code tracked_wakeSender} the sender threads and the in-process sink allocate too; those two
- * therefore also measure the request thread's own allocation with
- * {@code getCurrentThreadAllocatedBytes} and print it at the end of the trial.
+ * <p>{@code -prof gc} counts what every thread allocates, and in {@code tracked_enqueue} the
+ * sender threads and the in-process sink allocate too; that benchmark therefore also measures
+ * the request thread's own allocation with {@code getCurrentThreadAllocatedBytes} and prints it
+ * at the end of the trial. (An earlier {@code tracked_wakeSender} measured the offer waking an
+ * idle sender; since the queue's offer wakes nobody, it is gone.)
  */
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Fork(value = 2, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
@@ -259,43 +257,6 @@ public class FilterBenchmark {
         }
     }
 
-    /** Both senders parked on the empty queue before every call. */
-    @State(Scope.Thread)
-    public static class IdleSenders extends Shop {
-        List<Thread> senders;
-        long before;
-        long bytes;
-        long calls;
-
-        @Setup(Level.Trial)
-        public void setUp() throws Exception {
-            start();
-            track(page);
-            track(page);
-            await(() -> senders().size() == 2, "two sender threads");
-            senders = senders();
-        }
-
-        @Setup(Level.Invocation)
-        public void awaitParked() throws Exception {
-            await(() -> counts().pending() == 0
-                    && senders.stream().allMatch(t -> t.getState() == Thread.State.WAITING), "idle senders");
-            before = THREADS.getCurrentThreadAllocatedBytes();
-        }
-
-        @TearDown(Level.Invocation)
-        public void count() {
-            bytes += THREADS.getCurrentThreadAllocatedBytes() - before;
-            calls++;
-        }
-
-        @TearDown(Level.Trial)
-        public void report() throws Exception {
-            stop();
-            System.out.printf(Locale.ROOT, "%n# tracked_wakeSender: request thread allocated %.1f B per doFilter"
-                    + " (%d bytes over %d calls, warm-up included)%n", (double) bytes / calls, bytes, calls);
-        }
-    }
 
     @Benchmark
     @BenchmarkMode(Mode.AverageTime)
@@ -343,11 +304,4 @@ public class FilterBenchmark {
         shop.loopBytes = THREADS.getCurrentThreadAllocatedBytes() - before;
     }
 
-    @Benchmark
-    @BenchmarkMode(Mode.AverageTime)
-    @Warmup(iterations = 3, time = 2)
-    @Measurement(iterations = 5, time = 2)
-    public void tracked_wakeSender(IdleSenders shop) throws Exception {
-        shop.track(shop.page);
-    }
 }
