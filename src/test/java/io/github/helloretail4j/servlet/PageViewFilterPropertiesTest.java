@@ -271,6 +271,26 @@ class PageViewFilterPropertiesTest {
             return b.append("Connection: close\r\n\r\n").toString().getBytes(StandardCharsets.ISO_8859_1);
         }
 
+        /**
+         * True when a hostile part holds a CR or LF. It then rewrites the request's structure: a
+         * blank line in a {@code Referer} ends the headers before the browser's {@code User-Agent},
+         * a line feed in the path makes an HTTP/0.9 request, any line break can add a header such
+         * as {@code Purpose: prefetch}. The request is no longer the browser's visit it started as.
+         */
+        boolean breaksLines() {
+            return hostile.stream().map(name -> String.valueOf(switch (name) {
+                case "path" -> parts.tail();
+                case "query" -> parts.query();
+                case "Host" -> parts.host();
+                case "Cookie" -> parts.cookies();
+                case "Referer" -> parts.referer();
+                case "User-Agent" -> parts.userAgent();
+                case "forwarded" -> parts.forwarded();
+                case "junk" -> parts.junk();
+                default -> throw new IllegalArgumentException(name);
+            })).anyMatch(text -> text.indexOf('\r') >= 0 || text.indexOf('\n') >= 0);
+        }
+
         @Override
         public String toString() {
             return (trusting ? "[trusting forwarded headers] " : "") + "hostile " + hostile + "\n"
@@ -482,10 +502,11 @@ class PageViewFilterPropertiesTest {
             }
         }
         // A served page with a browser's Host, id and user agent is tracked, whatever its path, query,
-        // Referer and forwarded headers: unless it is a static asset, or too long for a URL. (A
-        // request line broken by a line feed is HTTP/0.9 to Tomcat: no headers, so no id.)
+        // Referer and forwarded headers: unless it is a static asset, or too long for a URL, or a
+        // hostile part broke a line and so changed which headers the request has (breaksLines).
         String pathSent = visit.page() + visit.parts().tail();
         boolean tracks = Stream.of("Host", "Cookie", "User-Agent", "junk").noneMatch(visit.hostile()::contains)
+                && !visit.breaksLines()
                 && ex.responses().stream().map(RawHttp.Response::status).toList().equals(List.of(200))
                 && !DEFAULT_EXCLUDES.matches(pathSent)
                 && pathSent.length() + Objects.toString(visit.parts().query(), "").length() < 400;
