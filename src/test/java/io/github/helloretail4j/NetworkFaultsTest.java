@@ -41,7 +41,7 @@ class NetworkFaultsTest {
 
     private HelloRetailTracker tracker(int queueSize) {
         return HelloRetailTracker.builder().websiteUuid(WEBSITE_UUID).endpoint(server.endpoint()).name("faults")
-                .outboxDirectory(outbox).queueSize(queueSize).maxAttempts(100)
+                .outboxDirectory(outbox).queueSize(queueSize).senderThreads(2).maxAttempts(100)
                 .initialBackoff(Duration.ofMillis(20)).maxBackoff(Duration.ofMillis(100))
                 .connectTimeout(Duration.ofMillis(500)).responseTimeout(Duration.ofMillis(1500))
                 .closeTimeout(Duration.ofSeconds(1)).build();
@@ -90,7 +90,8 @@ class NetworkFaultsTest {
         views = tracker.metrics().pageViews();
         assertEquals(views.tracked(), views.delivered() + views.dropped(), "nothing failed: " + views);
         assertTrue(views.retries() + tracker.metrics().conversions().retries() >= 3, "the faults were retried");
-        // senders, conversion thread and watchdog: no thread per fault or per retry
+        // at most the 2 page view senders, the conversion thread and the watchdog: no thread per
+        // fault or per retry
         assertTrue(ourThreads() <= 4, "threads: " + ourThreads());
     }
 

@@ -381,11 +381,53 @@ class TrackerDeliveryTest {
         awaitSettled(1, 1);
         List<Thread> ours = threads("test-tracker");
         // the watchdog bounds each request's total time; it starts with the first request
-        assertEquals(List.of("test-tracker-conversion", "test-tracker-pageview-1", "test-tracker-pageview-2",
-                "test-tracker-watchdog"), ours.stream().map(Thread::getName).sorted().toList());
+        // one page view thread: more start only while a backlog waits
+        assertEquals(List.of("test-tracker-conversion", "test-tracker-pageview-1", "test-tracker-watchdog"),
+                ours.stream().map(Thread::getName).sorted().toList());
         assertTrue(ours.stream().allMatch(Thread::isDaemon));
         tracker.close();
         assertTrue(threads("test-tracker").isEmpty());
+    }
+
+    @Test
+    void slowCollector_moreSendersStartUpToTheMaximum_andEndWhenIdle() {
+        // 50 ms per answer: one sender delivers 20 page views a second, whatever the machine
+        collector.latency(Duration.ofMillis(50));
+        tracker = fastRetries(collector.endpoint()).senderThreads(6).senderIdle(Duration.ofMillis(300)).build();
+        for (int i = 0; i < 400; i++) {
+            tracker.trackPageView(view("https://shop.example/p/" + i));
+        }
+        awaitSettled(400, 0);
+        List<TestCollector.Received> requests = collector.requests(PAGEVIEW);
+        assertEquals(400, requests.size());
+        assertEquals(400, tracker.metrics().pageViews().delivered());
+        int most = requests.stream().mapToInt(TestCollector.Received::inFlight).max().orElseThrow();
+        assertEquals(6, most, "page views in flight at once, at most senderThreads");
+        // the extra senders end after 300 ms without work; the first one stays
+        long end = System.nanoTime() + WAIT.toNanos();
+        while (threads("test-tracker-pageview").size() > 1 && System.nanoTime() < end) {
+            sleep(20);
+        }
+        assertEquals(List.of("test-tracker-pageview-1"),
+                threads("test-tracker-pageview").stream().map(Thread::getName).toList());
+    }
+
+    @Test
+    void failingCollector_addsNoSenders_untilItAnswersAgain() {
+        collector.latency(Duration.ofMillis(20)).answer(30, 500);
+        tracker = fastRetries(collector.endpoint()).senderThreads(6).maxAttempts(100)
+                .initialBackoff(Duration.ofMillis(1)).maxBackoff(Duration.ofMillis(5)).build();
+        for (int i = 0; i < 300; i++) {
+            tracker.trackPageView(view("https://shop.example/p/" + i));
+        }
+        awaitSettled(300, 0);
+        List<TestCollector.Received> requests = collector.requests(PAGEVIEW);
+        List<TestCollector.Received> failed = requests.stream().filter(r -> r.status() == 500).toList();
+        assertEquals(30, failed.size());
+        // an outage is one page view retried by one sender, not a thread per waiting page view
+        assertEquals(List.of(1), failed.stream().map(TestCollector.Received::inFlight).distinct().toList());
+        assertTrue(requests.stream().anyMatch(r -> r.inFlight() > 1), "more senders once it answered again");
+        assertEquals(300, tracker.metrics().pageViews().delivered());
     }
 
     @Test

@@ -47,6 +47,15 @@ final class BoundedQueue<T> {
 
     /** The next item; null once closing has begun and the queue is empty, or once stopped. */
     T take() throws InterruptedException {
+        return take(Long.MAX_VALUE);
+    }
+
+    /**
+     * The next item, or null when none came within {@code maxIdleNanos} (or closing has begun and
+     * the queue is empty, or it is stopped): for consumers that end when there is no work.
+     */
+    T take(long maxIdleNanos) throws InterruptedException {
+        long idleSince = System.nanoTime();
         while (true) {
             if (stopped) {
                 return null;
@@ -56,7 +65,7 @@ final class BoundedQueue<T> {
                 size.decrementAndGet();
                 return item;
             }
-            if (closing) {
+            if (closing || System.nanoTime() - idleSince >= maxIdleNanos) {
                 return null;
             }
             lock.lock();
@@ -68,6 +77,11 @@ final class BoundedQueue<T> {
                 lock.unlock();
             }
         }
+    }
+
+    /** Items waiting (an estimate while others offer and take). */
+    int size() {
+        return Math.max(0, size.get());
     }
 
     /** Refuse new items; consumers drain the rest and then get null. */

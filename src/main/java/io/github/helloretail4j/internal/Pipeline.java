@@ -1,7 +1,9 @@
 package io.github.helloretail4j.internal;
 
-import java.util.ArrayList;
+import java.time.Duration;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -9,31 +11,49 @@ import org.slf4j.LoggerFactory;
 /**
  * A bounded in-memory queue of events and the worker threads that deliver them through a
  * {@link Sender}. The caller's thread only offers; the workers encode and send. Workers are
- * named daemon threads, started on the first offer and stopped by {@link #beginClose} /
- * {@link #awaitTermination} / {@link #stop}.
+ * named daemon threads, stopped by {@link #beginClose} / {@link #awaitTermination} /
+ * {@link #stop}.
+ *
+ * <p>The number of workers follows the work, between one and {@code maxWorkers}. The collect API
+ * takes one event per request, so a worker delivers at most one event per round trip: 20 per
+ * second to a collector 50 ms away. The first worker starts with the first event and stays;
+ * when a worker has just delivered (the collector answers, so more concurrency helps) and still
+ * finds {@link #growBacklog} or more events waiting, it starts another, up to the maximum. A
+ * worker beyond the first ends after {@code idleNanos} without work. While the collector fails,
+ * nothing is delivered and no worker is added: an outage does not cost threads.
  */
 public final class Pipeline<T> {
     private static final Logger LOG = LoggerFactory.getLogger("io.github.helloretail4j");
+    /** How long a worker beyond the first waits for work before it ends. */
+    public static final Duration DEFAULT_WORKER_IDLE = Duration.ofSeconds(10);
 
     private final String name;
-    private final int threadCount;
+    private final int maxWorkers;
+    private final long idleNanos;
+    private final int growBacklog;
     private final String path;
     private final Function<T, byte[]> encoder;
     private final Sender sender;
     private final EventCounters counts;
     private final BoundedQueue<T> queue;
-    private final List<Thread> threads = new ArrayList<>();
+    private final Set<Thread> threads = new LinkedHashSet<>();
+    private int workersStarted;
     private volatile boolean started;
     private boolean closed;
 
     /**
      * @param name thread name prefix, e.g. {@code helloretail4j-pageview}
+     * @param maxWorkers most worker threads, each with at most one request in flight
+     * @param workerIdle how long a worker beyond the first waits for work before it ends
      * @param path the collect API path below the endpoint
      */
-    public Pipeline(String name, int threadCount, int capacity, String path, Function<T, byte[]> encoder,
-                    Sender sender, EventCounters counts) {
+    public Pipeline(String name, int maxWorkers, Duration workerIdle, int capacity, String path,
+                    Function<T, byte[]> encoder, Sender sender, EventCounters counts) {
         this.name = name;
-        this.threadCount = threadCount;
+        this.maxWorkers = maxWorkers;
+        this.idleNanos = workerIdle.toNanos();
+        // A backlog worth another round trip's concurrency; small queues (tests) scale it down.
+        this.growBacklog = Math.max(1, Math.min(64, capacity / 4));
         this.path = path;
         this.encoder = encoder;
         this.sender = sender;
@@ -58,25 +78,44 @@ public final class Pipeline<T> {
         if (started || closed) {
             return;
         }
-        for (int i = 1; i <= threadCount; i++) {
-            threads.add(Threads.startDaemon(threadCount == 1 ? name : name + "-" + i, this::work));
-        }
+        startWorker(true);
         started = true;
     }
 
-    private void work() {
+    /** Another worker, when the backlog calls for one and the maximum allows it. */
+    private synchronized void grow() {
+        if (!closed && threads.size() < maxWorkers) {
+            startWorker(false);
+        }
+    }
+
+    private void startWorker(boolean first) {
+        int number = ++workersStarted;
+        threads.add(Threads.startDaemon(maxWorkers == 1 ? name : name + "-" + number, () -> work(first)));
+    }
+
+    private void work(boolean first) {
         try {
             T event;
-            while ((event = queue.take()) != null) {
+            while ((event = first ? queue.take() : queue.take(idleNanos)) != null) {
+                Outcome.Type result;
                 try {
-                    sender.deliver(path, encoder.apply(event), counts);
+                    result = sender.deliver(path, encoder.apply(event), counts);
                 } catch (RuntimeException e) {
                     counts.failed.increment();
                     LOG.error("could not send a {}; it is counted as failed", path, e);
+                    continue;
+                }
+                if (result != Outcome.Type.RETRY && queue.size() >= growBacklog) {
+                    grow();
                 }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            synchronized (this) {
+                threads.remove(Thread.currentThread());
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 package io.github.helloretail4j.servlet;
 
+import io.github.helloretail4j.HelloRetailTracker;
 import io.github.helloretail4j.internal.Check;
 import io.github.helloretail4j.internal.CheckedEvents;
 import jakarta.servlet.AsyncEvent;
@@ -64,6 +65,13 @@ public final class PageViewFilter implements Filter {
     public static final String DEFAULT_ENABLED = "true";
     /** Where conversions wait for delivery; default: the container's temp dir + {@code /helloretail-outbox}. */
     public static final String PARAM_OUTBOX_DIRECTORY = "helloretail.outboxDirectory";
+    /**
+     * Most threads delivering page views (1 to 64), each with one request in flight; they start
+     * as the backlog calls for them. Page views per second that can be delivered ≈ this / the
+     * round-trip time to Hello Retail.
+     */
+    public static final String PARAM_SENDER_THREADS = "helloretail.senderThreads";
+    public static final String DEFAULT_SENDER_THREADS = String.valueOf(HelloRetailTracker.DEFAULT_SENDER_THREADS);
     /** A trust store file (PKCS12 or JKS) for an https endpoint with a private CA; default: the JVM's. */
     public static final String PARAM_TRUST_STORE = "helloretail.trustStore";
     /** The trust store's password, if it has one; never logged. */

@@ -39,6 +39,7 @@ final class Settings {
         d.put(PARAM_ENDPOINT, DEFAULT_ENDPOINT);
         d.put(PARAM_ENABLED, DEFAULT_ENABLED);
         d.put(PARAM_OUTBOX_DIRECTORY, null);
+        d.put(PARAM_SENDER_THREADS, DEFAULT_SENDER_THREADS);
         d.put(PARAM_TRUST_STORE, null);
         d.put(PARAM_TRUST_STORE_PASSWORD, null);
         d.put(PARAM_PRODUCT_NUMBER_PATTERN, null);
@@ -70,6 +71,7 @@ final class Settings {
     final URI endpoint;
     /** Null: the container's temp directory. */
     final Path outboxDirectory;
+    final int senderThreads;
     /** Null: the JVM's trust store. */
     final KeyStore trustStore;
     private final String trustStorePath;
@@ -129,6 +131,16 @@ final class Settings {
                 throw bad(PARAM_OUTBOX_DIRECTORY, outbox, "must be an absolute path");
             }
             outboxDirectory = dir;
+        }
+
+        Found senders = get.apply(PARAM_SENDER_THREADS);
+        try {
+            senderThreads = Integer.parseInt(senders.value());
+        } catch (NumberFormatException e) {
+            throw bad(PARAM_SENDER_THREADS, senders, "must be a whole number from 1 to 64");
+        }
+        if (senderThreads < 1 || senderThreads > 64) {
+            throw bad(PARAM_SENDER_THREADS, senders, "must be a whole number from 1 to 64");
         }
 
         Found store = get.apply(PARAM_TRUST_STORE);
@@ -267,6 +279,7 @@ final class Settings {
     boolean sameTracker(Settings other) {
         return enabled == other.enabled && Objects.equals(websiteUuid, other.websiteUuid)
                 && endpoint.equals(other.endpoint) && Objects.equals(outboxDirectory, other.outboxDirectory)
+                && senderThreads == other.senderThreads
                 && Objects.equals(trustStorePath, other.trustStorePath)
                 && createTrackingUser == other.createTrackingUser
                 && Objects.equals(consentCookieName, other.consentCookieName)
@@ -280,6 +293,7 @@ final class Settings {
                 PARAM_WEBSITE_UUID + "=" + websiteUuid,
                 PARAM_ENDPOINT + "=" + endpoint,
                 PARAM_OUTBOX_DIRECTORY + "=" + (outboxDirectory == null ? "(container temp dir)" : outboxDirectory),
+                PARAM_SENDER_THREADS + "=" + senderThreads,
                 PARAM_TRUST_STORE + "=" + (trustStorePath == null ? "(the JVM's)" : trustStorePath),
                 PARAM_CONSENT_COOKIE + "=" + (consentCookieName == null ? "none" : consentCookieName),
                 PARAM_CREATE_TRACKING_USER + "=" + createTrackingUser));

@@ -43,6 +43,7 @@ final class WebTracking {
                 .endpoint(settings.endpoint)
                 .outboxDirectory(outboxDirectory(context, settings, name))
                 .trustStore(settings.trustStore)
+                .senderThreads(settings.senderThreads)
                 .name(name)
                 .build();
         this.ids = settings.enabled && settings.createTrackingUser

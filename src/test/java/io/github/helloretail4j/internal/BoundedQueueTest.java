@@ -39,6 +39,21 @@ class BoundedQueueTest {
     }
 
     @Test
+    void take_withMaxIdle_givesWhatComes_andNullWhenNothingCame() throws Exception {
+        BoundedQueue<Integer> q = new BoundedQueue<>(10);
+        q.offer(1);
+        long idle = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(100);
+        assertEquals(1, q.take(idle));
+        assertEquals(0, q.size());
+        long start = System.nanoTime();
+        assertNull(q.take(idle));
+        assertTrue(System.nanoTime() - start >= idle, "gave up before its idle time");
+        q.offer(2);
+        assertEquals(1, q.size());
+        assertEquals(2, q.take(idle), "a timed-out take leaves the queue usable");
+    }
+
+    @Test
     void beginClose_wakesAWaitingConsumer() throws Exception {
         BoundedQueue<Integer> q = new BoundedQueue<>(10);
         Thread consumer = new Thread(() -> {

@@ -54,6 +54,23 @@ class SettingsTest {
         assertFalse(s.honorGlobalPrivacyControl);
         assertFalse(s.createTrackingUser);
         assertTrue(s.installFilter);
+        assertEquals(16, s.senderThreads);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"1, 1", "64, 64", "' 8 ', 8"})
+    void senderThreads_wholeNumberFrom1To64(String value, int expected) {
+        assertEquals(expected, resolve(Map.of(), Map.of(), Map.of("helloretail.senderThreads", value),
+                Map.of("helloretail.websiteUuid", A)).senderThreads);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"0", "65", "-2", "eight", "2.5", "99999999999"})
+    void senderThreads_outOfRange_namesParameterAndValue(String value) {
+        var e = assertThrows(IllegalArgumentException.class, () -> resolve(Map.of(), Map.of(),
+                Map.of("helloretail.senderThreads", value), Map.of("helloretail.websiteUuid", A)));
+        assertEquals("helloretail.senderThreads (init-param) must be a whole number from 1 to 64: \"" + value + "\"",
+                e.getMessage());
     }
 
     @ParameterizedTest

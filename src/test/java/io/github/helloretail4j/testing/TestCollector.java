@@ -45,9 +45,12 @@ public final class TestCollector implements AutoCloseable {
     public static final String OPTED_OUT = "000000000000000000000000";
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    /** One request as the collector read it. */
+    /**
+     * One request as the collector read it; {@code inFlight} is how many requests the collector
+     * was working on when it arrived, itself included.
+     */
     public record Received(String method, String path, String contentType, String body, int status,
-                           long receivedNanos, List<String> headerNames) {
+                           long receivedNanos, List<String> headerNames, int inFlight) {
         public JsonNode json() {
             try {
                 return MAPPER.readTree(body);
@@ -67,7 +70,9 @@ public final class TestCollector implements AutoCloseable {
     private final Deque<Scripted> script = new ArrayDeque<>();
     private final AtomicInteger trackingUsers = new AtomicInteger();
     private final AtomicInteger arrivals = new AtomicInteger();
+    private final AtomicInteger inFlight = new AtomicInteger();
     private volatile CountDownLatch stall = new CountDownLatch(0);
+    private volatile Duration latency = Duration.ZERO;
 
     private final boolean tls;
 
@@ -154,6 +159,12 @@ public final class TestCollector implements AutoCloseable {
         stall.countDown();
     }
 
+    /** Every answer from now on waits this long: a collector across a wide-area network. */
+    public TestCollector latency(Duration latency) {
+        this.latency = latency;
+        return this;
+    }
+
     /** Forgets the requests seen so far and the scripted answers not yet given. */
     public synchronized void reset() {
         received.clear();
@@ -212,8 +223,21 @@ public final class TestCollector implements AutoCloseable {
         String contentType = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
         long now = System.nanoTime();
         arrivals.incrementAndGet();
+        int concurrent = inFlight.incrementAndGet();
+        try {
+            answer(request, response, callback, body, path, contentType, now, concurrent);
+        } finally {
+            inFlight.decrementAndGet();
+        }
+    }
+
+    private void answer(Request request, Response response, Callback callback, String body, String path,
+                        String contentType, long now, int concurrent) throws Exception {
         if (!stall.await(60, TimeUnit.SECONDS)) {
             throw new IllegalStateException("stalled request never released");
+        }
+        if (!latency.isZero()) {
+            Thread.sleep(latency.toMillis());
         }
         Scripted answer;
         synchronized (this) {
@@ -229,7 +253,7 @@ public final class TestCollector implements AutoCloseable {
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
         synchronized (this) {
             received.add(new Received(request.getMethod(), path, contentType, body, answer.status(), now,
-                    request.getHeaders().getFieldNamesCollection().stream().sorted().toList()));
+                    request.getHeaders().getFieldNamesCollection().stream().sorted().toList(), concurrent));
             notifyAll();
         }
         Content.Sink.write(response, true, answer.body(), callback);
