@@ -18,18 +18,18 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * B3 delivery throughput: page views per second that a tracker (default settings: 2 sender
- * threads, each on one keep-alive connection) delivers to the loopback sink, next to what the
- * same sink answers for the same request (the same JSON body POSTed to the same path) from wrk
- * with 2 connections (the tracker's concurrency) and with 32 (the sink's capacity on this
- * machine). The sink runs in a JVM of its own. Per tracker run: the sender threads' CPU time per
+ * B3 delivery throughput: page views per second that a tracker (default settings but at most
+ * {@code senders} page view threads, each on one keep-alive connection; default: the library's
+ * default) delivers to the loopback sink, next to what the same sink answers for the same
+ * request (the same JSON body POSTed to the same path) from wrk with {@code senders} connections
+ * (the tracker's most concurrency) and with 32 (the sink's capacity on this machine). The sink runs in a JVM of its own. Per tracker run: the sender threads' CPU time per
  * delivered page view, this JVM's CPU per page view (encoding, HTTP, GC, ...), and the sink's.
  * The three are alternated, several rounds.
  *
  * <p>The tracker's queue is filled with {@code backlog} page views first (queueSize 1,000,000),
  * so that the senders never wait for work; the window starts 1 s later.
  *
- * <p>Usage: {@code B3Delivery [rounds=3] [seconds=10] [backlog=400000] [logDir=target/b3]}
+ * <p>Usage: {@code B3Delivery [rounds=3] [seconds=10] [backlog=400000] [senders=16] [logDir=target/b3]}
  */
 public final class B3Delivery {
 
@@ -50,6 +50,8 @@ public final class B3Delivery {
         int rounds = Integer.parseInt(a.getOrDefault("rounds", "3"));
         int seconds = Integer.parseInt(a.getOrDefault("seconds", "10"));
         int backlog = Integer.parseInt(a.getOrDefault("backlog", "400000"));
+        int senders = Integer.parseInt(a.getOrDefault("senders",
+                String.valueOf(HelloRetailTracker.DEFAULT_SENDER_THREADS)));
         Path logDir = Path.of(a.getOrDefault("logDir", "target/b3"));
         Files.createDirectories(logDir);
 
@@ -70,12 +72,13 @@ public final class B3Delivery {
                 + "wrk.body = [[" + new String(body, StandardCharsets.UTF_8) + "]]\n");
         String wrkUrl = endpoint.resolve("collect/pageview").toString();
         System.out.println("# body (" + body.length + " bytes): " + new String(body, StandardCharsets.UTF_8));
-        System.out.printf(Locale.ROOT, "# %d rounds; tracker: %d s window over a backlog of %,d; wrk -t1 -c2 and -t2 -c32,"
-                + " %d s each, POST %s with the same body%n", rounds, seconds, backlog, seconds, wrkUrl);
+        System.out.printf(Locale.ROOT, "# %d rounds; tracker (at most %d page view threads): %d s window over a backlog of"
+                + " %,d; wrk -t1 -c%d and -t2 -c32, %d s each, POST %s with the same body%n", rounds, senders, seconds,
+                backlog, senders, seconds, wrkUrl);
 
         try {
             // warm-up: JIT of the tracker, the sink and the JDK's sockets
-            tracker(endpoint, sinkStats, 200_000, 5);
+            tracker(endpoint, sinkStats, 200_000, 5, senders);
             wrk(lua, wrkUrl, 2, 2, 3, sinkStats);
             List<Round> results = new ArrayList<>();
             System.out.println("round,tracker_per_s,sender_cpu_us_per_view,tracker_jvm_cpu_us_per_view,"
@@ -88,8 +91,8 @@ public final class B3Delivery {
                 double[] w32 = null;
                 for (String what : order) {
                     switch (what) {
-                        case "tracker" -> t = tracker(endpoint, sinkStats, backlog, seconds);
-                        case "wrk2" -> w2 = wrk(lua, wrkUrl, 1, 2, seconds, sinkStats);
+                        case "tracker" -> t = tracker(endpoint, sinkStats, backlog, seconds, senders);
+                        case "wrk2" -> w2 = wrk(lua, wrkUrl, 1, senders, seconds, sinkStats);
                         default -> w32 = wrk(lua, wrkUrl, 2, 32, seconds, sinkStats);
                     }
                     Thread.sleep(1000);
@@ -107,12 +110,12 @@ public final class B3Delivery {
             System.out.println("| | page views (requests) per second | the tracker's rate as a share of this | sender threads' CPU µs per page view"
                     + " | tracker JVM CPU µs per page view | sink JVM CPU µs per request |");
             System.out.println("|---|---|---|---|---|---|");
-            System.out.printf(Locale.ROOT, "| tracker, 2 sender threads | %s | — | %s | %s | %s |%n",
+            System.out.printf(Locale.ROOT, "| tracker, at most %d page view threads | %s | — | %s | %s | %s |%n", senders,
                     Harness.spread(results.stream().map(Round::trackerPerSecond).toList(), "%,.0f"),
                     Harness.spread(results.stream().map(Round::senderCpuMicros).toList(), "%.1f"),
                     Harness.spread(results.stream().map(Round::trackerJvmCpuMicros).toList(), "%.1f"),
                     Harness.spread(results.stream().map(Round::sinkCpuMicrosTracker).toList(), "%.1f"));
-            System.out.printf(Locale.ROOT, "| wrk -t1 -c2 (same concurrency) | %s | tracker = %s of it | — | — | %s |%n",
+            System.out.printf(Locale.ROOT, "| wrk -t1 -c%d (same concurrency) | %s | tracker = %s of it | — | — | %s |%n", senders,
                     Harness.spread(results.stream().map(Round::wrk2PerSecond).toList(), "%,.0f"),
                     Harness.spread(results.stream().map(r -> 100 * r.trackerPerSecond() / r.wrk2PerSecond()).toList(), "%.0f %%"),
                     Harness.spread(results.stream().map(Round::sinkCpuMicrosWrk2).toList(), "%.1f"));
@@ -129,7 +132,7 @@ public final class B3Delivery {
      * A new tracker with {@code backlog} page views queued; measures {@code seconds} from 1 s
      * after the start. Returns {per second, sender CPU µs/view, this JVM's CPU µs/view, sink CPU µs/view}.
      */
-    static double[] tracker(URI endpoint, String sinkStats, int backlog, int seconds) throws Exception {
+    static double[] tracker(URI endpoint, String sinkStats, int backlog, int seconds, int senders) throws Exception {
         Path outbox = Files.createTempDirectory("b3-outbox-");
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         try (HelloRetailTracker tracker = HelloRetailTracker.builder()
@@ -137,6 +140,7 @@ public final class B3Delivery {
                 .endpoint(endpoint)
                 .name("b3")
                 .queueSize(1_000_000)
+                .senderThreads(senders)
                 .outboxDirectory(outbox)
                 .closeTimeout(Duration.ZERO)
                 .build()) {

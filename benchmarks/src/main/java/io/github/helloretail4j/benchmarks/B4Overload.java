@@ -23,8 +23,8 @@ import org.HdrHistogram.Histogram;
 /**
  * B4 overload: the collector (an in-process {@link Sink}) stalls — it reads each request and
  * holds the answer — while {@code threads} request threads track 1,000,000 page views at a
- * steady pace. The tracker has the default settings (queue of 10,000, 2 sender threads,
- * 10 s response timeout, 5 attempts). Then the collector answers again.
+ * steady pace. The tracker has the default settings (queue of 10,000, at most 16 sender
+ * threads, of which one runs while nothing is delivered, 10 s response timeout, 5 attempts). Then the collector answers again.
  *
  * <p>Every page view is a new object with its own strings, as the filter makes them, so that
  * the queue's memory is what a shop's would be. Reported:
@@ -54,7 +54,7 @@ public final class B4Overload {
         System.out.println(Harness.machine() + ", max heap " + Runtime.getRuntime().maxMemory() / (1 << 20) + " MB");
         System.out.println("# other java/mvn processes at start: " + Harness.otherJavaProcesses());
         System.out.printf(Locale.ROOT, "# %,d page views from %d request threads over %.0f s (%,.0f/s) while the collector"
-                + " stalls; tracker defaults (queueSize 10,000, 2 senders, responseTimeout 10 s, maxAttempts 5)%n",
+                + " stalls; tracker defaults (queueSize 10,000, senderThreads 16, responseTimeout 10 s, maxAttempts 5)%n",
                 views, threads, seconds, views / seconds);
 
         try (Sink sink = new Sink(0)) {

@@ -48,7 +48,7 @@ import org.matomo.java.tracking.servlet.MatomoTrackerFilter;
  *   <li>{@code helloretail}: {@link PageViewFilter}, configured as a shop would (context-params
  *       {@code helloretail.websiteUuid}, {@code helloretail.endpoint},
  *       {@code helloretail.outboxDirectory}, {@code helloretail.productNumberPattern}), tracker
- *       defaults otherwise (queue 10,000, 2 sender threads);</li>
+ *       defaults otherwise (queue 10,000, at most 16 sender threads);</li>
  *   <li>{@code matomo}: Matomo's {@code MatomoTrackerFilter} (matomo-java-tracker-servlet-jakarta
  *       3.4.0) with a {@code MatomoTracker} whose API endpoint is the same sink, defaults
  *       otherwise (Java 11 HttpClient sender, thread pool of 2).</li>

@@ -5,7 +5,11 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
@@ -29,7 +33,9 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * </ul>
  *
  * <p>{@link #stall()} makes it a hung collector: it reads each request but holds the answer until
- * {@link #resume()}. A request is counted when it is answered.
+ * {@link #resume()}. {@link #latency} makes it a distant one: every answer leaves that long after
+ * the request was read, without holding a thread meanwhile. A request is counted when it is
+ * answered.
  *
  * <p>Run on its own ({@link #main}) it also answers {@code GET /_stats} (its counters and its
  * JVM's CPU time, as JSON) and {@code POST /_stall}, {@code POST /_resume}, so that the
@@ -57,6 +63,12 @@ public final class Sink implements AutoCloseable {
     private final Object stallLock = new Object();
     private boolean stalled;
     private final List<Runnable> waiting = new ArrayList<>();
+    private volatile long latencyNanos;
+    private final ScheduledExecutorService delayed = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "sink-latency");
+        t.setDaemon(true);
+        return t;
+    });
 
     public Sink(int port) throws Exception {
         QueuedThreadPool threads = new QueuedThreadPool();
@@ -90,7 +102,12 @@ public final class Sink implements AutoCloseable {
                         return true;
                     }
                 }
-                answer.run();
+                long latency = latencyNanos;
+                if (latency > 0) {
+                    delayed.schedule(answer, latency, TimeUnit.NANOSECONDS);
+                } else {
+                    answer.run();
+                }
                 return true;
             }
         });
@@ -134,6 +151,11 @@ public final class Sink implements AutoCloseable {
                 .getProcessCpuTime();
     }
 
+    /** Every answer from now on leaves this long after its request was read: a round trip. */
+    public void latency(Duration latency) {
+        latencyNanos = latency.toNanos();
+    }
+
     /** From now on requests are read but not answered, like a hung collector. */
     public void stall() {
         synchronized (stallLock) {
@@ -159,6 +181,7 @@ public final class Sink implements AutoCloseable {
     @Override
     public void close() throws Exception {
         resume();
+        delayed.shutdownNow();
         server.stop();
     }
 
