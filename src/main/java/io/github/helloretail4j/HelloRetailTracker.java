@@ -51,8 +51,8 @@ import org.slf4j.LoggerFactory;
  * <p>Threads: named daemon threads deliver page views, one delivers conversions. The first page
  * view thread starts with the first page view; more start while page views wait and the
  * collector answers, up to {@link Builder#senderThreads} (the collect API takes one event per
- * request, so each thread delivers one page view per round trip), and end again after 10 s
- * without work. The conversion thread starts with the first conversion, or at once when the
+ * request, so each thread delivers one page view per round trip), and end again when they spent
+ * less than half of the last 5 s delivering. The conversion thread starts with the first conversion, or at once when the
  * outbox holds conversions from an earlier run. All end in {@link #close()}. Counters are
  * read with {@link #metrics()} and over JMX.
  */
@@ -105,7 +105,7 @@ public final class HelloRetailTracker implements AutoCloseable {
         this.client = new CollectorClient(endpoint, b.connectTimeout, b.responseTimeout,
                 b.senderThreads + 1, USER_AGENT, b.trustStore, b.name);
         this.sender = new Sender(client, new RetryPolicy(b.maxAttempts, b.initialBackoff, b.maxBackoff));
-        this.pageViews = new Pipeline<>(b.name + "-pageview", b.senderThreads, b.senderIdle, b.queueSize, PAGE_VIEW_PATH,
+        this.pageViews = new Pipeline<>(b.name + "-pageview", b.senderThreads, b.senderWindow, b.queueSize, PAGE_VIEW_PATH,
                 view -> Json.pageView(websiteUuid, view), sender, pageViewCounts);
         if (enabled) {
             this.outbox = openOutbox(b.outboxDirectory, b.storage, b.clock);
@@ -279,7 +279,7 @@ public final class HelloRetailTracker implements AutoCloseable {
         private String name = "helloretail4j";
         private int queueSize = DEFAULT_QUEUE_SIZE;
         private int senderThreads = DEFAULT_SENDER_THREADS;
-        private Duration senderIdle = Pipeline.DEFAULT_WORKER_IDLE;
+        private Duration senderWindow = Pipeline.DEFAULT_WORKER_WINDOW;
         private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
         private Duration responseTimeout = DEFAULT_RESPONSE_TIMEOUT;
         private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
@@ -378,9 +378,9 @@ public final class HelloRetailTracker implements AutoCloseable {
             return this;
         }
 
-        /** Tests: how long a page view thread beyond the first waits for work before it ends. */
-        Builder senderIdle(Duration senderIdle) {
-            this.senderIdle = senderIdle;
+        /** Tests: a page view thread beyond the first ends when it spent under half of this delivering. */
+        Builder senderWindow(Duration senderWindow) {
+            this.senderWindow = senderWindow;
             return this;
         }
 

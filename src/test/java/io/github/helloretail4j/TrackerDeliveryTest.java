@@ -393,7 +393,7 @@ class TrackerDeliveryTest {
     void slowCollector_moreSendersStartUpToTheMaximum_andEndWhenIdle() {
         // 50 ms per answer: one sender delivers 20 page views a second, whatever the machine
         collector.latency(Duration.ofMillis(50));
-        tracker = fastRetries(collector.endpoint()).senderThreads(6).senderIdle(Duration.ofMillis(300)).build();
+        tracker = fastRetries(collector.endpoint()).senderThreads(6).senderWindow(Duration.ofMillis(300)).build();
         for (int i = 0; i < 400; i++) {
             tracker.trackPageView(view("https://shop.example/p/" + i));
         }
@@ -403,13 +403,34 @@ class TrackerDeliveryTest {
         assertEquals(400, tracker.metrics().pageViews().delivered());
         int most = requests.stream().mapToInt(TestCollector.Received::inFlight).max().orElseThrow();
         assertEquals(6, most, "page views in flight at once, at most senderThreads");
-        // the extra senders end after 300 ms without work; the first one stays
+        // the extra senders end within a 300 ms window without work; the first one stays
         long end = System.nanoTime() + WAIT.toNanos();
         while (threads("test-tracker-pageview").size() > 1 && System.nanoTime() < end) {
             sleep(20);
         }
         assertEquals(List.of("test-tracker-pageview-1"),
                 threads("test-tracker-pageview").stream().map(Thread::getName).toList());
+    }
+
+    @Test
+    void steadyTrickle_afterABurst_isLeftToOneSender() {
+        collector.latency(Duration.ofMillis(50));
+        tracker = fastRetries(collector.endpoint()).senderThreads(6).senderWindow(Duration.ofMillis(300)).build();
+        for (int i = 0; i < 300; i++) {
+            tracker.trackPageView(view("https://shop.example/p/" + i));
+        }
+        awaitSettled(300, 0);
+        assertEquals(6, threads("test-tracker-pageview").size(), "the burst grew the senders to the maximum");
+        // Now a page view every 10 ms against a fast collector: one sender is plenty. All six
+        // still find some of them each time they look, but each is busy a fraction of the time.
+        collector.latency(Duration.ZERO);
+        int fewest = 6;
+        for (int i = 0; i < 400 && fewest > 1; i++) {
+            tracker.trackPageView(view("https://shop.example/q/" + i));
+            sleep(10);
+            fewest = Math.min(fewest, threads("test-tracker-pageview").size());
+        }
+        assertEquals(1, fewest, "extra senders left while the trickle went on");
     }
 
     @Test

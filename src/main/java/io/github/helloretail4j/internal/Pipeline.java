@@ -18,18 +18,22 @@ import org.slf4j.LoggerFactory;
  * takes one event per request, so a worker delivers at most one event per round trip: 20 per
  * second to a collector 50 ms away. The first worker starts with the first event and stays;
  * when a worker has just delivered (the collector answers, so more concurrency helps) and still
- * finds {@link #growBacklog} or more events waiting, it starts another, up to the maximum. A
- * worker beyond the first ends after {@code idleNanos} without work. While the collector fails,
- * nothing is delivered and no worker is added: an outage does not cost threads.
+ * finds {@code growBacklog} or more events waiting, it starts another, up to the maximum. A
+ * worker beyond the first ends when it spent less than half of the last window (5 s) delivering.
+ * While the collector fails, nothing is delivered and no worker is added: an outage does not
+ * cost threads.
  */
 public final class Pipeline<T> {
     private static final Logger LOG = LoggerFactory.getLogger("io.github.helloretail4j");
-    /** How long a worker beyond the first waits for work before it ends. */
-    public static final Duration DEFAULT_WORKER_IDLE = Duration.ofSeconds(10);
+    /**
+     * A worker beyond the first ends when it spent less than half of this delivering (or got no
+     * work at all for this long).
+     */
+    public static final Duration DEFAULT_WORKER_WINDOW = Duration.ofSeconds(5);
 
     private final String name;
     private final int maxWorkers;
-    private final long idleNanos;
+    private final long windowNanos;
     private final int growBacklog;
     private final String path;
     private final Function<T, byte[]> encoder;
@@ -44,14 +48,15 @@ public final class Pipeline<T> {
     /**
      * @param name thread name prefix, e.g. {@code helloretail4j-pageview}
      * @param maxWorkers most worker threads, each with at most one request in flight
-     * @param workerIdle how long a worker beyond the first waits for work before it ends
+     * @param workerWindow a worker beyond the first ends when it spent less than half of this
+     *     delivering
      * @param path the collect API path below the endpoint
      */
-    public Pipeline(String name, int maxWorkers, Duration workerIdle, int capacity, String path,
+    public Pipeline(String name, int maxWorkers, Duration workerWindow, int capacity, String path,
                     Function<T, byte[]> encoder, Sender sender, EventCounters counts) {
         this.name = name;
         this.maxWorkers = maxWorkers;
-        this.idleNanos = workerIdle.toNanos();
+        this.windowNanos = workerWindow.toNanos();
         // A backlog worth another round trip's concurrency; small queues (tests) scale it down.
         this.growBacklog = Math.max(1, Math.min(64, capacity / 4));
         this.path = path;
@@ -95,19 +100,37 @@ public final class Pipeline<T> {
     }
 
     private void work(boolean first) {
+        // A worker beyond the first measures how much of each window it spends delivering, and
+        // ends when that is under half: the others can take its share. (Waiting for work alone
+        // would not do: idle workers all look at the queue every 20 ms, so at a steady trickle
+        // each finds something now and then and none is ever idle for a whole window.)
+        long windowStart = System.nanoTime();
+        long busyNanos = 0;
         try {
             T event;
-            while ((event = first ? queue.take() : queue.take(idleNanos)) != null) {
+            while ((event = first ? queue.take() : queue.take(windowNanos)) != null) {
+                long start = System.nanoTime();
                 Outcome.Type result;
                 try {
                     result = sender.deliver(path, encoder.apply(event), counts);
                 } catch (RuntimeException e) {
                     counts.failed.increment();
                     LOG.error("could not send a {}; it is counted as failed", path, e);
-                    continue;
+                    result = Outcome.Type.RETRY;
                 }
+                long now = System.nanoTime();
                 if (result != Outcome.Type.RETRY && queue.size() >= growBacklog) {
                     grow();
+                }
+                if (!first) {
+                    busyNanos += now - start;
+                    if (now - windowStart >= windowNanos) {
+                        if (busyNanos < (now - windowStart) / 2) {
+                            return;
+                        }
+                        windowStart = now;
+                        busyNanos = 0;
+                    }
                 }
             }
         } catch (InterruptedException e) {

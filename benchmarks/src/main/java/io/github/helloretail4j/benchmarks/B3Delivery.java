@@ -26,10 +26,10 @@ import java.util.regex.Pattern;
  * delivered page view, this JVM's CPU per page view (encoding, HTTP, GC, ...), and the sink's.
  * The three are alternated, several rounds.
  *
- * <p>The tracker's queue is filled with {@code backlog} page views first (queueSize 1,000,000),
+ * <p>The tracker's queue is filled with {@code backlog} page views first (a queue that large),
  * so that the senders never wait for work; the window starts 1 s later.
  *
- * <p>Usage: {@code B3Delivery [rounds=3] [seconds=10] [backlog=400000] [senders=16] [logDir=target/b3]}
+ * <p>Usage: {@code B3Delivery [rounds=3] [seconds=10] [backlog=1000000] [senders=16] [logDir=target/b3]}
  */
 public final class B3Delivery {
 
@@ -49,7 +49,7 @@ public final class B3Delivery {
         Map<String, String> a = B1Latency.args(args);
         int rounds = Integer.parseInt(a.getOrDefault("rounds", "3"));
         int seconds = Integer.parseInt(a.getOrDefault("seconds", "10"));
-        int backlog = Integer.parseInt(a.getOrDefault("backlog", "400000"));
+        int backlog = Integer.parseInt(a.getOrDefault("backlog", "1000000"));
         int senders = Integer.parseInt(a.getOrDefault("senders",
                 String.valueOf(HelloRetailTracker.DEFAULT_SENDER_THREADS)));
         Path logDir = Path.of(a.getOrDefault("logDir", "target/b3"));
@@ -82,7 +82,7 @@ public final class B3Delivery {
             wrk(lua, wrkUrl, 2, 2, 3, sinkStats);
             List<Round> results = new ArrayList<>();
             System.out.println("round,tracker_per_s,sender_cpu_us_per_view,tracker_jvm_cpu_us_per_view,"
-                    + "sink_cpu_us_per_req_tracker,wrk_c2_per_s,sink_cpu_us_per_req_wrk_c2,wrk_c32_per_s,sink_cpu_us_per_req_wrk_c32");
+                    + "sink_cpu_us_per_req_tracker,wrk_same_c_per_s,sink_cpu_us_per_req_wrk_same_c,wrk_c32_per_s,sink_cpu_us_per_req_wrk_c32");
             for (int round = 1; round <= rounds; round++) {
                 List<String> order = new ArrayList<>(List.of("tracker", "wrk2", "wrk32"));
                 Collections.rotate(order, round);
@@ -139,7 +139,7 @@ public final class B3Delivery {
                 .websiteUuid(ShopApp.WEBSITE_UUID)
                 .endpoint(endpoint)
                 .name("b3")
-                .queueSize(1_000_000)
+                .queueSize(backlog)
                 .senderThreads(senders)
                 .outboxDirectory(outbox)
                 .closeTimeout(Duration.ZERO)

@@ -140,7 +140,7 @@ class ShopBrowserTest {
         screenshot("thank-you");
 
         // Every page the shopper saw, with the page before it as referrer; product pages carry
-        // their product number. Two sender threads deliver, so the order of arrival may differ.
+        // their product number. Several sender threads may deliver, so the order of arrival may differ.
         List<String> expected = List.of(
                 view(base + "/", null, null),
                 view(base + "/category/shoes", base + "/", null),
