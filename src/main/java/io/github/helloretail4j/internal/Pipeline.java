@@ -17,8 +17,9 @@ import org.slf4j.LoggerFactory;
  * <p>The number of workers follows the work, between one and {@code maxWorkers}. The collect API
  * takes one event per request, so a worker delivers at most one event per round trip: 20 per
  * second to a collector 50 ms away. The first worker starts with the first event and stays;
- * when a worker has just delivered (the collector answers, so more concurrency helps) and still
- * finds {@code growBacklog} or more events waiting, it starts another, up to the maximum. A
+ * when a worker has just delivered (the collector answers; while it fails, more workers would
+ * only wait) and still finds {@code growBacklog} or more events waiting, it starts another, up
+ * to the maximum. A
  * worker beyond the first ends when it spent less than half of the last window (5 s) delivering.
  * While the collector fails, nothing is delivered and no worker is added: an outage does not
  * cost threads.
@@ -57,7 +58,7 @@ public final class Pipeline<T> {
         this.name = name;
         this.maxWorkers = maxWorkers;
         this.windowNanos = workerWindow.toNanos();
-        // A backlog worth another round trip's concurrency; small queues (tests) scale it down.
+        // This many waiting events means the workers fall behind; small queues (tests) scale it down.
         this.growBacklog = Math.max(1, Math.min(64, capacity / 4));
         this.path = path;
         this.encoder = encoder;
