@@ -87,18 +87,7 @@ public final class ConversionSender {
         } finally {
             lock.unlock();
         }
-        if (t == null) {
-            return true;
-        }
-        long left = deadlineNanos - System.nanoTime();
-        try {
-            if (left > 0) {
-                t.join(left / 1_000_000, (int) (left % 1_000_000));
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return !t.isAlive();
+        return t == null || Threads.joinUntil(t, deadlineNanos);
     }
 
     public boolean isAlive() {

@@ -156,16 +156,7 @@ public final class Pipeline<T> {
             all = List.copyOf(threads);
         }
         for (Thread t : all) {
-            long left = deadlineNanos - System.nanoTime();
-            try {
-                if (left > 0) {
-                    t.join(left / 1_000_000, (int) (left % 1_000_000));
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-            if (t.isAlive()) {
+            if (!Threads.joinUntil(t, deadlineNanos)) {
                 return false;
             }
         }

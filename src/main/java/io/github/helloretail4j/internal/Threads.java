@@ -1,6 +1,6 @@
 package io.github.helloretail4j.internal;
 
-/** The one way the library starts a thread. */
+/** The one way the library starts its threads, and waits for them to end. */
 final class Threads {
     private Threads() {
     }
@@ -16,5 +16,21 @@ final class Threads {
         t.setContextClassLoader(Threads.class.getClassLoader());
         t.start();
         return t;
+    }
+
+    /**
+     * Waits for {@code t} to end, until {@code deadlineNanos} ({@link System#nanoTime} time); true
+     * when it has. An interrupt ends the wait early and is kept for the caller.
+     */
+    static boolean joinUntil(Thread t, long deadlineNanos) {
+        long left = deadlineNanos - System.nanoTime();
+        try {
+            if (left > 0) {
+                t.join(left / 1_000_000, (int) (left % 1_000_000));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return !t.isAlive();
     }
 }

@@ -81,11 +81,7 @@ final class Watchdog {
         }
         if (t != null) {
             LockSupport.unpark(t);
-            try {
-                t.join(2000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            Threads.joinUntil(t, System.nanoTime() + TimeUnit.SECONDS.toNanos(2));
         }
     }
 }
