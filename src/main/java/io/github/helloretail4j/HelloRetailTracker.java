@@ -131,7 +131,8 @@ public final class HelloRetailTracker implements AutoCloseable {
         try {
             outbox = Outbox.open(storage, directory, clock, DEDUPE_WINDOW, DEDUPE_MAX_ORDERS);
         } catch (IOException e) {
-            throw new UncheckedIOException("outboxDirectory " + directory.toAbsolutePath() + " cannot be used: " + e.getMessage(), e);
+            throw new UncheckedIOException("outboxDirectory " + directory.toAbsolutePath() + " cannot be used: "
+                    + Check.describe(e), e);
         }
         for (String problem : outbox.recoveryProblems()) {
             LOG.warn("{}", problem);
@@ -176,8 +177,7 @@ public final class HelloRetailTracker implements AutoCloseable {
             return;
         }
         if (closed.get()) {
-            throw new IllegalStateException("conversion " + Check.echo(conversion.orderNumber())
-                    + " was not accepted: the tracker is closed");
+            throw closed(conversion, null);
         }
         byte[] body = Json.conversion(websiteUuid, conversion);
         Outbox.Result result;
@@ -187,8 +187,8 @@ public final class HelloRetailTracker implements AutoCloseable {
             throw new UncheckedIOException("conversion " + Check.echo(conversion.orderNumber())
                     + " could not be written to the outbox: " + e.getMessage(), e);
         } catch (IllegalStateException e) {
-            throw new IllegalStateException("conversion " + Check.echo(conversion.orderNumber())
-                    + " was not accepted: the tracker is closed", e);
+            // closed between the check above and the append
+            throw closed(conversion, e);
         }
         conversionCounts.tracked.increment();
         if (result == Outbox.Result.DUPLICATE) {
@@ -197,6 +197,11 @@ public final class HelloRetailTracker implements AutoCloseable {
             return;
         }
         conversions.wake();
+    }
+
+    private static IllegalStateException closed(Conversion conversion, Exception cause) {
+        return new IllegalStateException("conversion " + Check.echo(conversion.orderNumber())
+                + " was not accepted: the tracker is closed", cause);
     }
 
     /** What the tracker did so far. */
@@ -257,7 +262,7 @@ public final class HelloRetailTracker implements AutoCloseable {
             }
         }
         jmx.unregister();
-        long abandonedViews = metrics().pageViews().abandoned();
+        long abandonedViews = pageViewCounts.abandoned.sum();
         if (abandonedViews > 0 || waiting > 0) {
             LOG.warn("Hello Retail tracker closed after {} ms; abandoned {} page views; {} conversions wait in the"
                             + " outbox for the next start", (System.nanoTime() - start) / 1_000_000, abandonedViews, waiting);

@@ -139,7 +139,7 @@ public final class Check {
         }
         for (int i = authorityEnd; i < n; i++) {
             char c = value.charAt(i);
-            if (c <= ' ' || c == 0x7F || Character.isISOControl(c) || Character.isWhitespace(c)
+            if (c <= ' ' || Character.isISOControl(c) || Character.isWhitespace(c)
                     || c == '"' || c == '<' || c == '>' || c == '\\' || c == '`') {
                 return expected + " (no spaces, quotes, angle brackets or control characters)";
             }
@@ -276,6 +276,15 @@ public final class Check {
             return "***";
         }
         return email.charAt(0) + "***" + email.substring(at);
+    }
+
+    /**
+     * An exception for a message: its class and its message, since for many I/O exceptions the
+     * message alone is only a path ({@code AccessDeniedException: /var/lib/shop/outbox.lock}).
+     */
+    public static String describe(Exception e) {
+        String m = e.getMessage();
+        return e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
     }
 
     /**

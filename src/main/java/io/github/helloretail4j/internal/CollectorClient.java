@@ -122,7 +122,7 @@ public final class CollectorClient implements Closeable {
             // RuntimeException too: httpclient5 signals a pool shut down by close() with
             // IllegalStateException, and a sender thread must survive anything the client throws.
             return new Outcome(Outcome.Type.RETRY, 0, watch.fired
-                    ? "no complete answer within " + deadlineMillis + " ms (" + describe(e) + ")" : describe(e), null);
+                    ? "no complete answer within " + deadlineMillis + " ms (" + Check.describe(e) + ")" : Check.describe(e), null);
         } finally {
             watchdog.done(watch);
             closeQuietly(response);
@@ -160,7 +160,7 @@ public final class CollectorClient implements Closeable {
             }
             return id.asText();
         } catch (RuntimeException e) {
-            throw new IOException(describe(e), e);
+            throw new IOException(Check.describe(e), e);
         } finally {
             watchdog.done(watch);
             closeQuietly(response);
@@ -254,11 +254,6 @@ public final class CollectorClient implements Closeable {
         } catch (GeneralSecurityException e) {
             throw new IllegalArgumentException("trustStore cannot be used: " + e.getMessage(), e);
         }
-    }
-
-    private static String describe(Exception e) {
-        String m = e.getMessage();
-        return e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
     }
 
     /** Closes the pool at once: in-flight requests fail, which is how close() aborts them. */

@@ -174,7 +174,7 @@ public final class ConversionSender {
         outbox.done(entry, Outbox.DEAD_LETTER);
         lastFailure.remove(entry.id());
         LOG.warn("conversion {} will not be sent ({}{}); it is kept in {}", Check.echo(entry.orderNumber()), reason,
-                last == null ? "" : ": " + (last.status() == 0 ? "" : "HTTP " + last.status() + " ") + Check.echo(last.message()),
+                last == null ? "" : ": " + last.describe(),
                 deadLetters.file());
     }
 
@@ -185,9 +185,10 @@ public final class ConversionSender {
             while (!wake && !closing) {
                 work.awaitUninterruptibly();
             }
+            // woken for work, or closing: then only what is still waiting
             boolean more = wake;
             wake = false;
-            return more || !closing ? true : outbox.pendingCount() > 0;
+            return more || outbox.pendingCount() > 0;
         } finally {
             lock.unlock();
         }

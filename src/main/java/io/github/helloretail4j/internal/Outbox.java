@@ -125,12 +125,13 @@ public final class Outbox implements Closeable {
             boolean rewrite = replay(bytes);
             evictOldOrders();
             this.recovered = pending.size();
+            byte[] live = snapshot();
             if (rewrite) {
-                storage.replace(log, snapshot());
+                storage.replace(log, live);
             }
             this.file = storage.openAppend(log);
             this.fileSize = file.size();
-            this.liveBytes = snapshot().length;
+            this.liveBytes = live.length;
         } catch (IOException | RuntimeException e) {
             dirLock.close();
             throw e;
@@ -186,6 +187,7 @@ public final class Outbox implements Closeable {
      *
      * @throws IOException when it could not be written or synced: it is not durable (after a
      *         failed write nothing of it is left in the file)
+     * @throws IllegalArgumentException when its record would be larger than {@link #MAX_RECORD}
      */
     public Result append(String orderNumber, byte[] body) throws IOException {
         long target;
@@ -198,6 +200,11 @@ public final class Outbox implements Closeable {
             }
             Entry entry = new Entry(nextId, clock.millis(), orderNumber, body);
             byte[] record = addRecord(entry);
+            if (record.length - 8 > MAX_RECORD) {
+                // the reader would take it for a corrupt record: refuse it rather than lose it later
+                throw new IllegalArgumentException("conversion " + Check.echo(orderNumber) + " is " + record.length
+                        + " bytes as JSON; the outbox takes at most " + MAX_RECORD);
+            }
             try {
                 file.append(ByteBuffer.wrap(record));
             } catch (IOException e) {
@@ -299,7 +306,7 @@ public final class Outbox implements Closeable {
             fileSize += record.length;
             written += record.length;
             // the conversion's ADD record is dead now; its order number lives on as a SEEN record
-            liveBytes -= addRecord(entry).length - seenRecord(entry.orderNumber(), entry.createdAtMillis()).length;
+            liveBytes -= ADD_MINUS_SEEN_BYTES + entry.body().length;
             if (unsyncedDones++ == 0) {
                 firstUnsyncedDoneNanos = System.nanoTime();
             }
@@ -491,6 +498,13 @@ public final class Outbox implements Closeable {
                 .putLong(e.id()).putLong(e.createdAtMillis()).putShort((short) number.length).put(number).put(e.body());
         return record(ADD, payload.array());
     }
+
+    /**
+     * How much larger an ADD record is than the SEEN record of the same order, less the body:
+     * id (8) and length of the order number (2) against nothing. Both carry the time, the order
+     * number and the record's 9-byte frame.
+     */
+    static final int ADD_MINUS_SEEN_BYTES = 8 + 2;
 
     static byte[] seenRecord(String orderNumber, long createdAtMillis) {
         byte[] number = utf8(orderNumber);

@@ -23,4 +23,10 @@ public record Outcome(Type type, int status, String message, Duration retryAfter
     }
 
     static final String NOT_TRACKED_MESSAGE = "Not tracked for anonymous user";
+
+    /** For logs: {@code HTTP 400 "Website not found"}, or the I/O failure. */
+    String describe() {
+        String echoed = Check.echo(message);
+        return status == 0 ? echoed : "HTTP " + status + " " + echoed;
+    }
 }

@@ -139,27 +139,22 @@ public final class Sender {
     public void logTrouble(String path, Outcome outcome, String action) {
         if (inTrouble.compareAndSet(false, true)) {
             LOG.warn("Hello Retail at {} did not take a {} ({}); {}. Further failures are logged at DEBUG"
-                    + " until delivery works again", client.endpoint(), kind(path), describe(outcome), action);
+                    + " until delivery works again", client.endpoint(), kind(path), outcome.describe(), action);
         } else if (LOG.isDebugEnabled()) {
-            LOG.debug("Hello Retail did not take a {} ({}); {}", kind(path), describe(outcome), action);
+            LOG.debug("Hello Retail did not take a {} ({}); {}", kind(path), outcome.describe(), action);
         }
     }
 
     private void logRejected(String path, Outcome outcome) {
         if (rejectionLogged.compareAndSet(false, true)) {
             LOG.warn("Hello Retail rejected a {} ({}); it is not retried. Check helloretail.websiteUuid"
-                    + " and the event's fields. Further rejections are logged at DEBUG", kind(path), describe(outcome));
+                    + " and the event's fields. Further rejections are logged at DEBUG", kind(path), outcome.describe());
         } else if (LOG.isDebugEnabled()) {
-            LOG.debug("Hello Retail rejected a {} ({})", kind(path), describe(outcome));
+            LOG.debug("Hello Retail rejected a {} ({})", kind(path), outcome.describe());
         }
     }
 
     private static String kind(String path) {
         return path.substring(path.lastIndexOf('/') + 1);
-    }
-
-    private static String describe(Outcome outcome) {
-        String message = Check.echo(outcome.message());
-        return outcome.status() == 0 ? message : "HTTP " + outcome.status() + " " + message;
     }
 }

@@ -73,9 +73,7 @@ public interface Storage {
 
                 @Override
                 public void append(ByteBuffer bytes) throws IOException {
-                    while (bytes.hasRemaining()) {
-                        channel.write(bytes);
-                    }
+                    writeFully(channel, bytes);
                 }
 
                 @Override
@@ -101,10 +99,7 @@ public interface Storage {
             Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING)) {
-                ByteBuffer buf = ByteBuffer.wrap(content);
-                while (buf.hasRemaining()) {
-                    ch.write(buf);
-                }
+                writeFully(ch, ByteBuffer.wrap(content));
                 ch.force(true);
             }
             try {
@@ -119,10 +114,7 @@ public interface Storage {
         public void appendDurably(Path file, byte[] content) throws IOException {
             try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.APPEND)) {
-                ByteBuffer buf = ByteBuffer.wrap(content);
-                while (buf.hasRemaining()) {
-                    ch.write(buf);
-                }
+                writeFully(ch, ByteBuffer.wrap(content));
                 ch.force(false);
             }
         }
@@ -135,6 +127,9 @@ public interface Storage {
                 lock = ch.tryLock();
             } catch (OverlappingFileLockException sameJvm) {
                 lock = null;
+            } catch (IOException | RuntimeException e) {
+                ch.close();
+                throw e;
             }
             if (lock == null) {
                 ch.close();
@@ -145,6 +140,12 @@ public interface Storage {
                 held.release();
                 ch.close();
             };
+        }
+
+        private static void writeFully(FileChannel channel, ByteBuffer bytes) throws IOException {
+            while (bytes.hasRemaining()) {
+                channel.write(bytes);
+            }
         }
 
         /** Makes a rename durable; not possible on every platform, where it is skipped. */
