@@ -205,6 +205,7 @@ class ConversionDurabilityTest {
         URI endpoint = URI.create("http://127.0.0.1:" + port + "/serve/");
         Process shop = startChild(endpoint, "killed-down", -1);
         List<Integer> acked = readAcks(shop, 300);
+        assertEquals(300, acked.size(), "acknowledgements from the child before the kill");
         shop.toHandle().destroyForcibly(); // SIGKILL; unlike Process.destroyForcibly it leaves the pipe readable
         shop.waitFor(30, TimeUnit.SECONDS);
         acked.addAll(readAcks(shop, Integer.MAX_VALUE)); // acks printed before death
@@ -225,10 +226,12 @@ class ConversionDurabilityTest {
         TestCollector collector = closeLater(TestCollector.start());
         Process shop = startChild(collector.endpoint(), "killed-live", -1);
         List<Integer> acked = readAcks(shop, 1000);
+        assertEquals(1000, acked.size(), "acknowledgements from the child before the kill");
         shop.toHandle().destroyForcibly();
         shop.waitFor(30, TimeUnit.SECONDS);
         acked.addAll(readAcks(shop, Integer.MAX_VALUE));
         int deliveredBeforeCrash = collector.requests(CONVERSION).size();
+        assertTrue(deliveredBeforeCrash > 0, "the child was killed while it delivered, not before");
         try (HelloRetailTracker tracker = config(collector.endpoint()).build()) {
             await(tracker, c -> c.pending() == 0);
         }

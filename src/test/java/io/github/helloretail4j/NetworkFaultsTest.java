@@ -128,5 +128,6 @@ class NetworkFaultsTest {
         tracker.trackPageView(view(1));
         await(() -> tracker.metrics().pageViews().delivered() == 1, "delivered");
         assertEquals(1, server.requests.get());
+        assertEquals(1, server.answeredOk.get());
     }
 }

@@ -1,6 +1,7 @@
 package io.github.helloretail4j;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.Optional;
@@ -108,5 +109,6 @@ class PageViewTest {
         PageView b = PageView.builder().location("https://shop.example/").productNumber("p").build();
         assertEquals(a, b);
         assertEquals(a.hashCode(), b.hashCode());
+        assertNotEquals(a, PageView.builder().location("https://shop.example/").productNumber("q").build());
     }
 }

@@ -125,7 +125,7 @@ class TrackerBuilderTest {
         try (HelloRetailTracker t = HelloRetailTracker.builder().websiteUuid(UUID).outboxDirectory(dir()).name("lazy-check").build()) {
             assertFalse(Thread.getAllStackTraces().keySet().stream()
                     .anyMatch(th -> th.getName().startsWith("lazy-check")));
-            assertTrue(t.metrics().pageViews().tracked() == 0);
+            assertEquals(0, t.metrics().pageViews().tracked());
         }
     }
 }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -56,18 +55,24 @@ class BoundedQueueTest {
     @Test
     void beginClose_wakesAWaitingConsumer() throws Exception {
         BoundedQueue<Integer> q = new BoundedQueue<>(10);
+        java.util.concurrent.atomic.AtomicReference<Object> taken = new java.util.concurrent.atomic.AtomicReference<>("nothing yet");
         Thread consumer = new Thread(() -> {
             try {
-                assertNull(q.take());
+                taken.set(q.take());
             } catch (InterruptedException e) {
-                throw new AssertionError(e);
+                taken.set(e);
             }
         });
         consumer.start();
-        Thread.sleep(50);
+        long end = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+        while (consumer.getState() != Thread.State.TIMED_WAITING && System.nanoTime() < end) {
+            Thread.sleep(1);
+        }
+        assertEquals(Thread.State.TIMED_WAITING, consumer.getState(), "the consumer waits in take()");
         q.beginClose();
         consumer.join(5000);
         assertFalse(consumer.isAlive());
+        assertNull(taken.get(), "take() after beginClose on an empty queue");
     }
 
     @Test

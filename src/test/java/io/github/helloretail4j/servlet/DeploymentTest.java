@@ -140,6 +140,7 @@ class DeploymentTest {
             int port = containers.get(kind).port();
             assertEquals(200, RawHttp.get(port, "/nofilter/page", COOKIE).status());
             // the tracker is there for the shop's conversions...
+            assertEquals("conversions tracked=0", RawHttp.get(port, "/nofilter/tracker", COOKIE).body());
             assertEquals("62a0317d17698aa57d369db9", RawHttp.get(port, "/nofilter/whoami", COOKIE).body());
             Thread.sleep(300);
             // ...but no page was tracked

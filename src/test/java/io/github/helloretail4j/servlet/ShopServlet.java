@@ -78,6 +78,12 @@ public class ShopServlet extends HttpServlet {
                 resp.setContentType("text/plain");
                 resp.getWriter().write(HelloRetailWeb.trackingUserId(req).orElse("none"));
             }
+            case "/tracker" -> {
+                // what checkout code reaches: the application's tracker (an IllegalStateException without one)
+                resp.setContentType("text/plain");
+                resp.getWriter().write("conversions tracked="
+                        + HelloRetailWeb.tracker(getServletContext()).metrics().conversions().tracked());
+            }
             case "/whoami-html" -> html(resp, "id=" + HelloRetailWeb.trackingUserId(req).orElse("none"));
             default -> resp.sendError(404);
         }

@@ -39,16 +39,6 @@ public final class HostileStrings {
                 Arbitraries.strings().withChars("%0123456789abcdefABCDEF/:.@[]?#;=").ofMaxLength(8)));
     }
 
-    /** Like {@link #strings()} without the overlong runs, for generators that work per character. */
-    public static Arbitrary<String> shortStrings() {
-        return Arbitraries.oneOf(
-                Arbitraries.strings().all().ofMaxLength(12),
-                Arbitraries.strings().ascii().ofMaxLength(12),
-                Arbitraries.of(TOKENS),
-                Arbitraries.strings().withChars("%0123456789abcdefABCDEF/:.@[]?#;=").ofMaxLength(8))
-                .list().ofMaxSize(8).map(l -> String.join("", l));
-    }
-
     /** Like {@link #strings()} but only ASCII, so that a test can put it anywhere as bytes. */
     public static Arbitrary<String> asciiStrings() {
         return fragments(Arbitraries.oneOf(
