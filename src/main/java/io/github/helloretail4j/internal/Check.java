@@ -139,11 +139,10 @@ public final class Check {
         }
         for (int i = authorityEnd; i < n; i++) {
             char c = value.charAt(i);
-            if (c <= ' ' || Character.isISOControl(c) || Character.isWhitespace(c)
-                    || c == '"' || c == '<' || c == '>' || c == '\\' || c == '`') {
+            if (isUnsafeInUrl(c)) {
                 return expected + " (no spaces, quotes, angle brackets or control characters)";
             }
-            if (c == '%' && (i + 2 >= n || !isHex(value.charAt(i + 1)) || !isHex(value.charAt(i + 2)))) {
+            if (c == '%' && (i + 2 >= n || !isHexDigit(value.charAt(i + 1)) || !isHexDigit(value.charAt(i + 2)))) {
                 return expected + " (every % followed by two hex digits)";
             }
             if (Character.isSurrogate(c)) {
@@ -173,7 +172,7 @@ public final class Check {
             }
             for (int i = start + 1; i < close; i++) {
                 char c = value.charAt(i);
-                if (!(isHex(c) || c == ':' || c == '.')) {
+                if (!(isHexDigit(c) || c == ':' || c == '.')) {
                     return "a valid IPv6 host";
                 }
             }
@@ -259,8 +258,18 @@ public final class Check {
         return true;
     }
 
-    private static boolean isHex(char c) {
+    /** An ASCII hex digit (not any Unicode digit). */
+    public static boolean isHexDigit(char c) {
         return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+    }
+
+    /**
+     * A character a URL of ours may not hold as it is (outside the authority): spaces, controls,
+     * quotes, angle brackets, backslash and backtick. The filter percent-encodes these.
+     */
+    public static boolean isUnsafeInUrl(char c) {
+        return c <= ' ' || Character.isISOControl(c) || Character.isWhitespace(c)
+                || c == '"' || c == '<' || c == '>' || c == '\\' || c == '`';
     }
 
     /**
@@ -330,17 +339,9 @@ public final class Check {
         if (endpoint == null) {
             throw new IllegalArgumentException("endpoint must not be null");
         }
-        String scheme = endpoint.getScheme();
-        boolean http = "http".equalsIgnoreCase(scheme);
-        if (!endpoint.isAbsolute() || !(http || "https".equalsIgnoreCase(scheme)) || endpoint.getHost() == null
-                || endpoint.getRawUserInfo() != null || endpoint.getRawQuery() != null
-                || endpoint.getRawFragment() != null) {
-            throw new IllegalArgumentException("endpoint must be an https URL with a host and no user, query or"
-                    + " fragment, like " + example + ": " + echo(endpoint));
-        }
-        if (http && !isLoopback(endpoint.getHost())) {
-            throw new IllegalArgumentException("endpoint must use https (http only for a loopback address): "
-                    + echo(endpoint));
+        String problem = endpointProblem(endpoint, example);
+        if (problem != null) {
+            throw new IllegalArgumentException("endpoint " + problem + ": " + echo(endpoint));
         }
         String path = endpoint.getRawPath();
         if (path == null || path.isEmpty() || !path.endsWith("/")) {
@@ -352,6 +353,21 @@ public final class Check {
             }
         }
         return endpoint;
+    }
+
+    /** What is wrong with a collector endpoint ("must use https ..."), or null when nothing is. */
+    public static String endpointProblem(URI endpoint, URI example) {
+        String scheme = endpoint.getScheme();
+        boolean http = "http".equalsIgnoreCase(scheme);
+        if (!endpoint.isAbsolute() || !(http || "https".equalsIgnoreCase(scheme)) || endpoint.getHost() == null
+                || endpoint.getRawUserInfo() != null || endpoint.getRawQuery() != null
+                || endpoint.getRawFragment() != null) {
+            return "must be an https URL with a host and no user, query or fragment, like " + example;
+        }
+        if (http && !isLoopback(endpoint.getHost())) {
+            return "must use https (http only for a loopback address)";
+        }
+        return null;
     }
 
     /** Loopback by name or literal address; never resolves a name through DNS. */

@@ -1,5 +1,6 @@
 package io.github.helloretail4j.servlet;
 
+import io.github.helloretail4j.internal.Check;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
@@ -116,14 +117,13 @@ final class Locations {
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             if (c == '%') {
-                boolean escape = i + 2 < s.length() && isAsciiHex(s.charAt(i + 1)) && isAsciiHex(s.charAt(i + 2));
+                boolean escape = i + 2 < s.length() && Check.isHexDigit(s.charAt(i + 1)) && Check.isHexDigit(s.charAt(i + 2));
                 b.append(escape ? "%" : "%25");
             } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
                 b.append(c).append(s.charAt(++i));
             } else if (Character.isSurrogate(c)) {
                 b.append("%EF%BF%BD");
-            } else if (c <= ' ' || c == 0x7F || Character.isISOControl(c) || Character.isWhitespace(c)
-                    || c == '"' || c == '<' || c == '>' || c == '\\' || c == '`') {
+            } else if (Check.isUnsafeInUrl(c)) {
                 for (byte x : String.valueOf(c).getBytes(StandardCharsets.UTF_8)) {
                     b.append('%').append(HEX[(x >> 4) & 0xF]).append(HEX[x & 0xF]);
                 }
@@ -131,10 +131,6 @@ final class Locations {
                 b.append(c);
             }
         }
-    }
-
-    private static boolean isAsciiHex(char c) {
-        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
     }
 
     static int defaultPort(String scheme) {
@@ -164,7 +160,7 @@ final class Locations {
             for (int j = 1; j < close; j++) {
                 char c = value.charAt(j);
                 // ASCII only: Character.digit would take '１' (U+FF11) for 1, and Check would then refuse the URL.
-                if (!(isAsciiHex(c) || c == ':' || c == '.')) {
+                if (!(Check.isHexDigit(c) || c == ':' || c == '.')) {
                     return false;
                 }
             }

@@ -17,8 +17,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.Collections;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
@@ -59,7 +57,7 @@ public final class PageViewFilter implements Filter {
     public static final String PARAM_WEBSITE_UUID = "helloretail.websiteUuid";
     /** Base URL of the collect API; https, or http on a loopback address. */
     public static final String PARAM_ENDPOINT = "helloretail.endpoint";
-    public static final String DEFAULT_ENDPOINT = "https://core.helloretail.com/serve/";
+    public static final String DEFAULT_ENDPOINT = HelloRetailTracker.DEFAULT_ENDPOINT.toString();
     /** {@code false}: nothing is tracked or sent. */
     public static final String PARAM_ENABLED = "helloretail.enabled";
     public static final String DEFAULT_ENABLED = "true";
@@ -126,10 +124,7 @@ public final class PageViewFilter implements Filter {
 
     @Override
     public void init(FilterConfig config) throws ServletException {
-        Map<String, String> initParams = new HashMap<>();
-        for (String name : Collections.list(config.getInitParameterNames())) {
-            initParams.put(name, config.getInitParameter(name));
-        }
+        Map<String, String> initParams = WebTracking.params(config.getInitParameterNames(), config::getInitParameter);
         try {
             settings = Settings.resolve(Settings.Sources.of(initParams,
                     WebTracking.contextParams(config.getServletContext())));
@@ -222,17 +217,18 @@ public final class PageViewFilter implements Filter {
         if (!HelloRetailWeb.hasConsent(cookies, settings)) {
             return null;
         }
-        String base = Locations.baseUrl(settings.publicBaseUrl, settings.trustForwardedHeaders, new Locations.Origin(
-                request.getScheme(), request.getServerName(), request.getServerPort(),
-                settings.trustForwardedHeaders ? request.getHeader("Forwarded") : null,
-                settings.trustForwardedHeaders ? request.getHeader("X-Forwarded-Proto") : null,
-                settings.trustForwardedHeaders ? request.getHeader("X-Forwarded-Host") : null,
-                settings.trustForwardedHeaders ? request.getHeader("X-Forwarded-Port") : null));
+        String base = settings.publicBaseUrl != null ? settings.publicBaseUrl
+                : Locations.baseUrl(null, settings.trustForwardedHeaders, new Locations.Origin(
+                        request.getScheme(), request.getServerName(), request.getServerPort(),
+                        settings.trustForwardedHeaders ? request.getHeader("Forwarded") : null,
+                        settings.trustForwardedHeaders ? request.getHeader("X-Forwarded-Proto") : null,
+                        settings.trustForwardedHeaders ? request.getHeader("X-Forwarded-Host") : null,
+                        settings.trustForwardedHeaders ? request.getHeader("X-Forwarded-Port") : null));
         if (base == null) {
             return null;
         }
         String location = Locations.location(base, uri, request.getQueryString());
-        if (Check.urlProblem(location) != null) {
+        if (!isValidLocation(base, uri, location)) {
             return null;
         }
         String id = HelloRetailWeb.cookieId(cookies);
@@ -287,6 +283,22 @@ public final class PageViewFilter implements Filter {
                     name, problem, Check.echo(s));
         }
         return null;
+    }
+
+    /**
+     * What {@code Check.urlProblem(location)} would say, without reading the whole URL again on
+     * every request: {@link Locations#location} percent-encodes whatever a URL may not hold, so
+     * behind a path that starts with '/' only the length and the base can be wrong, and
+     * {@code publicBaseUrl} was checked at start.
+     */
+    private boolean isValidLocation(String base, String uri, String location) {
+        if (location.length() > Check.MAX_URL_LENGTH) {
+            return false;
+        }
+        if (!uri.startsWith("/")) {
+            return Check.urlProblem(location) == null;
+        }
+        return settings.publicBaseUrl != null || Check.urlProblem(base) == null;
     }
 
     private static void setCookie(HttpServletResponse response, String id, boolean secure) {

@@ -109,13 +109,12 @@ final class Settings {
         } catch (IllegalArgumentException e) {
             throw bad(PARAM_ENDPOINT, endpointValue, "must be a URL like " + DEFAULT_ENDPOINT);
         }
-        try {
-            // The tracker's own rule (https unless loopback), reported as this parameter.
-            endpoint = Check.endpoint(uri, HelloRetailTracker.DEFAULT_ENDPOINT);
-        } catch (IllegalArgumentException e) {
-            throw bad(PARAM_ENDPOINT, endpointValue, e.getMessage().replaceFirst("^endpoint ", "")
-                    .replaceFirst(": \"[^\"]*\"$", ""));
+        // The tracker's own rule (https unless loopback), reported as this parameter.
+        String endpointProblem = Check.endpointProblem(uri, HelloRetailTracker.DEFAULT_ENDPOINT);
+        if (endpointProblem != null) {
+            throw bad(PARAM_ENDPOINT, endpointValue, endpointProblem);
         }
+        endpoint = Check.endpoint(uri, HelloRetailTracker.DEFAULT_ENDPOINT);
 
         Found outbox = get.apply(PARAM_OUTBOX_DIRECTORY);
         if (outbox.value() == null) {
@@ -179,7 +178,7 @@ final class Settings {
         try {
             excludePaths = PathGlobs.parse(excludes.value());
         } catch (IllegalArgumentException e) {
-            throw bad(PARAM_EXCLUDE_PATHS, excludes, e.getMessage().replaceFirst(": \"[^\"]*\"$", ""));
+            throw bad(PARAM_EXCLUDE_PATHS, excludes, e.getMessage() + " in the list");
         }
 
         Found base = get.apply(PARAM_PUBLIC_BASE_URL);
@@ -295,7 +294,8 @@ final class Settings {
                 PARAM_OUTBOX_DIRECTORY + "=" + (outboxDirectory == null ? "(container temp dir)" : outboxDirectory),
                 PARAM_SENDER_THREADS + "=" + senderThreads,
                 PARAM_TRUST_STORE + "=" + (trustStorePath == null ? "(the JVM's)" : trustStorePath),
-                PARAM_CONSENT_COOKIE + "=" + (consentCookieName == null ? "none" : consentCookieName),
+                PARAM_CONSENT_COOKIE + "=" + (consentCookieName == null ? "none"
+                        : consentCookieValue == null ? consentCookieName : consentCookieName + "=" + consentCookieValue),
                 PARAM_CREATE_TRACKING_USER + "=" + createTrackingUser));
     }
 }

@@ -1,10 +1,12 @@
 package io.github.helloretail4j.servlet;
 
 import io.github.helloretail4j.HelloRetailTracker;
+import io.github.helloretail4j.internal.Check;
 import io.github.helloretail4j.internal.CollectorClient;
 import io.github.helloretail4j.internal.TrackingUserIds;
 import jakarta.servlet.ServletContext;
 import java.io.File;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
@@ -37,15 +39,23 @@ final class WebTracking {
         this.context = context;
         this.settings = settings;
         String name = trackerName(context.getContextPath());
-        this.tracker = HelloRetailTracker.builder()
-                .enabled(settings.enabled)
-                .websiteUuid(settings.websiteUuid)
-                .endpoint(settings.endpoint)
-                .outboxDirectory(outboxDirectory(context, settings, name))
-                .trustStore(settings.trustStore)
-                .senderThreads(settings.senderThreads)
-                .name(name)
-                .build();
+        Path outbox = outboxDirectory(context, settings, name);
+        try {
+            this.tracker = HelloRetailTracker.builder()
+                    .enabled(settings.enabled)
+                    .websiteUuid(settings.websiteUuid)
+                    .endpoint(settings.endpoint)
+                    .outboxDirectory(outbox)
+                    .trustStore(settings.trustStore)
+                    .senderThreads(settings.senderThreads)
+                    .name(name)
+                    .build();
+        } catch (UncheckedIOException e) {
+            // the tracker's message names the directory and the failure; say which setting it came from
+            throw new IllegalArgumentException(PageViewFilter.PARAM_OUTBOX_DIRECTORY
+                    + (settings.outboxDirectory == null ? " (not set: the container's temp directory) " : " ")
+                    + Check.echo(outbox) + " cannot be used: " + Check.describe(e.getCause()), e);
+        }
         this.ids = settings.enabled && settings.createTrackingUser
                 ? new TrackingUserIds(new CollectorClient(settings.endpoint, ID_TIMEOUT, ID_TIMEOUT, 1, "helloretail4j",
                         settings.trustStore, name + "-trackinguser"),
@@ -100,9 +110,14 @@ final class WebTracking {
     }
 
     static Map<String, String> contextParams(ServletContext context) {
+        return params(context.getInitParameterNames(), context::getInitParameter);
+    }
+
+    /** The init-params of a context or a filter, as a map. */
+    static Map<String, String> params(java.util.Enumeration<String> names, java.util.function.UnaryOperator<String> value) {
         Map<String, String> params = new HashMap<>();
-        for (String name : Collections.list(context.getInitParameterNames())) {
-            params.put(name, context.getInitParameter(name));
+        for (String name : Collections.list(names)) {
+            params.put(name, value.apply(name));
         }
         return params;
     }

@@ -86,6 +86,8 @@ class DeploymentTest {
                                 + " https://shop.example: \"https://shop.example/shop\""),
                 Arguments.of((UnaryOperator<TestWebApp>) a -> a.contextParam("helloretail.outboxDirectory", "var/outbox"),
                         "helloretail.outboxDirectory (context-param) must be an absolute path: \"var/outbox\""),
+                Arguments.of((UnaryOperator<TestWebApp>) a -> a.contextParam("helloretail.outboxDirectory", "/proc/helloretail-outbox"),
+                        "helloretail.outboxDirectory \"/proc/helloretail-outbox\" cannot be used: "),
                 Arguments.of((UnaryOperator<TestWebApp>) a -> a.filterParam("helloretail.senderThreads", "0"),
                         "helloretail.senderThreads (init-param) must be a whole number from 1 to 64: \"0\""),
                 Arguments.of((UnaryOperator<TestWebApp>) a -> a.contextParam("helloretail.consentCookie", "my consent"),

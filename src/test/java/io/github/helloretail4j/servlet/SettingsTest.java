@@ -64,6 +64,14 @@ class SettingsTest {
                 Map.of("helloretail.websiteUuid", A)).senderThreads);
     }
 
+    @Test
+    void badExcludePath_namesTheGlobAndTheList() {
+        var e = assertThrows(IllegalArgumentException.class, () -> resolve(Map.of(), Map.of(),
+                Map.of("helloretail.excludePaths", "*.css,/a\tb"), Map.of("helloretail.websiteUuid", A)));
+        assertEquals("helloretail.excludePaths (init-param) has a glob with a space or control character: \"/a\\tb\""
+                + " in the list: \"*.css,/a\\tb\"", e.getMessage());
+    }
+
     @ParameterizedTest
     @CsvSource({"0", "65", "-2", "eight", "2.5", "99999999999"})
     void senderThreads_outOfRange_namesParameterAndValue(String value) {
