@@ -35,6 +35,8 @@ watch_start() {
       sleep 2
     done ) &
   WATCH_PID=$!
+  # also when the benchmark fails or is interrupted: the loop would otherwise outlive the script
+  trap 'kill "$WATCH_PID" 2>/dev/null || true; rm -f "$WATCH_LOG" "$WATCH_LOG.who"' EXIT
 }
 
 watch_report() {
@@ -74,4 +76,19 @@ environment() {
   echo "# library built from: $(cat "$JAR.commit" 2>/dev/null || echo unknown); benchmark jar $(basename "$JAR") sha256 $(sha256sum "$JAR" | cut -c1-16)"
   echo "# other java/mvn processes at start: $(others | wc -l)"
   echo "# load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+}
+
+# measure <file in results/> <command...>: runs the command on a quiet machine, watched, with the
+# environment on top, to the terminal and to the file. Every benchmark runs through this.
+measure() {
+  local out="$RESULTS/$1"
+  shift
+  wait_quiet
+  watch_start
+  { environment; "$@"; } 2>&1 | tee "$out"
+  watch_report | tee -a "$out"
+}
+
+need_wrk() {
+  command -v wrk >/dev/null || { echo "wrk is not installed: apt-get install -y wrk" >&2; exit 1; }
 }

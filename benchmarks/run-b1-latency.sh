@@ -3,8 +3,4 @@
 # About 8 minutes with the defaults. Arguments go to B1Latency (name=value), e.g. rounds=3.
 source "$(dirname "$0")/bench-common.sh"
 build
-wait_quiet
-watch_start
-out="$RESULTS/b1-latency.txt"
-{ environment; java -cp "$JAR" io.github.helloretail4j.benchmarks.B1Latency logDir="$BENCH_DIR/target/b1" "$@"; } 2>&1 | tee "$out"
-watch_report | tee -a "$out"
+measure b1-latency.txt java -cp "$JAR" io.github.helloretail4j.benchmarks.B1Latency logDir="$BENCH_DIR/target/b1" "$@"

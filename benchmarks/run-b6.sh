@@ -3,8 +3,4 @@
 # page view threads. About 5 minutes.
 source "$(dirname "$0")/bench-common.sh"
 build
-wait_quiet
-watch_start
-out="$RESULTS/b6-round-trip.txt"
-{ environment; java -Xmx1g -cp "$JAR" io.github.helloretail4j.benchmarks.B6RoundTrip "$@"; } 2>&1 | tee "$out"
-watch_report | tee -a "$out"
+measure b6-round-trip.txt java -Xmx1g -cp "$JAR" io.github.helloretail4j.benchmarks.B6RoundTrip "$@"

@@ -97,7 +97,7 @@ public final class Pipeline<T> {
 
     private void startWorker(boolean first) {
         int number = ++workersStarted;
-        threads.add(Threads.startDaemon(maxWorkers == 1 ? name : name + "-" + number, () -> work(first)));
+        threads.add(Threads.startDaemon(name + "-" + number, () -> work(first)));
     }
 
     private void work(boolean first) {

@@ -29,7 +29,7 @@ public final class B1Latency {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> a = args(args);
+        Map<String, String> a = Harness.args(args);
         List<Double> rates = new ArrayList<>();
         for (String r : a.getOrDefault("rates", "500,2000").split(",")) {
             rates.add(Double.parseDouble(r));
@@ -149,17 +149,5 @@ public final class B1Latency {
                                 100.0 * delivered / Math.max(1, served), errors > 0 ? "; " + errors + " request errors" : ""));
             }
         }
-    }
-
-    static Map<String, String> args(String[] args) {
-        Map<String, String> m = new LinkedHashMap<>();
-        for (String s : args) {
-            int eq = s.indexOf('=');
-            if (eq < 0) {
-                throw new IllegalArgumentException("arguments are name=value: " + s);
-            }
-            m.put(s.substring(0, eq), s.substring(eq + 1));
-        }
-        return m;
     }
 }

@@ -40,7 +40,7 @@ public final class B1Saturation {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> a = B1Latency.args(args);
+        Map<String, String> a = Harness.args(args);
         int rounds = Integer.parseInt(a.getOrDefault("rounds", "3"));
         int seconds = Integer.parseInt(a.getOrDefault("seconds", "15"));
         int after = Integer.parseInt(a.getOrDefault("after", "10"));

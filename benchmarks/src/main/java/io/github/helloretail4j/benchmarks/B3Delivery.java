@@ -34,7 +34,7 @@ import java.util.regex.Pattern;
 public final class B3Delivery {
 
     record Round(int round, double trackerPerSecond, double senderCpuMicros, double trackerJvmCpuMicros,
-                 double sinkCpuMicrosTracker, double wrk2PerSecond, double sinkCpuMicrosWrk2, double wrk32PerSecond,
+                 double sinkCpuMicrosTracker, double wrkSamePerSecond, double sinkCpuMicrosWrkSame, double wrk32PerSecond,
                  double sinkCpuMicrosWrk32) {
     }
 
@@ -46,7 +46,7 @@ public final class B3Delivery {
             .build();
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> a = B1Latency.args(args);
+        Map<String, String> a = Harness.args(args);
         int rounds = Integer.parseInt(a.getOrDefault("rounds", "3"));
         int seconds = Integer.parseInt(a.getOrDefault("seconds", "10"));
         int backlog = Integer.parseInt(a.getOrDefault("backlog", "1000000"));
@@ -84,24 +84,24 @@ public final class B3Delivery {
             System.out.println("round,tracker_per_s,sender_cpu_us_per_view,tracker_jvm_cpu_us_per_view,"
                     + "sink_cpu_us_per_req_tracker,wrk_same_c_per_s,sink_cpu_us_per_req_wrk_same_c,wrk_c32_per_s,sink_cpu_us_per_req_wrk_c32");
             for (int round = 1; round <= rounds; round++) {
-                List<String> order = new ArrayList<>(List.of("tracker", "wrk2", "wrk32"));
+                List<String> order = new ArrayList<>(List.of("tracker", "wrkSame", "wrk32"));
                 Collections.rotate(order, round);
                 double[] t = null;
-                double[] w2 = null;
+                double[] wSame = null;
                 double[] w32 = null;
                 for (String what : order) {
                     switch (what) {
                         case "tracker" -> t = tracker(endpoint, sinkStats, backlog, seconds, senders);
-                        case "wrk2" -> w2 = wrk(lua, wrkUrl, 1, senders, seconds, sinkStats);
+                        case "wrkSame" -> wSame = wrk(lua, wrkUrl, 1, senders, seconds, sinkStats);
                         default -> w32 = wrk(lua, wrkUrl, 2, 32, seconds, sinkStats);
                     }
                     Thread.sleep(1000);
                 }
-                Round r = new Round(round, t[0], t[1], t[2], t[3], w2[0], w2[1], w32[0], w32[1]);
+                Round r = new Round(round, t[0], t[1], t[2], t[3], wSame[0], wSame[1], w32[0], w32[1]);
                 results.add(r);
                 System.out.printf(Locale.ROOT, "%d,%.0f,%.2f,%.2f,%.2f,%.0f,%.2f,%.0f,%.2f%n", round, r.trackerPerSecond(),
-                        r.senderCpuMicros(), r.trackerJvmCpuMicros(), r.sinkCpuMicrosTracker(), r.wrk2PerSecond(),
-                        r.sinkCpuMicrosWrk2(), r.wrk32PerSecond(), r.sinkCpuMicrosWrk32());
+                        r.senderCpuMicros(), r.trackerJvmCpuMicros(), r.sinkCpuMicrosTracker(), r.wrkSamePerSecond(),
+                        r.sinkCpuMicrosWrkSame(), r.wrk32PerSecond(), r.sinkCpuMicrosWrk32());
             }
             System.out.println("# other java/mvn processes at end: " + Harness.otherJavaProcesses());
             System.out.println();
@@ -116,9 +116,9 @@ public final class B3Delivery {
                     Harness.spread(results.stream().map(Round::trackerJvmCpuMicros).toList(), "%.1f"),
                     Harness.spread(results.stream().map(Round::sinkCpuMicrosTracker).toList(), "%.1f"));
             System.out.printf(Locale.ROOT, "| wrk -t1 -c%d (same concurrency) | %s | tracker = %s of it | — | — | %s |%n", senders,
-                    Harness.spread(results.stream().map(Round::wrk2PerSecond).toList(), "%,.0f"),
-                    Harness.spread(results.stream().map(r -> 100 * r.trackerPerSecond() / r.wrk2PerSecond()).toList(), "%.0f %%"),
-                    Harness.spread(results.stream().map(Round::sinkCpuMicrosWrk2).toList(), "%.1f"));
+                    Harness.spread(results.stream().map(Round::wrkSamePerSecond).toList(), "%,.0f"),
+                    Harness.spread(results.stream().map(r -> 100 * r.trackerPerSecond() / r.wrkSamePerSecond()).toList(), "%.0f %%"),
+                    Harness.spread(results.stream().map(Round::sinkCpuMicrosWrkSame).toList(), "%.1f"));
             System.out.printf(Locale.ROOT, "| wrk -t2 -c32 (sink's capacity) | %s | tracker = %s of it | — | — | %s |%n",
                     Harness.spread(results.stream().map(Round::wrk32PerSecond).toList(), "%,.0f"),
                     Harness.spread(results.stream().map(r -> 100 * r.trackerPerSecond() / r.wrk32PerSecond()).toList(), "%.0f %%"),

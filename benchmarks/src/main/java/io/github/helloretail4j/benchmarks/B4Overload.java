@@ -45,7 +45,7 @@ import org.HdrHistogram.Histogram;
 public final class B4Overload {
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> a = B1Latency.args(args);
+        Map<String, String> a = Harness.args(args);
         int views = Integer.parseInt(a.getOrDefault("views", "1000000"));
         double seconds = Double.parseDouble(a.getOrDefault("seconds", "20"));
         int threads = Integer.parseInt(a.getOrDefault("threads", "8"));

@@ -42,7 +42,7 @@ public final class B6RoundTrip {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> a = B1Latency.args(args);
+        Map<String, String> a = Harness.args(args);
         int rounds = Integer.parseInt(a.getOrDefault("rounds", "2"));
         int[] rtts = ints(a.getOrDefault("rtts", "10,50,100"));
         int[] senders = ints(a.getOrDefault("senders", "2,16"));
@@ -118,10 +118,10 @@ public final class B6RoundTrip {
         return HelloRetailTracker.builder()
                 .websiteUuid(ShopApp.WEBSITE_UUID)
                 .endpoint(endpoint)
-                .name("b5")
+                .name("b6")
                 .senderThreads(senders)
                 .queueSize(queueSize)
-                .outboxDirectory(Files.createTempDirectory("b5-outbox-"))
+                .outboxDirectory(Files.createTempDirectory("b6-outbox-"))
                 .closeTimeout(Duration.ZERO)
                 .build();
     }
@@ -184,6 +184,6 @@ public final class B6RoundTrip {
 
     private static int pageViewThreads() {
         return (int) Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.getName().startsWith("b5-pageview") && t.isAlive()).count();
+                .filter(t -> t.getName().startsWith("b6-pageview") && t.isAlive()).count();
     }
 }

@@ -6,7 +6,6 @@ import io.github.helloretail4j.servlet.HelloRetailWeb;
 import io.github.helloretail4j.servlet.PageViewFilter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.http.Cookie;
-import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,6 +61,9 @@ import org.openjdk.jmh.runner.IterationType;
  */
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Fork(value = 2, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+@BenchmarkMode(Mode.AverageTime)
+@Warmup(iterations = 5, time = 1)
+@Measurement(iterations = 10, time = 1)
 public class FilterBenchmark {
 
     static final int BATCH = 8_000;
@@ -151,11 +153,6 @@ public class FilterBenchmark {
         void releaseAndDrain() throws Exception {
             sink.resume();
             await(() -> counts().pending() == 0, "the queue to drain");
-        }
-
-        List<Thread> senders() {
-            return Thread.getAllStackTraces().keySet().stream()
-                    .filter(t -> t.getName().startsWith("helloretail4j-pageview-")).toList();
         }
     }
 
@@ -262,36 +259,23 @@ public class FilterBenchmark {
         }
     }
 
-
     @Benchmark
-    @BenchmarkMode(Mode.AverageTime)
-    @Warmup(iterations = 5, time = 1)
-    @Measurement(iterations = 10, time = 1)
     public void noFilter(Plain shop) throws Exception {
         shop.page.reset();
         shop.chain.doFilter(shop.page, shop.html);
     }
 
     @Benchmark
-    @BenchmarkMode(Mode.AverageTime)
-    @Warmup(iterations = 5, time = 1)
-    @Measurement(iterations = 10, time = 1)
     public void notTracked_bot(Plain shop) throws Exception {
         shop.track(shop.bot);
     }
 
     @Benchmark
-    @BenchmarkMode(Mode.AverageTime)
-    @Warmup(iterations = 5, time = 1)
-    @Measurement(iterations = 10, time = 1)
     public void notTracked_asset(Plain shop) throws Exception {
         shop.track(shop.asset);
     }
 
     @Benchmark
-    @BenchmarkMode(Mode.AverageTime)
-    @Warmup(iterations = 5, time = 1)
-    @Measurement(iterations = 10, time = 1)
     public void tracked_queueFull(FullQueue shop) throws Exception {
         shop.track(shop.page);
     }

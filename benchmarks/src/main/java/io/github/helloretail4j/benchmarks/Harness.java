@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -32,27 +33,18 @@ final class Harness {
         }
     }
 
-    /** GET (or POST, with an empty body) {@code url} and parse its JSON object. */
-    static Map<String, Object> json(String method, String url) {
+    /** GET {@code url} and parse its JSON object. */
+    static Map<String, Object> get(String url) {
         try {
             HttpURLConnection c = (HttpURLConnection) new URL(url).openConnection();
-            c.setRequestMethod(method);
             c.setConnectTimeout(5000);
             c.setReadTimeout(10000);
-            if (method.equals("POST")) {
-                c.setDoOutput(true);
-                c.getOutputStream().close();
-            }
             try (InputStream in = c.getInputStream()) {
                 return MAPPER.readValue(in, new TypeReference<Map<String, Object>>() { });
             }
         } catch (IOException e) {
             throw new UncheckedIOException(url + ": " + e.getMessage(), e);
         }
-    }
-
-    static Map<String, Object> get(String url) {
-        return json("GET", url);
     }
 
     static long num(Map<String, Object> m, String key) {
@@ -148,5 +140,18 @@ final class Harness {
             }
         });
         return others;
+    }
+
+    /** The mains' {@code name=value} arguments. */
+    static Map<String, String> args(String[] args) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (String s : args) {
+            int eq = s.indexOf('=');
+            if (eq < 0) {
+                throw new IllegalArgumentException("arguments are name=value: " + s);
+            }
+            m.put(s.substring(0, eq), s.substring(eq + 1));
+        }
+        return m;
     }
 }

@@ -56,7 +56,7 @@ import org.matomo.java.tracking.servlet.MatomoTrackerFilter;
  *
  * <p>A second port (JDK {@code HttpServer}, outside the filters) answers {@code GET /stats}: the
  * JVM's CPU time, per-thread-group CPU time, heap, RSS, GC, pages served and, for
- * {@code helloretail}, the tracker's counters. {@code GET /gc} runs {@code System.gc()} first.
+ * {@code helloretail}, the tracker's counters.
  *
  * <p>Usage: {@code ShopApp <none|helloretail|matomo> <port> <controlPort> <sinkPort> [outboxDir]}
  */
@@ -131,9 +131,6 @@ public final class ShopApp {
 
         HttpServer control = HttpServer.create(new InetSocketAddress("127.0.0.1", controlPort), 16);
         control.createContext("/", exchange -> {
-            if (exchange.getRequestURI().getPath().equals("/gc")) {
-                System.gc();
-            }
             byte[] body = Harness.toJson(stats()).getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "application/json");
             exchange.sendResponseHeaders(200, body.length);

@@ -38,8 +38,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * answered.
  *
  * <p>Run on its own ({@link #main}) it also answers {@code GET /_stats} (its counters and its
- * JVM's CPU time, as JSON) and {@code POST /_stall}, {@code POST /_resume}, so that the
- * benchmarks can run it in a JVM of its own and read it from another.
+ * JVM's CPU time, as JSON), so that the benchmarks can run it in a JVM of its own and read it
+ * from another.
  */
 public final class Sink implements AutoCloseable {
     private static final ByteBuffer PAGE_VIEW = ByteBuffer.wrap(
@@ -84,8 +84,8 @@ public final class Sink implements AutoCloseable {
             public boolean handle(Request request, Response response, Callback callback) throws Exception {
                 Content.Source.consumeAll(request);
                 String path = request.getHttpURI().getPath();
-                if (path.startsWith("/_")) {
-                    return control(path, response, callback);
+                if (path.equals("/_stats")) {
+                    return answerStats(response, callback);
                 }
                 Runnable answer;
                 if (path.endsWith("/matomo.php") || path.endsWith("/piwik.php")) {
@@ -121,18 +121,8 @@ public final class Sink implements AutoCloseable {
         response.write(true, body.slice(), callback);
     }
 
-    private boolean control(String path, Response response, Callback callback) {
-        String body = switch (path) {
-            case "/_stall" -> {
-                stall();
-                yield "{\"stalled\":true}";
-            }
-            case "/_resume" -> {
-                resume();
-                yield "{\"stalled\":false}";
-            }
-            default -> stats();
-        };
+    private boolean answerStats(Response response, Callback callback) {
+        String body = stats();
         response.setStatus(200);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
         response.write(true, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), callback);

@@ -33,10 +33,10 @@ import org.openjdk.jmh.runner.IterationType;
  * What tracking a page view costs the request thread: building the {@link PageView} and
  * handing it to {@link HelloRetailTracker#trackPageView}, which only validates and enqueues.
  *
- * <p>The tracker points at a closed port on 127.0.0.1 with a one-hour backoff, so that its
- * two sender threads each take one event, get "connection refused" and sleep in backoff for
- * the whole iteration: they neither deliver (which would shrink the queue) nor compete for
- * the CPU. Before measuring, the setup waits until both are asleep. A new tracker is built for
+ * <p>The tracker points at a closed port on 127.0.0.1 with a one-hour backoff, so that its page
+ * view thread takes one event, gets "connection refused" and sleeps in backoff for the whole
+ * iteration: it neither delivers (which would shrink the queue) nor competes for the CPU.
+ * Before measuring, the setup waits until it is asleep. A new tracker is built for
  * every iteration, and the teardown checks the counters, so that a run that did not measure
  * what its name says fails instead of printing a number.
  */
@@ -163,7 +163,7 @@ public class TrackerBenchmark {
 
         @Setup(Level.Iteration)
         public void setUp(Fields fields) throws Exception {
-            // Two events, one for each sender thread to hold in backoff: the queue starts empty.
+            // One event for the sender thread to hold in backoff: the queue starts empty.
             start(1_000_000, SENDER_THREADS, fields);
         }
 
@@ -205,7 +205,7 @@ public class TrackerBenchmark {
     public static class FullTracker extends DeadCollectorTracker {
         @Setup(Level.Iteration)
         public void setUp(Fields fields) throws Exception {
-            // One event for each sender thread to hold in backoff, and a third that fills the queue.
+            // One event for the sender thread to hold in backoff, and one more that fills the queue.
             start(1, SENDER_THREADS + 1, fields);
         }
 
