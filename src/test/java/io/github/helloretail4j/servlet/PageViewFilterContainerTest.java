@@ -351,16 +351,7 @@ class PageViewFilterContainerTest {
         Shop shop = deploy(kind, c -> c.filterParam("helloretail.createTrackingUser", "true")
                 .contextParam("helloretail.createTrackingUser", "true"));
         try (var d = shop.deployment()) {
-            // The ids are fetched in the background: the first visitor may arrive before one is ready.
-            RawHttp.Response first = null;
-            long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            while (System.nanoTime() < end) {
-                first = shop.get("/whoami-html");
-                if (!first.header("Set-Cookie").isEmpty()) {
-                    break;
-                }
-                Thread.sleep(20);
-            }
+            RawHttp.Response first = untilSetCookie(shop, "/whoami-html");
             List<String> setCookie = first.header("Set-Cookie");
             assertEquals(1, setCookie.size(), first.headers().toString());
             String cookie = setCookie.get(0);
@@ -395,7 +386,26 @@ class PageViewFilterContainerTest {
                 Thread.sleep(20);
             }
             assertEquals(0, collector.requests("/serve/trackingUser").size(), "no id created before consent");
+            // the first consenting visitor starts the stock, and gets an id
+            RawHttp.Response consenting = untilSetCookie(shop, "/page", "Cookie: consent=1");
+            assertEquals(1, consenting.header("Set-Cookie").size(), consenting.headers().toString());
+            assertTrue(consenting.header("Set-Cookie").get(0).startsWith("hello_retail_id="), consenting.headers().toString());
+            assertTrue(collector.requests("/serve/trackingUser").size() > 0);
         }
+    }
+
+    /**
+     * The page, asked for until its answer sets a cookie (or for 20 s): ids are fetched in the
+     * background, so the first visitor may arrive before one is ready.
+     */
+    private static RawHttp.Response untilSetCookie(Shop shop, String path, String... headers) throws Exception {
+        RawHttp.Response r = shop.get(path, headers);
+        long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (r.header("Set-Cookie").isEmpty() && System.nanoTime() < end) {
+            Thread.sleep(20);
+            r = shop.get(path, headers);
+        }
+        return r;
     }
 
     @ParameterizedTest
