@@ -312,6 +312,9 @@ class ShopBrowserTest {
                 x -> x.pageViews().pending() == 0 && x.conversions().pending() == 0);
         assertEquals(0, m.pageViews().rejected() + m.pageViews().failed() + m.pageViews().dropped(), m.toString());
         assertEquals(0, m.conversions().rejected() + m.conversions().failed() + m.conversions().dropped(), m.toString());
+        // the shop submits each order once: a second submission would be suppressed by the
+        // library, so the collector alone could not tell
+        assertEquals(0, m.conversions().duplicates(), m.toString());
     }
 
     private static CollectorLog log() {

@@ -116,6 +116,14 @@ class StandInCollectorTest {
     }
 
     @Test
+    void cart_isTracked_andNeedsItsProducts() throws Exception {
+        assertAnswer(200, "{\"success\":true,\"message\":\"Cart tracked\"}", post("collect/cart",
+                "{\"websiteUuid\":\"" + UUID + "\",\"trackingUserId\":\"" + ID + "\",\"total\":5,\"productNumbers\":[]}"));
+        assertAnswer(400, "{\"success\":false,\"message\":\"urls or productNumbers is required\"}",
+                post("collect/cart", "{\"websiteUuid\":\"" + UUID + "\",\"trackingUserId\":\"" + ID + "\",\"total\":5}"));
+    }
+
+    @Test
     void conversion_missingFields_is400() throws Exception {
         assertAnswer(400, "{\"success\":false,\"message\":\"total must be a number\"}", post("collect/conversion",
                 "{\"websiteUuid\":\"" + UUID + "\",\"orderNumber\":\"T-4\",\"total\":\"1\",\"productNumbers\":[\"a\"]}"));

@@ -49,10 +49,6 @@ public final class Cart implements Serializable {
         quantities.clear();
     }
 
-    public synchronized boolean isEmpty() {
-        return quantities.isEmpty();
-    }
-
     public synchronized int itemCount() {
         return quantities.values().stream().mapToInt(Integer::intValue).sum();
     }

@@ -3,8 +3,6 @@ package io.github.helloretail4j.demo.shop;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpSession;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,12 +32,6 @@ public final class Orders {
 
     public Optional<Order> find(String number) {
         return number == null ? Optional.empty() : Optional.ofNullable(orders.get(number));
-    }
-
-    public List<Order> all() {
-        List<Order> list = new ArrayList<>(orders.values());
-        list.sort(Comparator.comparing(Order::number));
-        return list;
     }
 
     /** Remembers in the visitor's session that this order is theirs (to show it to them only). */
