@@ -147,7 +147,7 @@ public final class CollectorClient implements Closeable {
      * @throws IOException when the collector cannot be reached or answers anything but an id
      */
     public String createTrackingUser(byte[] body) throws IOException {
-        HttpPost post = new HttpPost(endpoint.resolve("trackingUser"));
+        HttpPost post = new HttpPost(uris.computeIfAbsent("trackingUser", endpoint::resolve));
         post.setEntity(new ByteArrayEntity(body, JSON));
         Watchdog.Watch watch = watchdog.watch(post);
         ClassicHttpResponse response = null;
@@ -155,8 +155,13 @@ public final class CollectorClient implements Closeable {
             response = http.execute(host, post, (HttpContext) null);
             byte[] bytes = readCapped(response.getEntity(), post);
             JsonNode id = response.getCode() == 200 ? MAPPER.readTree(bytes).get("id") : null;
-            if (id == null || !Check.isTrackingUserId(id.asText())) {
-                throw new IOException("trackingUser answered HTTP " + response.getCode() + " without an id");
+            if (id == null) {
+                throw new IOException("trackingUser answered HTTP " + response.getCode() + " without an id: "
+                        + Check.echo(message(bytes)));
+            }
+            if (!Check.isTrackingUserId(id.asText())) {
+                throw new IOException("trackingUser answered an id that is not 24 lowercase hex characters: "
+                        + Check.echo(id.asText()));
             }
             return id.asText();
         } catch (RuntimeException e) {
