@@ -6,7 +6,7 @@ import io.github.helloretail4j.internal.ConversionSender;
 import io.github.helloretail4j.internal.DeadLetters;
 import io.github.helloretail4j.internal.EventCounters;
 import io.github.helloretail4j.internal.Json;
-import io.github.helloretail4j.internal.Outbox;
+import io.github.helloretail4j.internal.FileOutbox;
 import io.github.helloretail4j.internal.Pipeline;
 import io.github.helloretail4j.internal.RetryPolicy;
 import io.github.helloretail4j.internal.Sender;
@@ -92,7 +92,7 @@ public final class HelloRetailTracker implements AutoCloseable {
     private final EventCounters pageViewCounts = new EventCounters();
     private final EventCounters conversionCounts = new EventCounters();
     private final Pipeline<PageView> pageViews;
-    private final Outbox outbox;
+    private final FileOutbox outbox;
     private final ConversionSender conversions;
     private final TrackerJmx jmx;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -126,10 +126,10 @@ public final class HelloRetailTracker implements AutoCloseable {
         this.jmx = TrackerJmx.register(b.name, websiteUuid, endpoint.toString(), this::metrics);
     }
 
-    private static Outbox openOutbox(Path directory, Storage storage, Clock clock) {
-        Outbox outbox;
+    private static FileOutbox openOutbox(Path directory, Storage storage, Clock clock) {
+        FileOutbox outbox;
         try {
-            outbox = Outbox.open(storage, directory, clock, DEDUPE_WINDOW, DEDUPE_MAX_ORDERS);
+            outbox = FileOutbox.open(storage, directory, clock, DEDUPE_WINDOW, DEDUPE_MAX_ORDERS);
         } catch (IOException e) {
             throw new UncheckedIOException("outboxDirectory " + directory.toAbsolutePath() + " cannot be used: "
                     + Check.describe(e), e);
@@ -180,7 +180,7 @@ public final class HelloRetailTracker implements AutoCloseable {
             throw closed(conversion, null);
         }
         byte[] body = Json.conversion(websiteUuid, conversion);
-        Outbox.Result result;
+        FileOutbox.Result result;
         try {
             result = outbox.append(conversion.orderNumber(), body);
         } catch (IOException e) {
@@ -191,7 +191,7 @@ public final class HelloRetailTracker implements AutoCloseable {
             throw closed(conversion, e);
         }
         conversionCounts.tracked.increment();
-        if (result == Outbox.Result.DUPLICATE) {
+        if (result == FileOutbox.Result.DUPLICATE) {
             conversionCounts.duplicates.increment();
             LOG.debug("conversion {} was submitted before; not sent again", Check.echo(conversion.orderNumber()));
             return;

@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
 public final class ConversionSender {
     private static final Logger LOG = LoggerFactory.getLogger("io.github.helloretail4j");
 
-    private final Outbox outbox;
+    private final FileOutbox outbox;
     private final Sender sender;
     private final EventCounters counts;
     private final DeadLetters deadLetters;
@@ -39,7 +39,7 @@ public final class ConversionSender {
     private boolean wake;
     private boolean closing;
 
-    public ConversionSender(Outbox outbox, Sender sender, EventCounters counts, DeadLetters deadLetters,
+    public ConversionSender(FileOutbox outbox, Sender sender, EventCounters counts, DeadLetters deadLetters,
                             Duration maxAge, Clock clock, String path, String threadName) {
         this.outbox = outbox;
         this.sender = sender;
@@ -103,7 +103,7 @@ public final class ConversionSender {
         long cursor = 0;
         int failures = 0;
         while (true) {
-            Outbox.Entry entry;
+            FileOutbox.Entry entry;
             try {
                 entry = outbox.nextAfter(cursor);
                 if (entry == null) {
@@ -130,13 +130,13 @@ public final class ConversionSender {
                 Outcome outcome = sender.attempt(path, entry.body());
                 switch (outcome.type()) {
                     case DELIVERED -> {
-                        outbox.done(entry, Outbox.DELIVERED);
+                        outbox.done(entry, FileOutbox.DELIVERED);
                         counts.delivered.increment();
                         lastFailure.remove(entry.id());
                         failures = 0;
                     }
                     case NOT_TRACKED -> {
-                        outbox.done(entry, Outbox.NOT_TRACKED);
+                        outbox.done(entry, FileOutbox.NOT_TRACKED);
                         counts.notTracked.increment();
                         lastFailure.remove(entry.id());
                         failures = 0;
@@ -169,9 +169,9 @@ public final class ConversionSender {
         }
     }
 
-    private void deadLetter(Outbox.Entry entry, String reason, Outcome last) throws IOException {
+    private void deadLetter(FileOutbox.Entry entry, String reason, Outcome last) throws IOException {
         deadLetters.write(entry, reason, last, clock.instant());
-        outbox.done(entry, Outbox.DEAD_LETTER);
+        outbox.done(entry, FileOutbox.DEAD_LETTER);
         lastFailure.remove(entry.id());
         LOG.warn("conversion {} will not be sent ({}{}); it is kept in {}", Check.echo(entry.orderNumber()), reason,
                 last == null ? "" : ": " + last.describe(),

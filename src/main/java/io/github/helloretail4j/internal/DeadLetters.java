@@ -29,7 +29,7 @@ public final class DeadLetters {
         return file;
     }
 
-    public void write(Outbox.Entry entry, String reason, Outcome last, Instant now) throws IOException {
+    public void write(FileOutbox.Entry entry, String reason, Outcome last, Instant now) throws IOException {
         ObjectNode line = MAPPER.createObjectNode();
         line.put("time", now.toString());
         line.put("reason", reason);

@@ -2,6 +2,8 @@ package io.github.helloretail4j.internal;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.net.URI;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Optional;
@@ -37,7 +39,20 @@ public final class TrackingUserIds implements Closeable {
     private Thread fetcher;
     private boolean closed;
 
-    public TrackingUserIds(CollectorClient client, String websiteUuid, int stock, Duration maxAge, String threadName) {
+    /**
+     * A stock of ids fetched from {@code endpoint}'s {@code trackingUser} over a connection of its
+     * own, so that a busy page view sender never delays an id, nor an id a page view.
+     *
+     * @param trustStore the certificates to trust for https, or null for the JVM's own
+     * @param name the fetcher thread's name
+     */
+    public static TrackingUserIds create(URI endpoint, String websiteUuid, KeyStore trustStore, int stock,
+                                         Duration maxAge, Duration timeout, String name) {
+        return new TrackingUserIds(new CollectorClient(endpoint, timeout, timeout, 1, "helloretail4j", trustStore,
+                name), websiteUuid, stock, maxAge, name);
+    }
+
+    TrackingUserIds(CollectorClient client, String websiteUuid, int stock, Duration maxAge, String threadName) {
         this.client = client;
         this.request = Json.trackingUserRequest(websiteUuid);
         this.stock = stock;

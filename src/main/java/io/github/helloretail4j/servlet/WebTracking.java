@@ -2,7 +2,6 @@ package io.github.helloretail4j.servlet;
 
 import io.github.helloretail4j.HelloRetailTracker;
 import io.github.helloretail4j.internal.Check;
-import io.github.helloretail4j.internal.CollectorClient;
 import io.github.helloretail4j.internal.TrackingUserIds;
 import jakarta.servlet.ServletContext;
 import java.io.File;
@@ -57,9 +56,8 @@ final class WebTracking {
                     + Check.echo(outbox) + " cannot be used: " + Check.describe(e.getCause()), e);
         }
         this.ids = settings.enabled && settings.createTrackingUser
-                ? new TrackingUserIds(new CollectorClient(settings.endpoint, ID_TIMEOUT, ID_TIMEOUT, 1, "helloretail4j",
-                        settings.trustStore, name + "-trackinguser"),
-                        settings.websiteUuid, ID_STOCK, ID_MAX_AGE, name + "-trackinguser")
+                ? TrackingUserIds.create(settings.endpoint, settings.websiteUuid, settings.trustStore, ID_STOCK,
+                        ID_MAX_AGE, ID_TIMEOUT, name + "-trackinguser")
                 : null;
         if (ids != null && settings.consentCookieName == null) {
             // With the application, so that its first visitors find ids ready. Where consent is

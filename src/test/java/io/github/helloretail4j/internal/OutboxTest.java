@@ -52,18 +52,18 @@ class OutboxTest {
         }
     }
 
-    private Outbox open() throws IOException {
-        return Outbox.open(storage, dir, clock, Duration.ofDays(30), 1000);
+    private FileOutbox open() throws IOException {
+        return FileOutbox.open(storage, dir, clock, Duration.ofDays(30), 1000);
     }
 
     private static byte[] body(String order) {
         return ("{\"orderNumber\":\"" + order + "\",\"total\":1}").getBytes(StandardCharsets.UTF_8);
     }
 
-    private static List<String> pendingOrders(Outbox outbox) {
+    private static List<String> pendingOrders(FileOutbox outbox) {
         List<String> orders = new ArrayList<>();
         long cursor = 0;
-        Outbox.Entry e;
+        FileOutbox.Entry e;
         while ((e = outbox.nextAfter(cursor)) != null && e.id() > cursor) {
             orders.add(e.orderNumber());
             cursor = e.id();
@@ -71,10 +71,10 @@ class OutboxTest {
         return orders;
     }
 
-    private List<String> appendAll(Outbox outbox, int from, int to) throws IOException {
+    private List<String> appendAll(FileOutbox outbox, int from, int to) throws IOException {
         List<String> orders = new ArrayList<>();
         for (int i = from; i < to; i++) {
-            assertEquals(Outbox.Result.ACCEPTED, outbox.append("o-" + i, body("o-" + i)));
+            assertEquals(FileOutbox.Result.ACCEPTED, outbox.append("o-" + i, body("o-" + i)));
             orders.add("o-" + i);
         }
         return orders;
@@ -83,7 +83,7 @@ class OutboxTest {
     @Test
     void open_newDirectory_isPrivateToItsOwner() throws IOException {
         Path fresh = dir.resolve("new/outbox");
-        try (Outbox outbox = Outbox.open(storage, fresh, clock, Duration.ofDays(30), 10)) {
+        try (FileOutbox outbox = FileOutbox.open(storage, fresh, clock, Duration.ofDays(30), 10)) {
             assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(
                     Files.getPosixFilePermissions(fresh)));
         }
@@ -91,10 +91,10 @@ class OutboxTest {
 
     @Test
     void append_reopen_replaysPendingInOrderWithTheirBodies() throws IOException {
-        try (Outbox outbox = open()) {
+        try (FileOutbox outbox = open()) {
             appendAll(outbox, 0, 5);
         }
-        try (Outbox outbox = open()) {
+        try (FileOutbox outbox = open()) {
             assertEquals(List.of("o-0", "o-1", "o-2", "o-3", "o-4"), pendingOrders(outbox));
             assertEquals(5, outbox.recovered());
             assertEquals("{\"orderNumber\":\"o-3\",\"total\":1}",
@@ -105,16 +105,16 @@ class OutboxTest {
 
     @Test
     void append_recordLargerThanTheReaderTakes_isRefused_andNothingIsWritten() throws IOException {
-        try (Outbox outbox = open()) {
+        try (FileOutbox outbox = open()) {
             var e = assertThrows(IllegalArgumentException.class,
-                    () -> outbox.append("big-1", new byte[Outbox.MAX_RECORD]));
+                    () -> outbox.append("big-1", new byte[FileOutbox.MAX_RECORD]));
             assertTrue(e.getMessage().startsWith("conversion \"big-1\" is "), e.getMessage());
-            assertTrue(e.getMessage().endsWith(" bytes as JSON; the outbox takes at most " + Outbox.MAX_RECORD),
+            assertTrue(e.getMessage().endsWith(" bytes as JSON; the outbox takes at most " + FileOutbox.MAX_RECORD),
                     e.getMessage());
             assertEquals(0, outbox.pendingCount());
             appendAll(outbox, 0, 1);
         }
-        try (Outbox outbox = open()) {
+        try (FileOutbox outbox = open()) {
             assertEquals(List.of("o-0"), pendingOrders(outbox));
             assertEquals(List.of(), outbox.recoveryProblems());
         }
@@ -124,28 +124,28 @@ class OutboxTest {
     void addMinusSeenBytes_isWhatTheTwoRecordsDiffer_lessTheBody() {
         for (String order : List.of("o", "110-2347", "ørdre-ü")) {
             byte[] body = body(order);
-            Outbox.Entry entry = new Outbox.Entry(7, 1_700_000_000_000L, order, body);
-            assertEquals(Outbox.addRecord(entry).length - Outbox.seenRecord(order, entry.createdAtMillis()).length,
-                    Outbox.ADD_MINUS_SEEN_BYTES + body.length, order);
+            FileOutbox.Entry entry = new FileOutbox.Entry(7, 1_700_000_000_000L, order, body);
+            assertEquals(FileOutbox.addRecord(entry).length - FileOutbox.seenRecord(order, entry.createdAtMillis()).length,
+                    FileOutbox.ADD_MINUS_SEEN_BYTES + body.length, order);
         }
     }
 
     @Test
     void done_removes_andSurvivesReopen() throws IOException {
-        try (Outbox outbox = open()) {
+        try (FileOutbox outbox = open()) {
             appendAll(outbox, 0, 4);
-            outbox.done(outbox.nextAfter(0), Outbox.DELIVERED);
-            outbox.done(outbox.nextAfter(2), Outbox.DEAD_LETTER);
+            outbox.done(outbox.nextAfter(0), FileOutbox.DELIVERED);
+            outbox.done(outbox.nextAfter(2), FileOutbox.DEAD_LETTER);
             assertEquals(List.of("o-1", "o-3"), pendingOrders(outbox));
         }
-        try (Outbox outbox = open()) {
+        try (FileOutbox outbox = open()) {
             assertEquals(List.of("o-1", "o-3"), pendingOrders(outbox));
         }
     }
 
     @Test
     void nextAfter_wrapsAroundToTheOldest() throws IOException {
-        try (Outbox outbox = open()) {
+        try (FileOutbox outbox = open()) {
             appendAll(outbox, 0, 3);
             assertEquals("o-1", outbox.nextAfter(1).orderNumber());
             assertEquals("o-0", outbox.nextAfter(3).orderNumber());
@@ -154,73 +154,73 @@ class OutboxTest {
 
     @Test
     void append_sameOrderNumber_isDuplicate_alsoAfterDeliveryAndReopen() throws IOException {
-        try (Outbox outbox = open()) {
+        try (FileOutbox outbox = open()) {
             outbox.append("o-1", body("o-1"));
-            assertEquals(Outbox.Result.DUPLICATE, outbox.append("o-1", body("o-1")));
-            outbox.done(outbox.nextAfter(0), Outbox.DELIVERED);
-            assertEquals(Outbox.Result.DUPLICATE, outbox.append("o-1", body("o-1")));
+            assertEquals(FileOutbox.Result.DUPLICATE, outbox.append("o-1", body("o-1")));
+            outbox.done(outbox.nextAfter(0), FileOutbox.DELIVERED);
+            assertEquals(FileOutbox.Result.DUPLICATE, outbox.append("o-1", body("o-1")));
         }
-        try (Outbox outbox = open()) {
-            assertEquals(Outbox.Result.DUPLICATE, outbox.append("o-1", body("o-1")));
+        try (FileOutbox outbox = open()) {
+            assertEquals(FileOutbox.Result.DUPLICATE, outbox.append("o-1", body("o-1")));
             assertEquals(List.of(), pendingOrders(outbox));
         }
     }
 
     @Test
     void orderMemory_isBoundedByTimeAndCount() throws IOException {
-        try (Outbox outbox = Outbox.open(storage, dir, clock, Duration.ofDays(30), 3)) {
+        try (FileOutbox outbox = FileOutbox.open(storage, dir, clock, Duration.ofDays(30), 3)) {
             appendAll(outbox, 0, 4); // o-0 is pushed out by the count bound
-            assertEquals(Outbox.Result.ACCEPTED, outbox.append("o-0", body("o-0")));
-            assertEquals(Outbox.Result.DUPLICATE, outbox.append("o-3", body("o-3")));
+            assertEquals(FileOutbox.Result.ACCEPTED, outbox.append("o-0", body("o-0")));
+            assertEquals(FileOutbox.Result.DUPLICATE, outbox.append("o-3", body("o-3")));
             clock.now = clock.now.plus(Duration.ofDays(31));
-            assertEquals(Outbox.Result.ACCEPTED, outbox.append("o-3", body("o-3")));
+            assertEquals(FileOutbox.Result.ACCEPTED, outbox.append("o-3", body("o-3")));
         }
     }
 
     @Test
     void compaction_shrinksTheLog_keepingPendingAndOrderMemory() throws IOException {
         long before;
-        try (Outbox outbox = Outbox.open(storage, dir, clock, Duration.ofDays(30), 100_000)) {
+        try (FileOutbox outbox = FileOutbox.open(storage, dir, clock, Duration.ofDays(30), 100_000)) {
             byte[] big = new byte[600];
             java.util.Arrays.fill(big, (byte) 'x');
             for (int i = 0; i < 4000; i++) {
                 outbox.append("o-" + i, big);
             }
-            before = Files.size(dir.resolve(Outbox.LOG_NAME));
+            before = Files.size(dir.resolve(FileOutbox.LOG_NAME));
             assertTrue(before > 2_000_000, "log is " + before + " bytes");
             for (int i = 0; i < 3990; i++) {
-                outbox.done(outbox.nextAfter(0), Outbox.DELIVERED);
+                outbox.done(outbox.nextAfter(0), FileOutbox.DELIVERED);
             }
             assertEquals(10, outbox.pendingCount());
         }
-        long after = Files.size(dir.resolve(Outbox.LOG_NAME));
+        long after = Files.size(dir.resolve(FileOutbox.LOG_NAME));
         assertTrue(after < before / 4, "compacted from " + before + " to " + after + " bytes");
-        try (Outbox outbox = Outbox.open(storage, dir, clock, Duration.ofDays(30), 100_000)) {
+        try (FileOutbox outbox = FileOutbox.open(storage, dir, clock, Duration.ofDays(30), 100_000)) {
             assertEquals(10, outbox.pendingCount());
             assertEquals("o-3990", outbox.nextAfter(0).orderNumber());
-            assertEquals(Outbox.Result.DUPLICATE, outbox.append("o-17", body("o-17")), "delivered, still remembered");
+            assertEquals(FileOutbox.Result.DUPLICATE, outbox.append("o-17", body("o-17")), "delivered, still remembered");
             assertEquals(List.of(), outbox.recoveryProblems());
         }
     }
 
     @Test
     void tornTail_atEveryCutInTheLastRecord_keepsAllRecordsBeforeIt() throws IOException {
-        try (Outbox outbox = open()) {
+        try (FileOutbox outbox = open()) {
             appendAll(outbox, 0, 3);
         }
-        Path log = dir.resolve(Outbox.LOG_NAME);
+        Path log = dir.resolve(FileOutbox.LOG_NAME);
         byte[] whole = Files.readAllBytes(log);
-        int lastRecord = whole.length - Outbox.addRecord(new Outbox.Entry(3, 0, "o-2", body("o-2"))).length;
+        int lastRecord = whole.length - FileOutbox.addRecord(new FileOutbox.Entry(3, 0, "o-2", body("o-2"))).length;
         for (int cut = lastRecord + 1; cut < whole.length; cut++) {
             Files.write(log, java.util.Arrays.copyOf(whole, cut));
-            try (Outbox outbox = open()) {
+            try (FileOutbox outbox = open()) {
                 assertEquals(List.of("o-0", "o-1"), pendingOrders(outbox), "cut at " + cut);
                 assertEquals(1, outbox.recoveryProblems().size());
                 assertTrue(outbox.recoveryProblems().get(0).contains("torn or corrupt tail of " + (cut - lastRecord)
                         + " bytes at offset " + lastRecord), outbox.recoveryProblems().get(0));
             }
             // the damaged tail is gone: the file reads clean now
-            try (Outbox outbox = open()) {
+            try (FileOutbox outbox = open()) {
                 assertEquals(List.of(), outbox.recoveryProblems());
                 assertEquals(List.of("o-0", "o-1"), pendingOrders(outbox));
             }
@@ -229,16 +229,16 @@ class OutboxTest {
 
     @Test
     void corruptRecordInTheMiddle_isSkipped_andTheRestKept() throws IOException {
-        try (Outbox outbox = open()) {
+        try (FileOutbox outbox = open()) {
             appendAll(outbox, 0, 5);
         }
-        Path log = dir.resolve(Outbox.LOG_NAME);
+        Path log = dir.resolve(FileOutbox.LOG_NAME);
         byte[] bytes = Files.readAllBytes(log);
-        int recordSize = Outbox.addRecord(new Outbox.Entry(1, 0, "o-0", body("o-0"))).length;
-        int third = Outbox.HEADER_SIZE + 2 * recordSize;
+        int recordSize = FileOutbox.addRecord(new FileOutbox.Entry(1, 0, "o-0", body("o-0"))).length;
+        int third = FileOutbox.HEADER_SIZE + 2 * recordSize;
         bytes[third + 30] ^= 0x40; // a flipped bit in o-2's payload
         Files.write(log, bytes);
-        try (Outbox outbox = open()) {
+        try (FileOutbox outbox = open()) {
             assertEquals(List.of("o-0", "o-1", "o-3", "o-4"), pendingOrders(outbox));
             assertEquals(List.of("outbox file " + log + ": " + recordSize + " corrupt bytes at offset " + third
                     + " skipped; reading went on at offset " + (third + recordSize)), outbox.recoveryProblems());
@@ -247,16 +247,16 @@ class OutboxTest {
 
     @Test
     void corruptLengthField_isResynchronisedPast() throws IOException {
-        try (Outbox outbox = open()) {
+        try (FileOutbox outbox = open()) {
             appendAll(outbox, 0, 4);
         }
-        Path log = dir.resolve(Outbox.LOG_NAME);
+        Path log = dir.resolve(FileOutbox.LOG_NAME);
         byte[] bytes = Files.readAllBytes(log);
-        int recordSize = Outbox.addRecord(new Outbox.Entry(1, 0, "o-0", body("o-0"))).length;
-        int second = Outbox.HEADER_SIZE + recordSize;
+        int recordSize = FileOutbox.addRecord(new FileOutbox.Entry(1, 0, "o-0", body("o-0"))).length;
+        int second = FileOutbox.HEADER_SIZE + recordSize;
         ByteBuffer.wrap(bytes).putInt(second, 0x7fffffff);
         Files.write(log, bytes);
-        try (Outbox outbox = open()) {
+        try (FileOutbox outbox = open()) {
             assertEquals(List.of("o-0", "o-2", "o-3"), pendingOrders(outbox));
             assertEquals(1, outbox.recoveryProblems().size());
         }
@@ -264,19 +264,19 @@ class OutboxTest {
 
     @Test
     void tornHeader_startsAnew() throws IOException {
-        Files.write(dir.resolve(Outbox.LOG_NAME), new byte[] {'H', 'R', '4'});
-        try (Outbox outbox = open()) {
+        Files.write(dir.resolve(FileOutbox.LOG_NAME), new byte[] {'H', 'R', '4'});
+        try (FileOutbox outbox = open()) {
             assertTrue(outbox.recoveryProblems().get(0).contains("has a torn header of 3 bytes; started anew"));
             outbox.append("o-1", body("o-1"));
         }
-        try (Outbox outbox = open()) {
+        try (FileOutbox outbox = open()) {
             assertEquals(List.of("o-1"), pendingOrders(outbox));
         }
     }
 
     @Test
     void foreignFile_isRefusedWithWhatWasFound() throws IOException {
-        Path log = dir.resolve(Outbox.LOG_NAME);
+        Path log = dir.resolve(FileOutbox.LOG_NAME);
         Files.writeString(log, "this is somebody's notes file");
         var e = assertThrows(IOException.class, this::open);
         assertEquals("outbox file " + log + " is not a helloretail4j outbox: expected magic HR4JOUTB, found"
@@ -285,25 +285,25 @@ class OutboxTest {
 
     @Test
     void newerFormatVersion_isRefused() throws IOException {
-        Path log = dir.resolve(Outbox.LOG_NAME);
-        Files.write(log, ByteBuffer.allocate(16).put(Outbox.MAGIC).putInt(2).putInt(0).array());
+        Path log = dir.resolve(FileOutbox.LOG_NAME);
+        Files.write(log, ByteBuffer.allocate(16).put(FileOutbox.MAGIC).putInt(2).putInt(0).array());
         var e = assertThrows(IOException.class, this::open);
         assertEquals("outbox file " + log + " has format version 2; this helloretail4j reads version 1", e.getMessage());
     }
 
     @Test
     void fullDisk_appendThrows_andNothingAcknowledgedIsLost() throws IOException {
-        try (Outbox outbox = open()) {
+        try (FileOutbox outbox = open()) {
             appendAll(outbox, 0, 3);
             storage.diskFull = true;
             var e = assertThrows(IOException.class, () -> outbox.append("o-3", body("o-3")));
             assertEquals("No space left on device", e.getMessage());
             storage.diskFull = false;
             // the failed order was not taken: it can be submitted again
-            assertEquals(Outbox.Result.ACCEPTED, outbox.append("o-3", body("o-3")));
+            assertEquals(FileOutbox.Result.ACCEPTED, outbox.append("o-3", body("o-3")));
             appendAll(outbox, 4, 6);
         }
-        try (Outbox outbox = open()) {
+        try (FileOutbox outbox = open()) {
             assertEquals(List.of("o-0", "o-1", "o-2", "o-3", "o-4", "o-5"), pendingOrders(outbox));
             assertEquals(List.of(), outbox.recoveryProblems(), "the torn half-record was cut off");
         }
@@ -311,7 +311,7 @@ class OutboxTest {
 
     @Test
     void failedFsync_appendThrows() throws IOException {
-        try (Outbox outbox = open()) {
+        try (FileOutbox outbox = open()) {
             storage.failForce = true;
             var e = assertThrows(IOException.class, () -> outbox.append("o-1", body("o-1")));
             assertEquals("Input/output error", e.getMessage());
@@ -321,13 +321,13 @@ class OutboxTest {
 
     @Test
     void secondOutboxOnTheSameDirectory_isRefused() throws IOException {
-        try (Outbox first = open()) {
+        try (FileOutbox first = open()) {
             var e = assertThrows(IllegalStateException.class, this::open);
             assertEquals("outboxDirectory " + dir.toAbsolutePath() + " is in use by another Hello Retail tracker"
                     + " (in this JVM or another process holds outbox.lock); give each tracker a directory of its own",
                     e.getMessage());
         }
-        try (Outbox again = open()) {
+        try (FileOutbox again = open()) {
             assertNull(again.nextAfter(0));
         }
     }
@@ -336,7 +336,7 @@ class OutboxTest {
     void concurrentAppends_shareFsyncs_andAllSurvive() throws Exception {
         int threads = 8;
         int each = 200;
-        try (Outbox outbox = open()) {
+        try (FileOutbox outbox = open()) {
             ExecutorService pool = Executors.newFixedThreadPool(threads);
             List<Future<?>> futures = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
@@ -355,7 +355,7 @@ class OutboxTest {
         }
         // fewer fsyncs than appends: concurrent appends share them
         assertTrue(storage.forces.get() < threads * each, "fsyncs: " + storage.forces.get());
-        try (Outbox outbox = open()) {
+        try (FileOutbox outbox = open()) {
             assertEquals(threads * each, outbox.pendingCount());
         }
     }
