@@ -1,18 +1,8 @@
 package io.github.helloretail4j;
 
 import io.github.helloretail4j.internal.Check;
-import io.github.helloretail4j.internal.CollectorClient;
-import io.github.helloretail4j.internal.ConversionSender;
-import io.github.helloretail4j.internal.DeadLetters;
-import io.github.helloretail4j.internal.EventCounters;
-import io.github.helloretail4j.internal.Json;
-import io.github.helloretail4j.internal.FileOutbox;
-import io.github.helloretail4j.internal.Pipeline;
-import io.github.helloretail4j.internal.RetryPolicy;
-import io.github.helloretail4j.internal.Sender;
+import io.github.helloretail4j.internal.Engine;
 import io.github.helloretail4j.internal.Storage;
-import io.github.helloretail4j.internal.TrackerJmx;
-import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Path;
@@ -20,9 +10,6 @@ import java.security.KeyStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicBoolean;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Sends page views and conversions to Hello Retail's collect API from the server.
@@ -73,71 +60,25 @@ public final class HelloRetailTracker implements AutoCloseable {
     /** Conversions still undelivered after this long go to the dead letters. */
     public static final Duration DEFAULT_CONVERSION_MAX_AGE = Duration.ofDays(7);
     /** Order numbers are remembered this long (and at most {@link #DEDUPE_MAX_ORDERS} of them). */
-    public static final Duration DEDUPE_WINDOW = Duration.ofDays(30);
-    public static final int DEDUPE_MAX_ORDERS = 100_000;
+    public static final Duration DEDUPE_WINDOW = Engine.DEDUPE_WINDOW;
+    public static final int DEDUPE_MAX_ORDERS = Engine.DEDUPE_MAX_ORDERS;
 
-    static final String PAGE_VIEW_PATH = "collect/pageview";
-    static final String CONVERSION_PATH = "collect/conversion";
-
-    private static final Logger LOG = LoggerFactory.getLogger("io.github.helloretail4j");
     private static final String USER_AGENT = "helloretail4j/"
             + Objects.requireNonNullElse(HelloRetailTracker.class.getPackage().getImplementationVersion(), "dev");
 
     private final boolean enabled;
     private final String websiteUuid;
     private final URI endpoint;
-    private final Duration closeTimeout;
-    private final CollectorClient client;
-    private final Sender sender;
-    private final EventCounters pageViewCounts = new EventCounters();
-    private final EventCounters conversionCounts = new EventCounters();
-    private final Pipeline<PageView> pageViews;
-    private final FileOutbox outbox;
-    private final ConversionSender conversions;
-    private final TrackerJmx jmx;
-    private final AtomicBoolean closed = new AtomicBoolean();
+    private final Engine engine;
 
     private HelloRetailTracker(Builder b) {
         this.enabled = b.enabled;
         this.websiteUuid = b.websiteUuid;
         this.endpoint = b.endpoint;
-        this.closeTimeout = b.closeTimeout;
-        this.client = new CollectorClient(endpoint, b.connectTimeout, b.responseTimeout,
-                b.senderThreads + 1, USER_AGENT, b.trustStore, b.name);
-        this.sender = new Sender(client, new RetryPolicy(b.maxAttempts, b.initialBackoff, b.maxBackoff));
-        this.pageViews = new Pipeline<>(b.name + "-pageview", b.senderThreads, b.senderWindow, b.queueSize, PAGE_VIEW_PATH,
-                view -> Json.pageView(websiteUuid, view), sender, pageViewCounts);
-        if (enabled) {
-            this.outbox = openOutbox(b.outboxDirectory, b.storage, b.clock);
-            this.conversions = new ConversionSender(outbox, sender, conversionCounts,
-                    new DeadLetters(b.storage, b.outboxDirectory), b.conversionMaxAge, b.clock, CONVERSION_PATH,
-                    b.name + "-conversion");
-            if (outbox.recovered() > 0) {
-                // What an earlier run left is this run's to deliver, and counts as tracked.
-                conversionCounts.tracked.add(outbox.recovered());
-                LOG.info("{} conversions from an earlier run wait in {}; delivering them", outbox.recovered(),
-                        b.outboxDirectory.toAbsolutePath());
-                conversions.wake();
-            }
-        } else {
-            this.outbox = null;
-            this.conversions = null;
-        }
-        this.jmx = TrackerJmx.register(b.name, websiteUuid, endpoint.toString(), this::metrics);
-    }
-
-    private static FileOutbox openOutbox(Path directory, Storage storage, Clock clock) {
-        FileOutbox outbox;
-        try {
-            outbox = FileOutbox.open(storage, directory, clock, DEDUPE_WINDOW, DEDUPE_MAX_ORDERS);
-        } catch (IOException e) {
-            throw new UncheckedIOException("outboxDirectory " + directory.toAbsolutePath() + " cannot be used: "
-                    + Check.describe(e), e);
-        }
-        for (String problem : outbox.recoveryProblems()) {
-            LOG.warn("{}", problem);
-        }
-        return outbox;
+        this.engine = new Engine(new Engine.Config(b.enabled, b.websiteUuid, b.endpoint, b.name, USER_AGENT,
+                b.queueSize, b.senderThreads, b.senderWindow, b.connectTimeout, b.responseTimeout, b.maxAttempts,
+                b.initialBackoff, b.maxBackoff, b.closeTimeout, b.outboxDirectory, b.conversionMaxAge, b.trustStore,
+                b.storage, b.clock));
     }
 
     public static Builder builder() {
@@ -150,12 +91,7 @@ public final class HelloRetailTracker implements AutoCloseable {
      */
     public void trackPageView(PageView pageView) {
         Objects.requireNonNull(pageView, "pageView");
-        if (enabled) {
-            pageViews.offer(pageView);
-        } else {
-            pageViewCounts.tracked.increment();
-            pageViewCounts.dropped.increment();
-        }
+        engine.trackPageView(pageView);
     }
 
     /**
@@ -171,42 +107,12 @@ public final class HelloRetailTracker implements AutoCloseable {
      */
     public void trackConversion(Conversion conversion) {
         Objects.requireNonNull(conversion, "conversion");
-        if (!enabled) {
-            conversionCounts.tracked.increment();
-            conversionCounts.dropped.increment();
-            return;
-        }
-        if (closed.get()) {
-            throw closed(conversion, null);
-        }
-        byte[] body = Json.conversion(websiteUuid, conversion);
-        FileOutbox.Result result;
-        try {
-            result = outbox.append(conversion.orderNumber(), body);
-        } catch (IOException e) {
-            throw new UncheckedIOException("conversion " + Check.echo(conversion.orderNumber())
-                    + " could not be written to the outbox: " + e.getMessage(), e);
-        } catch (IllegalStateException e) {
-            // closed between the check above and the append
-            throw closed(conversion, e);
-        }
-        conversionCounts.tracked.increment();
-        if (result == FileOutbox.Result.DUPLICATE) {
-            conversionCounts.duplicates.increment();
-            LOG.debug("conversion {} was submitted before; not sent again", Check.echo(conversion.orderNumber()));
-            return;
-        }
-        conversions.wake();
-    }
-
-    private static IllegalStateException closed(Conversion conversion, Exception cause) {
-        return new IllegalStateException("conversion " + Check.echo(conversion.orderNumber())
-                + " was not accepted: the tracker is closed", cause);
+        engine.trackConversion(conversion);
     }
 
     /** What the tracker did so far. */
     public TrackerMetrics metrics() {
-        return new TrackerMetrics(pageViewCounts.snapshot(), conversionCounts.snapshot());
+        return engine.metrics();
     }
 
     /** False when built with {@code enabled(false)}: events are counted as dropped, nothing is sent. */
@@ -229,48 +135,7 @@ public final class HelloRetailTracker implements AutoCloseable {
      */
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
-            return;
-        }
-        long start = System.nanoTime();
-        long deadline = start + closeTimeout.toNanos();
-        sender.beginClose(deadline);
-        pageViews.beginClose();
-        if (conversions != null) {
-            conversions.beginClose();
-        }
-        boolean drained = pageViews.awaitTermination(deadline)
-                & (conversions == null || conversions.awaitTermination(deadline));
-        // Abort requests still in flight (a stalled collector); their workers then count them
-        // abandoned, as the deadline has passed.
-        client.close();
-        if (!drained) {
-            long grace = System.nanoTime() + Duration.ofSeconds(1).toNanos();
-            pageViews.awaitTermination(grace);
-            if (conversions != null) {
-                conversions.awaitTermination(grace);
-            }
-        }
-        pageViews.stop();
-        int waiting = 0;
-        if (outbox != null) {
-            waiting = outbox.pendingCount();
-            try {
-                outbox.close();
-            } catch (IOException e) {
-                LOG.error("could not close the outbox cleanly; conversions are re-read at the next start", e);
-            }
-        }
-        jmx.unregister();
-        long abandonedViews = pageViewCounts.abandoned.sum();
-        if (abandonedViews > 0 || waiting > 0) {
-            LOG.warn("Hello Retail tracker closed after {} ms; abandoned {} page views; {} conversions wait in the"
-                            + " outbox for the next start", (System.nanoTime() - start) / 1_000_000, abandonedViews, waiting);
-        }
-        int stuck = pageViews.liveThreads().size() + (conversions != null && conversions.isAlive() ? 1 : 0);
-        if (stuck > 0) {
-            LOG.warn("{} sender threads of the Hello Retail tracker did not stop", stuck);
-        }
+        engine.close();
     }
 
     /**
@@ -284,7 +149,7 @@ public final class HelloRetailTracker implements AutoCloseable {
         private String name = "helloretail4j";
         private int queueSize = DEFAULT_QUEUE_SIZE;
         private int senderThreads = DEFAULT_SENDER_THREADS;
-        private Duration senderWindow = Pipeline.DEFAULT_WORKER_WINDOW;
+        private Duration senderWindow = Engine.DEFAULT_SENDER_WINDOW;
         private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
         private Duration responseTimeout = DEFAULT_RESPONSE_TIMEOUT;
         private int maxAttempts = DEFAULT_MAX_ATTEMPTS;

@@ -4,8 +4,13 @@ package io.github.helloretail4j;
  * A snapshot of what a {@link HelloRetailTracker} did since it was built, for page views and
  * conversions apart. Also published over JMX as
  * {@code io.github.helloretail4j:type=HelloRetailTracker,name=...}.
+ *
+ * @param outboxFailures operations of the conversion outbox that failed (a full disk, an I/O
+ *        error): a conversion that could not be written (its {@code trackConversion} threw), an
+ *        outcome or a rewrite that could not be made durable. The outbox recovers by itself once
+ *        the disk works; a count that keeps rising means it does not.
  */
-public record TrackerMetrics(Counts pageViews, Counts conversions) {
+public record TrackerMetrics(Counts pageViews, Counts conversions, long outboxFailures) {
 
     /**
      * Every event handed to the tracker ends in exactly one of delivered, notTracked,

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.helloretail4j.internal.DeadLetters;
 import io.github.helloretail4j.internal.FaultyStorage;
 import io.github.helloretail4j.testing.TestCollector;
 import java.io.BufferedReader;
@@ -75,7 +74,7 @@ class ConversionDurabilityTest {
     }
 
     private List<JsonNode> deadLetters() throws Exception {
-        Path file = outbox.resolve(DeadLetters.FILE_NAME);
+        Path file = outbox.resolve("dead-letters.jsonl");
         List<JsonNode> lines = new ArrayList<>();
         for (String line : Files.readAllLines(file)) {
             lines.add(MAPPER.readTree(line));
@@ -166,7 +165,8 @@ class ConversionDurabilityTest {
         tracker.trackConversion(conversion("disk-2"));
         disk.diskFull = true;
         var e = assertThrows(UncheckedIOException.class, () -> tracker.trackConversion(conversion("disk-3")));
-        assertEquals("conversion \"disk-3\" could not be written to the outbox: No space left on device", e.getMessage());
+        assertEquals("conversion \"disk-3\" could not be written to the outbox directory " + outbox.toAbsolutePath()
+                + ": No space left on device", e.getMessage());
         disk.diskFull = false;
         tracker.trackConversion(conversion("disk-3")); // the shop's retry goes through
         tracker.close();

@@ -291,7 +291,7 @@ public final class Check {
      * An exception for a message: its class and its message, since for many I/O exceptions the
      * message alone is only a path ({@code AccessDeniedException: /var/lib/shop/outbox.lock}).
      */
-    public static String describe(Exception e) {
+    public static String describe(Throwable e) {
         String m = e.getMessage();
         return e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
     }

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.apache.hc.client5.http.config.ConnectionConfig;
@@ -50,7 +51,7 @@ import org.apache.hc.core5.util.Timeout;
  * <p>TLS: certificates and host names are always verified, against the JVM's trust store or an
  * explicitly given one. There is no way to trust everything.
  */
-public final class CollectorClient implements Closeable {
+final class CollectorClient implements Closeable {
 
     /** The collector's answers are one short JSON object; more than this is not read. */
     static final int MAX_RESPONSE_BYTES = 16 * 1024;
@@ -69,7 +70,7 @@ public final class CollectorClient implements Closeable {
      * @param trustStore the certificates to trust for https, or null for the JVM's own
      * @param name prefix of the watchdog thread's name
      */
-    public CollectorClient(URI endpoint, Duration connectTimeout, Duration responseTimeout,
+    CollectorClient(URI endpoint, Duration connectTimeout, Duration responseTimeout,
                            int maxConnections, String userAgent, KeyStore trustStore, String name) {
         this.endpoint = endpoint;
         this.host = HttpHost.create(endpoint);
@@ -105,12 +106,12 @@ public final class CollectorClient implements Closeable {
                 .build();
     }
 
-    public URI endpoint() {
+    URI endpoint() {
         return endpoint;
     }
 
     /** POSTs {@code body} to {@code path} below the endpoint. Never throws for network trouble. */
-    public Outcome post(String path, byte[] body) {
+    Outcome post(String path, byte[] body) {
         HttpPost post = new HttpPost(uris.computeIfAbsent(path, endpoint::resolve));
         post.setEntity(new ByteArrayEntity(body, JSON));
         Watchdog.Watch watch = watchdog.watch(post);
@@ -146,7 +147,7 @@ public final class CollectorClient implements Closeable {
      * @return the id, 24 lowercase hex characters
      * @throws IOException when the collector cannot be reached or answers anything but an id
      */
-    public String createTrackingUser(byte[] body) throws IOException {
+    String createTrackingUser(byte[] body) throws IOException {
         HttpPost post = new HttpPost(uris.computeIfAbsent("trackingUser", endpoint::resolve));
         post.setEntity(new ByteArrayEntity(body, JSON));
         Watchdog.Watch watch = watchdog.watch(post);
@@ -264,7 +265,12 @@ public final class CollectorClient implements Closeable {
     /** Closes the pool at once: in-flight requests fail, which is how close() aborts them. */
     @Override
     public void close() {
+        close(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200));
+    }
+
+    /** Closes the pool at once, and waits for the watchdog thread until {@code deadlineNanos}. */
+    void close(long deadlineNanos) {
         http.close(CloseMode.IMMEDIATE);
-        watchdog.close();
+        watchdog.close(deadlineNanos);
     }
 }

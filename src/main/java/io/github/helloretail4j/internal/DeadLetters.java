@@ -11,25 +11,26 @@ import java.time.Instant;
  * Conversions that will never be sent: refused by Hello Retail (400), or still undelivered
  * after the maximum age. One JSON object per line in {@value #FILE_NAME}, appended and fsynced,
  * with the time, the reason, the collector's last answer and the body as it would have been
- * sent, so that nothing is silently deleted and an operator can replay them by hand.
+ * sent, so that nothing is silently deleted and an operator can replay them by hand. A new
+ * file's directory entry is fsynced too.
  */
-public final class DeadLetters {
-    public static final String FILE_NAME = "dead-letters.jsonl";
+final class DeadLetters {
+    static final String FILE_NAME = "dead-letters.jsonl";
     private static final ObjectMapper MAPPER = Json.MAPPER;
 
     private final Storage storage;
     private final Path file;
 
-    public DeadLetters(Storage storage, Path directory) {
+    DeadLetters(Storage storage, Path directory) {
         this.storage = storage;
         this.file = directory.resolve(FILE_NAME);
     }
 
-    public Path file() {
+    Path file() {
         return file;
     }
 
-    public void write(FileOutbox.Entry entry, String reason, Outcome last, Instant now) throws IOException {
+    void write(Outbox.Entry entry, String reason, Outcome last, Instant now) throws IOException {
         ObjectNode line = MAPPER.createObjectNode();
         line.put("time", now.toString());
         line.put("reason", reason);
@@ -42,6 +43,6 @@ public final class DeadLetters {
             line.put("message", last.message());
         }
         line.set("body", MAPPER.readTree(entry.body()));
-        storage.appendDurably(file, (MAPPER.writeValueAsString(line) + "\n").getBytes(StandardCharsets.UTF_8));
+        Storage.appendDurably(storage, file, (MAPPER.writeValueAsString(line) + "\n").getBytes(StandardCharsets.UTF_8));
     }
 }

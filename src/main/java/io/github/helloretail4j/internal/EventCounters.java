@@ -4,7 +4,7 @@ import io.github.helloretail4j.TrackerMetrics;
 import java.util.concurrent.atomic.LongAdder;
 
 /** The live counters behind {@link TrackerMetrics.Counts}, cheap to bump from many threads. */
-public final class EventCounters {
+final class EventCounters {
     public final LongAdder tracked = new LongAdder();
     public final LongAdder delivered = new LongAdder();
     public final LongAdder notTracked = new LongAdder();

@@ -4,114 +4,141 @@ import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.zip.CRC32C;
 
 /**
- * Conversions on disk until Hello Retail has them: an append-only log in the outbox directory,
- * read back on start, compacted when mostly delivered.
- *
- * <h2>File format ({@value #LOG_NAME}), version 1, big-endian</h2>
- * <pre>
- * header  (16 bytes)  magic "HR4JOUTB" (8 ASCII bytes) | int version = 1 | int 0 (reserved)
- * record  (repeated)  int length of type + payload | int CRC32C of type + payload | byte type | payload
- *   type 1 ADD    long id | long createdAt (epoch ms) | short n | orderNumber (n UTF-8 bytes) | body (the JSON to POST)
- *   type 2 DONE   long id | byte how (1 delivered, 2 not tracked, 3 dead letter)
- *   type 3 SEEN   long createdAt (epoch ms) | orderNumber (UTF-8, the rest) — an order delivered earlier,
- *                 kept through compaction so that it is not sent twice
- * </pre>
- * A record whose length does not fit or whose checksum does not match is skipped: the reader
- * looks for the next record that checks out, reports the bytes it skipped, and the file is then
- * rewritten without them. A crash mid-append leaves at most one torn record at the end.
+ * The outbox in a directory of this tracker's own: an append-only {@link OutboxLog} read back on
+ * start and rewritten when mostly delivered, and the {@link DeadLetters} beside it. This class
+ * is the policy: what waits, which order numbers are remembered, when records reach the disk,
+ * when the log is rewritten, and how a failed step is undone.
  *
  * <h2>Durability</h2>
- * {@link #append} returns after its record is written and {@code fdatasync}ed. Concurrent
- * appends share one fsync (group commit). {@link #done} records are fsynced in batches of
- * {@value #DONE_BATCH} or every {@value #DONE_BATCH_MILLIS} ms, so a crash can forget that the
- * last few conversions were delivered, and they are sent again: at-least-once.
+ * {@link #add} returns after its record is written and {@code fdatasync}ed; concurrent adds share
+ * one fsync (group commit). A conversion is handed out by {@link #next} only once it is durable.
+ * Outcomes are synced in batches: after {@value #OUTCOME_BATCH} of them, when the oldest unsynced
+ * one is {@value #OUTCOME_SYNC_MILLIS} ms old at the next outcome, and whenever the engine calls
+ * {@link #sync} (before it pauses, and when idle). A SIGKILL loses no outcome the kernel has;
+ * a power loss can forget the last unsynced ones, which are then sent again.
+ *
+ * <h2>After a failure (Tape's promise)</h2>
+ * A step that fails leaves the outbox usable, and the change that failed is aborted:
+ * <ul>
+ *   <li>a failed write is cut off again; a failed fsync fails every add it covered (their
+ *       callers get the exception, their order numbers are forgotten, and they are never
+ *       handed out), cuts the log back to what was last synced, and marks it for a rewrite,
+ *       because after a failed fsync the kernel may have dropped pages it still reports as
+ *       written: the file cannot be trusted, only rebuilt;</li>
+ *   <li>an outcome is taken in memory first (the conversion is handed out no more); when its
+ *       record cannot be written, the log is marked for a rewrite, which leaves the conversion
+ *       out;</li>
+ *   <li>a rewrite (the one a failure calls for, or compaction) goes to a temp file, fsynced,
+ *       renamed over the log, and the directory fsynced; until the rename the old log is
+ *       untouched, and a failed step removes the temp file again.</li>
+ * </ul>
+ * A log marked for a rewrite is rewritten by the next change, or by {@link #sync}, which the
+ * engine's conversion thread calls with backoff until it succeeds: the outbox recovers once the
+ * disk does, with no restart.
  *
  * <h2>Once per order</h2>
  * The order numbers of the last {@code dedupeWindow} (at most {@code dedupeMax} of them) are
- * remembered across restarts; appending one of them again is refused as a duplicate.
+ * remembered across restarts; adding one of them again is refused as a duplicate.
  *
  * <p>A lock file ({@value #LOCK_NAME}) keeps a second tracker, in this JVM or another, out of
  * the directory.
  */
-public final class FileOutbox implements Closeable {
+final class FileOutbox implements Outbox {
 
-    public static final String LOG_NAME = "outbox.log";
-    public static final String LOCK_NAME = "outbox.lock";
-    static final byte[] MAGIC = "HR4JOUTB".getBytes(StandardCharsets.US_ASCII);
-    static final int VERSION = 1;
-    static final int HEADER_SIZE = 16;
-    static final byte ADD = 1;
-    static final byte DONE = 2;
-    static final byte SEEN = 3;
-    public static final byte DELIVERED = 1;
-    public static final byte NOT_TRACKED = 2;
-    public static final byte DEAD_LETTER = 3;
-    /** No record is larger; a conversion of 10,000 product URLs fits. */
-    static final int MAX_RECORD = 64 * 1024 * 1024;
-    static final int DONE_BATCH = 64;
-    static final long DONE_BATCH_MILLIS = 100;
+    static final String LOCK_NAME = "outbox.lock";
+    static final int OUTCOME_BATCH = 64;
+    static final long OUTCOME_SYNC_MILLIS = 100;
     /**
      * The log is rewritten once the records it no longer needs take this much, and more than
      * those it needs: so the file stays within about twice its live size, and the cost of
      * compaction stays linear in what was appended.
      */
     static final long COMPACT_AFTER_BYTES = 1024 * 1024;
+    /** After a failed compaction (a full disk) the next is not tried sooner than this. */
+    private static final long COMPACT_RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
 
-    /** A conversion waiting in the outbox. */
-    public record Entry(long id, long createdAtMillis, String orderNumber, byte[] body) {
+    /** An add whose record is written and that waits for the fsync that makes it durable. */
+    private static final class Ticket {
+        final Entry entry;
+        /** {@link #written} once its record was appended. */
+        final long end;
+        boolean durable;
+        IOException lost;
+
+        Ticket(Entry entry, long end) {
+            this.entry = entry;
+            this.end = end;
+        }
     }
 
-    public enum Result { ACCEPTED, DUPLICATE }
-
     private final Storage storage;
+    private final Path dir;
     private final Path log;
     private final Clock clock;
     private final long dedupeWindowMillis;
     private final int dedupeMax;
     private final Closeable dirLock;
+    private final DeadLetters deadLetters;
     private final List<String> recoveryProblems = new ArrayList<>();
     private final int recovered;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition syncDone = lock.newCondition();
+    /** Durable conversions waiting for delivery, by id. */
     private final NavigableMap<Long, Entry> pending = new TreeMap<>();
+    /** Remembered order numbers (waiting, being synced, or delivered) and when each was added, oldest first. */
     private final LinkedHashMap<String, Long> orders = new LinkedHashMap<>();
+    private final Map<Long, Outcome> lastFailures = new HashMap<>();
+    /** Adds written and not yet durable, oldest first. */
+    private final ArrayDeque<Ticket> unsynced = new ArrayDeque<>();
+    /** Null after a rewrite whose reopening failed, or after a failure that left the channel unusable. */
     private Storage.AppendFile file;
+    /** The log on disk may not be what memory holds: it must be rebuilt before anything is appended. */
+    private boolean needsRewrite;
     private long nextId = 1;
     private long fileSize;
+    /** The file's size as of the last successful fsync or rewrite: what a failed fsync cuts it back to. */
+    private long durableSize;
     /** What a compacted file would hold: pending conversions and remembered orders. */
     private long liveBytes;
-    /** Bytes ever appended and ever fsynced in this run; logical, so compaction does not reset them. */
+    /** Bytes ever appended, and ever made durable, in this run; logical, so a rewrite does not reset them. */
     private long written;
     private long synced;
     private boolean syncing;
-    private int unsyncedDones;
-    private long firstUnsyncedDoneNanos;
+    private int unsyncedOutcomes;
+    private long oldestUnsyncedOutcomeNanos;
+    private long compactNotBeforeNanos;
     private boolean closed;
 
     private FileOutbox(Storage storage, Path dir, Clock clock, Duration dedupeWindow, int dedupeMax) throws IOException {
         this.storage = storage;
-        this.log = dir.resolve(LOG_NAME);
+        this.dir = dir;
+        this.log = dir.resolve(OutboxLog.NAME);
         this.clock = clock;
         this.dedupeWindowMillis = dedupeWindow.toMillis();
         this.dedupeMax = dedupeMax;
+        this.deadLetters = new DeadLetters(storage, dir);
         createPrivately(dir);
         Path lockFile = dir.resolve(LOCK_NAME);
         this.dirLock = storage.tryLock(lockFile);
@@ -121,21 +148,32 @@ public final class FileOutbox implements Closeable {
                     + "); give each tracker a directory of its own");
         }
         try {
-            byte[] bytes = storage.readAll(log);
-            boolean rewrite = replay(bytes);
+            boolean rewrite = OutboxLog.read(storage.readAll(log), log, new Replay(), recoveryProblems);
             evictOldOrders();
             this.recovered = pending.size();
             byte[] live = snapshot();
             if (rewrite) {
-                storage.replace(log, live);
+                Storage.replace(storage, log, live);
             }
             this.file = storage.openAppend(log);
             this.fileSize = file.size();
+            this.durableSize = fileSize;
             this.liveBytes = live.length;
         } catch (IOException | RuntimeException e) {
             dirLock.close();
             throw e;
         }
+    }
+
+    /**
+     * Opens (or creates) the outbox in {@code dir} and reads back what an earlier run left.
+     *
+     * @throws IllegalStateException when another tracker holds the directory
+     * @throws IOException when the directory cannot be used, or holds a file of another format
+     */
+    static FileOutbox open(Storage storage, Path dir, Clock clock, Duration dedupeWindow, int dedupeMax)
+            throws IOException {
+        return new FileOutbox(storage, dir, clock, dedupeWindow, dedupeMax);
     }
 
     /**
@@ -151,136 +189,385 @@ public final class FileOutbox implements Closeable {
             Files.createDirectories(parent);
         }
         try {
-            Files.createDirectory(dir, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                    java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+            Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         } catch (UnsupportedOperationException notPosix) {
             Files.createDirectories(dir);
-        } catch (java.nio.file.FileAlreadyExistsException raced) {
+        } catch (FileAlreadyExistsException raced) {
             // made by someone else meanwhile: use it as it is
         }
     }
 
-    /**
-     * Opens (or creates) the outbox in {@code dir} and reads back what an earlier run left.
-     *
-     * @throws IllegalStateException when another tracker holds the directory
-     * @throws IOException when the directory cannot be used, or holds a file of another format
-     */
-    public static FileOutbox open(Storage storage, Path dir, Clock clock, Duration dedupeWindow, int dedupeMax)
-            throws IOException {
-        return new FileOutbox(storage, dir, clock, dedupeWindow, dedupeMax);
+    /** Applies the records of the log as it was left. */
+    private final class Replay implements OutboxLog.Reader {
+        @Override
+        public void add(long id, long createdAtMillis, String orderNumber, byte[] body) {
+            pending.put(id, new Entry(id, createdAtMillis, orderNumber, body, null));
+            orders.remove(orderNumber);
+            orders.put(orderNumber, createdAtMillis);
+            nextId = Math.max(nextId, id + 1);
+        }
+
+        @Override
+        public void done(long id) {
+            pending.remove(id);
+        }
+
+        @Override
+        public void seen(long createdAtMillis, String orderNumber) {
+            orders.put(orderNumber, createdAtMillis);
+        }
     }
 
-    /** What was wrong with the file when it was read, one line per problem; empty when nothing. */
+    @Override
     public List<String> recoveryProblems() {
         return List.copyOf(recoveryProblems);
     }
 
-    /** Conversions found waiting when the outbox was opened. */
+    @Override
     public int recovered() {
         return recovered;
     }
 
-    /**
-     * Writes a conversion and waits until it is on disk; or refuses it when the order number
-     * was seen before.
-     *
-     * @throws IOException when it could not be written or synced: it is not durable (after a
-     *         failed write nothing of it is left in the file)
-     * @throws IllegalArgumentException when its record would be larger than {@link #MAX_RECORD}
-     */
-    public Result append(String orderNumber, byte[] body) throws IOException {
-        long target;
+    @Override
+    public String describe() {
+        return "outbox directory " + dir.toAbsolutePath();
+    }
+
+    Path deadLetterFile() {
+        return deadLetters.file();
+    }
+
+    @Override
+    public Added add(String orderNumber, byte[] body) throws IOException {
+        Ticket ticket;
         lock.lock();
         try {
             ensureOpen();
             evictOldOrders();
             if (orders.containsKey(orderNumber)) {
-                return Result.DUPLICATE;
+                return Added.DUPLICATE;
             }
-            Entry entry = new Entry(nextId, clock.millis(), orderNumber, body);
-            byte[] record = addRecord(entry);
-            if (record.length - 8 > MAX_RECORD) {
+            long createdAt = clock.millis();
+            byte[] record = OutboxLog.add(nextId, createdAt, orderNumber, body);
+            if (record.length - OutboxLog.FRAME > OutboxLog.MAX_RECORD) {
                 // the reader would take it for a corrupt record: refuse it rather than lose it later
                 throw new IllegalArgumentException("conversion " + Check.echo(orderNumber) + " is " + record.length
-                        + " bytes as JSON; the outbox takes at most " + MAX_RECORD);
+                        + " bytes as JSON; the outbox takes at most " + OutboxLog.MAX_RECORD);
             }
-            try {
-                file.append(ByteBuffer.wrap(record));
-            } catch (IOException e) {
-                undoAppend();
-                throw e;
-            }
-            nextId++;
-            fileSize += record.length;
-            written += record.length;
+            writable();
+            append(record);
+            Entry entry = new Entry(nextId++, createdAt, orderNumber, body, null);
+            orders.put(orderNumber, createdAt);
             liveBytes += record.length;
-            pending.put(entry.id(), entry);
-            orders.put(orderNumber, entry.createdAtMillis());
-            target = written;
+            ticket = new Ticket(entry, written);
+            unsynced.addLast(ticket);
+            awaitDurable(ticket);
         } finally {
             lock.unlock();
         }
-        syncTo(target);
-        return Result.ACCEPTED;
+        return Added.ACCEPTED;
     }
 
-    /** Best effort: cut off what a failed append may have left; a torn record is skipped on replay anyway. */
-    private void undoAppend() {
-        try {
-            file.truncate(fileSize);
-        } catch (IOException ignored) {
-            // the reader resynchronises past the torn record
-        }
-    }
-
-    /** Group commit: one fsync covers every record written before it began. */
-    private void syncTo(long target) throws IOException {
-        lock.lock();
-        try {
-            while (synced < target) {
-                if (syncing) {
-                    syncDone.awaitUninterruptibly();
-                    continue;
-                }
-                syncing = true;
-                long upTo = written;
-                Storage.AppendFile f = file;
-                lock.unlock();
-                IOException failure = null;
+    /** Group commit: waits while another thread's fsync runs, else runs one that covers everything written. */
+    private void awaitDurable(Ticket ticket) throws IOException {
+        while (!ticket.durable && ticket.lost == null) {
+            if (syncing) {
+                syncDone.awaitUninterruptibly();
+            } else if (needsRewrite || file == null) {
                 try {
-                    f.force();
+                    rewrite();
                 } catch (IOException e) {
-                    failure = e;
+                    // the rewrite failed the waiting adds, this one among them
                 }
-                lock.lock();
-                syncing = false;
-                syncDone.signalAll();
-                if (failure != null) {
-                    throw failure;
+            } else {
+                try {
+                    syncNow();
+                } catch (IOException e) {
+                    // the failed fsync failed the waiting adds, this one among them
                 }
-                synced = Math.max(synced, upTo);
             }
-        } finally {
-            lock.unlock();
+        }
+        if (ticket.lost != null) {
+            throw new IOException("not on disk: " + ticket.lost.getMessage(), ticket.lost);
         }
     }
 
-    /** The first waiting conversion after {@code id}, wrapping around to the oldest; null when none. */
-    public Entry nextAfter(long id) {
+    /** Opens again or rewrites the log when an earlier failure left it so. */
+    private void writable() throws IOException {
+        if (needsRewrite) {
+            rewrite();
+        } else if (file == null) {
+            file = storage.openAppend(log);
+            fileSize = file.size();
+            durableSize = fileSize;
+        }
+    }
+
+    /** Appends a record; when that fails, cuts the file back so the next append does not follow a torn one. */
+    private void append(byte[] record) throws IOException {
+        try {
+            file.append(ByteBuffer.wrap(record));
+        } catch (IOException e) {
+            try {
+                file.truncate(fileSize);
+            } catch (IOException cut) {
+                e.addSuppressed(cut);
+                needsRewrite = true;
+            }
+            throw e;
+        }
+        fileSize += record.length;
+        written += record.length;
+    }
+
+    /**
+     * With the lock held and no fsync running: one fsync for everything written so far, the lock
+     * released meanwhile so that others append and join the next one.
+     */
+    private void syncNow() throws IOException {
+        syncing = true;
+        long upTo = written;
+        long sizeAtSync = fileSize;
+        Storage.AppendFile f = file;
+        lock.unlock();
+        IOException failure = null;
+        try {
+            f.force();
+        } catch (IOException e) {
+            failure = e;
+        } finally {
+            lock.lock();
+            syncing = false;
+            syncDone.signalAll();
+        }
+        if (failure != null) {
+            // Pages the kernel failed to write may now be dropped yet look clean: nothing since
+            // the last good fsync can be trusted. Undo it and rebuild the log from memory.
+            loseUnsynced(failure);
+            try {
+                file.truncate(durableSize);
+                fileSize = durableSize;
+            } catch (IOException cut) {
+                failure.addSuppressed(cut);
+            }
+            needsRewrite = true;
+            throw failure;
+        }
+        synced = Math.max(synced, upTo);
+        durableSize = Math.max(durableSize, sizeAtSync);
+        while (!unsynced.isEmpty() && unsynced.peekFirst().end <= upTo) {
+            settle(unsynced.pollFirst());
+        }
+        if (upTo == written) {
+            unsyncedOutcomes = 0;
+        }
+    }
+
+    private void settle(Ticket t) {
+        t.durable = true;
+        pending.put(t.entry.id(), t.entry);
+        syncDone.signalAll();
+    }
+
+    /** Fails every add not yet durable: it is forgotten, so that its caller may add it again. */
+    private void loseUnsynced(IOException cause) {
+        for (Ticket t : unsynced) {
+            t.lost = cause;
+            orders.remove(t.entry.orderNumber());
+            liveBytes -= OutboxLog.add(t.entry.id(), t.entry.createdAtMillis(), t.entry.orderNumber(),
+                    t.entry.body()).length;
+        }
+        unsynced.clear();
+        syncDone.signalAll();
+    }
+
+    /**
+     * Replaces the log with what memory holds: pending conversions, adds waiting for their fsync
+     * (the rewrite makes them durable), and remembered orders. Used after a failure and as
+     * compaction.
+     */
+    private void rewrite() throws IOException {
+        while (syncing) {
+            syncDone.awaitUninterruptibly();
+        }
+        boolean repair = needsRewrite || file == null;
+        evictOldOrders();
+        byte[] snapshot = snapshot();
+        Path tmp = log.resolveSibling(log.getFileName() + ".tmp");
+        try {
+            storage.writeNew(tmp, snapshot);
+            storage.rename(tmp, log);
+        } catch (IOException | RuntimeException e) {
+            try {
+                storage.deleteIfExists(tmp);
+            } catch (IOException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            if (repair && e instanceof IOException io) {
+                // the old log was already suspect: what waits on it cannot be made durable
+                loseUnsynced(io);
+            }
+            throw e;
+        }
+        // The old log is gone: its channel writes to an unlinked file now.
+        closeQuietly(file);
+        file = null;
+        fileSize = snapshot.length;
+        durableSize = snapshot.length;
+        liveBytes = snapshot.length;
+        needsRewrite = true;
+        try {
+            storage.syncDirectory(dir);
+        } catch (IOException e) {
+            // The new log is in place, but after a power loss the old one may come back: not durable.
+            loseUnsynced(e);
+            throw e;
+        }
+        needsRewrite = false;
+        synced = written;
+        unsyncedOutcomes = 0;
+        while (!unsynced.isEmpty()) {
+            settle(unsynced.pollFirst());
+        }
+        file = storage.openAppend(log);
+        fileSize = file.size();
+        durableSize = fileSize;
+    }
+
+    private static void closeQuietly(Storage.AppendFile f) {
+        if (f != null) {
+            try {
+                f.close();
+            } catch (IOException ignored) {
+                // the channel is dropped either way
+            }
+        }
+    }
+
+    @Override
+    public Entry next(long afterId) {
         lock.lock();
         try {
-            Map.Entry<Long, Entry> e = pending.higherEntry(id);
+            Map.Entry<Long, Entry> e = pending.higherEntry(afterId);
             if (e == null) {
                 e = pending.firstEntry();
             }
-            return e == null ? null : e.getValue();
+            if (e == null) {
+                return null;
+            }
+            Entry entry = e.getValue();
+            Outcome last = lastFailures.get(entry.id());
+            return last == null ? entry
+                    : new Entry(entry.id(), entry.createdAtMillis(), entry.orderNumber(), entry.body(), last);
         } finally {
             lock.unlock();
         }
     }
 
-    public int pendingCount() {
+    @Override
+    public void failedAttempt(Entry entry, Outcome outcome) {
+        lock.lock();
+        try {
+            if (pending.containsKey(entry.id())) {
+                lastFailures.put(entry.id(), outcome);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void delivered(Entry entry, Fate fate) throws IOException {
+        finish(entry, fate == Fate.DELIVERED ? OutboxLog.DELIVERED : OutboxLog.NOT_TRACKED);
+    }
+
+    /**
+     * The dead letter is written first; when that fails the conversion stays waiting and is
+     * tried again (a rejected one is rejected again: no harm).
+     */
+    @Override
+    public void deadLetter(Entry entry, String reason, Outcome last, Instant now) throws IOException {
+        lock.lock();
+        try {
+            ensureOpen();
+            if (!pending.containsKey(entry.id())) {
+                return;
+            }
+            deadLetters.write(entry, reason, last, now);
+        } finally {
+            lock.unlock();
+        }
+        finish(entry, OutboxLog.DEAD_LETTER);
+    }
+
+    /**
+     * Takes an outcome in memory, then writes its record. When the write fails, the conversion
+     * is still handed out no more; the log is marked for a rewrite, which leaves it out.
+     */
+    private void finish(Entry entry, byte how) throws IOException {
+        boolean syncDue;
+        lock.lock();
+        try {
+            ensureOpen();
+            if (pending.remove(entry.id()) == null) {
+                return;
+            }
+            lastFailures.remove(entry.id());
+            // the conversion's ADD record is dead now; its order number lives on as a SEEN record
+            liveBytes -= OutboxLog.ADD_MINUS_SEEN_BYTES + entry.body().length;
+            long now = System.nanoTime();
+            if (unsyncedOutcomes++ == 0) {
+                oldestUnsyncedOutcomeNanos = now;
+            }
+            try {
+                writable();
+                append(OutboxLog.done(entry.id(), how));
+            } catch (IOException e) {
+                needsRewrite = true;
+                throw e;
+            }
+            if (fileSize - liveBytes >= Math.max(COMPACT_AFTER_BYTES, liveBytes) && now - compactNotBeforeNanos >= 0) {
+                try {
+                    rewrite();
+                } catch (IOException e) {
+                    compactNotBeforeNanos = now + COMPACT_RETRY_NANOS;
+                    throw new IOException("compacting " + log + " failed: " + Check.describe(e), e);
+                }
+            }
+            syncDue = unsyncedOutcomes >= OUTCOME_BATCH
+                    || now - oldestUnsyncedOutcomeNanos >= TimeUnit.MILLISECONDS.toNanos(OUTCOME_SYNC_MILLIS);
+        } finally {
+            lock.unlock();
+        }
+        if (syncDue) {
+            sync();
+        }
+    }
+
+    @Override
+    public void sync() throws IOException {
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            while (syncing) {
+                syncDone.awaitUninterruptibly();
+            }
+            if (needsRewrite) {
+                rewrite();
+            } else if (file == null) {
+                writable();
+            } else if (synced < written) {
+                syncNow();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public int pending() {
         lock.lock();
         try {
             return pending.size();
@@ -289,92 +576,26 @@ public final class FileOutbox implements Closeable {
         }
     }
 
-    /**
-     * Records that {@code entry} needs no more sending ({@link #DELIVERED}, {@link #NOT_TRACKED}
-     * or {@link #DEAD_LETTER}). Synced in batches; the log is compacted when mostly done.
-     */
-    public void done(Entry entry, byte how) throws IOException {
-        boolean flush;
-        lock.lock();
-        try {
-            ensureOpen();
-            if (pending.remove(entry.id()) == null) {
-                return;
-            }
-            byte[] record = record(DONE, ByteBuffer.allocate(9).putLong(entry.id()).put(how).array());
-            file.append(ByteBuffer.wrap(record));
-            fileSize += record.length;
-            written += record.length;
-            // the conversion's ADD record is dead now; its order number lives on as a SEEN record
-            liveBytes -= ADD_MINUS_SEEN_BYTES + entry.body().length;
-            if (unsyncedDones++ == 0) {
-                firstUnsyncedDoneNanos = System.nanoTime();
-            }
-            flush = unsyncedDones >= DONE_BATCH
-                    || System.nanoTime() - firstUnsyncedDoneNanos >= DONE_BATCH_MILLIS * 1_000_000;
-            if (fileSize - liveBytes >= Math.max(COMPACT_AFTER_BYTES, liveBytes)) {
-                compact();
-                return;
-            }
-        } finally {
-            lock.unlock();
-        }
-        if (flush) {
-            flush();
-        }
-    }
-
-    /** Puts every record written so far on disk (the sender calls it when idle and at close). */
-    public void flush() throws IOException {
-        long target;
-        lock.lock();
-        try {
-            if (closed) {
-                return;
-            }
-            unsyncedDones = 0;
-            target = written;
-        } finally {
-            lock.unlock();
-        }
-        syncTo(target);
-    }
-
-    /** Rewrites the log with only what is still needed: pending conversions and remembered orders. */
-    private void compact() throws IOException {
-        while (syncing) {
-            syncDone.awaitUninterruptibly();
-        }
-        evictOldOrders();
-        byte[] snapshot = snapshot();
-        file.close();
-        storage.replace(log, snapshot);
-        file = storage.openAppend(log);
-        fileSize = file.size();
-        liveBytes = fileSize;
-        synced = written;
-        unsyncedDones = 0;
-    }
-
     /** The log's live content, in the order of the remembered orders so eviction order survives. */
     private byte[] snapshot() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.writeBytes(header());
-        Map<String, Entry> waiting = new java.util.HashMap<>();
-        for (Entry e : pending.values()) {
+        out.writeBytes(OutboxLog.header());
+        Map<String, Entry> waiting = new HashMap<>();
+        List<Entry> all = new ArrayList<>(pending.values());
+        for (Ticket t : unsynced) {
+            all.add(t.entry);
+        }
+        for (Entry e : all) {
             if (orders.containsKey(e.orderNumber())) {
                 waiting.put(e.orderNumber(), e);
             } else {
-                out.writeBytes(addRecord(e));
+                out.writeBytes(OutboxLog.add(e.id(), e.createdAtMillis(), e.orderNumber(), e.body()));
             }
         }
         for (Map.Entry<String, Long> o : orders.entrySet()) {
             Entry e = waiting.get(o.getKey());
-            if (e != null) {
-                out.writeBytes(addRecord(e));
-            } else {
-                out.writeBytes(seenRecord(o.getKey(), o.getValue()));
-            }
+            out.writeBytes(e != null ? OutboxLog.add(e.id(), e.createdAtMillis(), e.orderNumber(), e.body())
+                    : OutboxLog.seen(o.getKey(), o.getValue()));
         }
         return out.toByteArray();
     }
@@ -392,144 +613,13 @@ public final class FileOutbox implements Closeable {
         }
     }
 
-    /** Reads the log; true when it must be rewritten (new, or damaged). */
-    private boolean replay(byte[] bytes) throws IOException {
-        if (bytes == null || bytes.length == 0) {
-            return true;
-        }
-        if (bytes.length < HEADER_SIZE) {
-            // A crash while the file was first written; nothing was ever acknowledged from it.
-            recoveryProblems.add("outbox file " + log + " has a torn header of " + bytes.length + " bytes; started anew");
-            return true;
-        }
-        ByteBuffer buf = ByteBuffer.wrap(bytes);
-        byte[] magic = new byte[MAGIC.length];
-        buf.get(magic);
-        if (!java.util.Arrays.equals(magic, MAGIC)) {
-            throw new IOException("outbox file " + log + " is not a helloretail4j outbox: expected magic "
-                    + new String(MAGIC, StandardCharsets.US_ASCII) + ", found "
-                    + Check.echo(new String(magic, StandardCharsets.ISO_8859_1)));
-        }
-        int version = buf.getInt();
-        if (version != VERSION) {
-            throw new IOException("outbox file " + log + " has format version " + version
-                    + "; this helloretail4j reads version " + VERSION);
-        }
-        boolean damaged = false;
-        int pos = HEADER_SIZE;
-        while (pos < bytes.length) {
-            int length = validRecordAt(bytes, pos);
-            if (length < 0) {
-                int next = pos + 1;
-                while (next < bytes.length && validRecordAt(bytes, next) < 0) {
-                    next++;
-                }
-                damaged = true;
-                recoveryProblems.add(next >= bytes.length
-                        ? "outbox file " + log + ": torn or corrupt tail of " + (bytes.length - pos)
-                                + " bytes at offset " + pos + " skipped (a crash while writing leaves this)"
-                        : "outbox file " + log + ": " + (next - pos) + " corrupt bytes at offset " + pos
-                                + " skipped; reading went on at offset " + next);
-                pos = next;
-                continue;
-            }
-            apply(ByteBuffer.wrap(bytes, pos + 8, length), pos);
-            pos += 8 + length;
-        }
-        return damaged;
-    }
-
-    /** The length of the valid record at {@code pos}, or -1. */
-    private static int validRecordAt(byte[] bytes, int pos) {
-        if (pos + 9 > bytes.length) {
-            return -1;
-        }
-        ByteBuffer b = ByteBuffer.wrap(bytes, pos, 8);
-        int length = b.getInt();
-        int crc = b.getInt();
-        if (length < 1 || length > MAX_RECORD || length > bytes.length - pos - 8) {
-            return -1;
-        }
-        CRC32C c = new CRC32C();
-        c.update(bytes, pos + 8, length);
-        byte type = bytes[pos + 8];
-        return (int) c.getValue() == crc && type >= ADD && type <= SEEN ? length : -1;
-    }
-
-    private void apply(ByteBuffer r, int offset) throws IOException {
-        byte type = r.get();
-        try {
-            switch (type) {
-                case ADD -> {
-                    long id = r.getLong();
-                    long createdAt = r.getLong();
-                    byte[] number = new byte[r.getShort() & 0xFFFF];
-                    r.get(number);
-                    byte[] body = new byte[r.remaining()];
-                    r.get(body);
-                    String orderNumber = new String(number, StandardCharsets.UTF_8);
-                    pending.put(id, new Entry(id, createdAt, orderNumber, body));
-                    orders.remove(orderNumber);
-                    orders.put(orderNumber, createdAt);
-                    nextId = Math.max(nextId, id + 1);
-                }
-                case DONE -> pending.remove(r.getLong());
-                case SEEN -> {
-                    long createdAt = r.getLong();
-                    byte[] number = new byte[r.remaining()];
-                    r.get(number);
-                    orders.put(new String(number, StandardCharsets.UTF_8), createdAt);
-                }
-                default -> throw new IOException("unknown record type " + type);
-            }
-        } catch (java.nio.BufferUnderflowException e) {
-            throw new IOException("outbox file " + log + ": record at offset " + offset
-                    + " passed its checksum but is malformed", e);
-        }
-    }
-
-    static byte[] header() {
-        return ByteBuffer.allocate(HEADER_SIZE).put(MAGIC).putInt(VERSION).putInt(0).array();
-    }
-
-    static byte[] addRecord(Entry e) {
-        byte[] number = utf8(e.orderNumber());
-        ByteBuffer payload = ByteBuffer.allocate(8 + 8 + 2 + number.length + e.body().length)
-                .putLong(e.id()).putLong(e.createdAtMillis()).putShort((short) number.length).put(number).put(e.body());
-        return record(ADD, payload.array());
-    }
-
-    /**
-     * How much larger an ADD record is than the SEEN record of the same order, less the body:
-     * id (8) and length of the order number (2) against nothing. Both carry the time, the order
-     * number and the record's 9-byte frame.
-     */
-    static final int ADD_MINUS_SEEN_BYTES = 8 + 2;
-
-    static byte[] seenRecord(String orderNumber, long createdAtMillis) {
-        byte[] number = utf8(orderNumber);
-        return record(SEEN, ByteBuffer.allocate(8 + number.length).putLong(createdAtMillis).put(number).array());
-    }
-
-    static byte[] record(byte type, byte[] payload) {
-        int length = 1 + payload.length;
-        CRC32C crc = new CRC32C();
-        crc.update(type);
-        crc.update(payload);
-        return ByteBuffer.allocate(8 + length).putInt(length).putInt((int) crc.getValue()).put(type).put(payload).array();
-    }
-
-    private static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
-
     private void ensureOpen() {
         if (closed) {
             throw new IllegalStateException("the outbox is closed");
         }
     }
 
-    /** Syncs what is written, closes the file and releases the directory. Idempotent. */
+    /** Syncs what is recorded, closes the log and releases the directory. Idempotent. */
     @Override
     public void close() throws IOException {
         lock.lock();
@@ -537,20 +627,16 @@ public final class FileOutbox implements Closeable {
             if (closed) {
                 return;
             }
-        } finally {
-            lock.unlock();
-        }
-        try {
-            flush();
-        } finally {
-            lock.lock();
             try {
-                closed = true;
-                file.close();
+                sync();
             } finally {
-                lock.unlock();
+                closed = true;
+                closeQuietly(file);
+                file = null;
                 dirLock.close();
             }
+        } finally {
+            lock.unlock();
         }
     }
 }

@@ -16,7 +16,7 @@ import java.util.List;
  * pages and in their order. A field without a value is left out, never sent as null or "".
  * UTF-8, as JSON requires (RFC 8259).
  */
-public final class Json {
+final class Json {
 
     /**
      * Jackson recycles its buffers in a ThreadLocal by default. Bodies are encoded on the shop's

@@ -9,7 +9,7 @@ import java.time.Duration;
  * @param message the collector's {@code message}, or a description of the I/O failure
  * @param retryAfter the collector's {@code Retry-After}, or null
  */
-public record Outcome(Type type, int status, String message, Duration retryAfter) {
+record Outcome(Type type, int status, String message, Duration retryAfter) {
 
     public enum Type {
         /** 2xx: Hello Retail recorded it. */

@@ -1,36 +1,33 @@
 package io.github.helloretail4j.internal;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * A bounded in-memory queue of events and the worker threads that deliver them through a
- * {@link Sender}. The caller's thread only offers; the workers encode and send. Workers are
+ * A bounded in-memory queue of events and the worker threads that deliver them, each running a
+ * {@link DeliveryLoop}. The caller's thread only offers; the workers encode and send. Workers are
  * named daemon threads, stopped by {@link #beginClose} / {@link #awaitTermination} /
- * {@link #stop}.
+ * {@link #stop}; one that dies while the pipeline is open is replaced ({@link Threads.Worker}).
  *
  * <p>The number of workers follows the work, between one and {@code maxWorkers}. The collect API
  * takes one event per request, so a worker delivers at most one event per round trip: 20 per
  * second to a collector 50 ms away. The first worker starts with the first event and stays;
  * when a worker has just delivered (the collector answers; while it fails, more workers would
  * only wait) and still finds {@code growBacklog} or more events waiting, it starts another, up
- * to the maximum. A
- * worker beyond the first ends when it spent less than half of the last window (5 s) delivering.
- * While the collector fails, nothing is delivered and no worker is added: an outage does not
- * cost threads.
+ * to the maximum. A worker beyond the first ends when it spent less than half of the last window
+ * (5 s) delivering. While the collector fails, nothing is delivered and no worker is added: an
+ * outage does not cost threads.
  */
-public final class Pipeline<T> {
-    private static final Logger LOG = LoggerFactory.getLogger("io.github.helloretail4j");
+final class Pipeline<T> {
     /**
      * A worker beyond the first ends when it spent less than half of this delivering (or got no
      * work at all for this long).
      */
-    public static final Duration DEFAULT_WORKER_WINDOW = Duration.ofSeconds(5);
+    static final Duration DEFAULT_WORKER_WINDOW = Duration.ofSeconds(5);
 
     private final String name;
     private final int maxWorkers;
@@ -39,12 +36,13 @@ public final class Pipeline<T> {
     private final String path;
     private final Function<T, byte[]> encoder;
     private final Sender sender;
+    private final int maxAttempts;
     private final EventCounters counts;
     private final BoundedQueue<T> queue;
-    private final Set<Thread> threads = new LinkedHashSet<>();
+    private final Set<Threads.Worker> workers = new LinkedHashSet<>();
     private int workersStarted;
     private volatile boolean started;
-    private boolean closed;
+    private volatile boolean closed;
 
     /**
      * @param name thread name prefix, e.g. {@code helloretail4j-pageview}
@@ -53,8 +51,8 @@ public final class Pipeline<T> {
      *     delivering
      * @param path the collect API path below the endpoint
      */
-    public Pipeline(String name, int maxWorkers, Duration workerWindow, int capacity, String path,
-                    Function<T, byte[]> encoder, Sender sender, EventCounters counts) {
+    Pipeline(String name, int maxWorkers, Duration workerWindow, int capacity, String path,
+             Function<T, byte[]> encoder, Sender sender, EventCounters counts) {
         this.name = name;
         this.maxWorkers = maxWorkers;
         this.windowNanos = workerWindow.toNanos();
@@ -63,12 +61,13 @@ public final class Pipeline<T> {
         this.path = path;
         this.encoder = encoder;
         this.sender = sender;
+        this.maxAttempts = sender.policy().maxAttempts();
         this.counts = counts;
         this.queue = new BoundedQueue<>(capacity);
     }
 
     /** Counts the event as tracked and queues it; false (and counted dropped) when full or closed. */
-    public boolean offer(T event) {
+    boolean offer(T event) {
         counts.tracked.increment();
         if (!started) {
             start();
@@ -90,73 +89,145 @@ public final class Pipeline<T> {
 
     /** Another worker, when the backlog calls for one and the maximum allows it. */
     private synchronized void grow() {
-        if (!closed && threads.size() < maxWorkers) {
+        if (!closed && workers.size() < maxWorkers) {
             startWorker(false);
         }
     }
 
     private void startWorker(boolean first) {
-        int number = ++workersStarted;
-        threads.add(Threads.startDaemon(name + "-" + number, () -> work(first)));
+        Threads.Worker[] self = new Threads.Worker[1];
+        self[0] = new Threads.Worker(name + "-" + ++workersStarted, () -> {
+            new DeliveryLoop<>(new Events(first), sender, path, counts).run();
+            // Returned: it ended on purpose (idle, or closing) and is gone for good. One that
+            // dies throws instead, stays listed, and its Worker starts a thread in its place.
+            synchronized (this) {
+                workers.remove(self[0]);
+            }
+        }, () -> !closed);
+        workers.add(self[0]);
+        self[0].start();
     }
 
-    private void work(boolean first) {
+    /** An event in hand: its body, encoded once, and how often it was attempted. */
+    private static final class Attempt {
+        final byte[] body;
+        int attempts;
+
+        Attempt(byte[] body) {
+            this.body = body;
+        }
+    }
+
+    /** One worker's view of the queue: the event it retries, else the next one queued. */
+    private final class Events implements DeliveryLoop.Source<Attempt> {
+        private final boolean first;
+        private Attempt retry;
         // A worker beyond the first measures how much of each window it spends delivering, and
         // ends when that is under half: the others can take its share. (Waiting for work alone
         // would not do: idle workers all look at the queue every 20 ms, so at a steady trickle
         // each finds something now and then and none is ever idle for a whole window.)
-        long windowStart = System.nanoTime();
-        long busyNanos = 0;
-        try {
-            T event;
-            while ((event = first ? queue.take() : queue.take(windowNanos)) != null) {
-                long start = System.nanoTime();
-                Outcome.Type result;
-                try {
-                    result = sender.deliver(path, encoder.apply(event), counts);
-                } catch (RuntimeException e) {
-                    counts.failed.increment();
-                    LOG.error("could not send a {}; it is counted as failed", path, e);
-                    result = Outcome.Type.RETRY;
-                }
-                long now = System.nanoTime();
-                if (result != Outcome.Type.RETRY && queue.size() >= growBacklog) {
-                    grow();
-                }
-                if (!first) {
-                    busyNanos += now - start;
-                    if (now - windowStart >= windowNanos) {
-                        if (busyNanos < (now - windowStart) / 2) {
-                            return;
-                        }
-                        windowStart = now;
-                        busyNanos = 0;
-                    }
-                }
+        private long windowStart = System.nanoTime();
+        private long busyNanos;
+        private long handedOutAt;
+
+        Events(boolean first) {
+            this.first = first;
+        }
+
+        @Override
+        public Attempt next() throws InterruptedException {
+            long now = System.nanoTime();
+            if (handedOutAt != 0) {
+                busyNanos += now - handedOutAt;
+                handedOutAt = 0;
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            synchronized (this) {
-                threads.remove(Thread.currentThread());
+            if (retry != null) {
+                Attempt a = retry;
+                retry = null;
+                handedOutAt = System.nanoTime();
+                return a;
             }
+            if (!first && now - windowStart >= windowNanos) {
+                if (busyNanos < (now - windowStart) / 2) {
+                    return null;
+                }
+                windowStart = now;
+                busyNanos = 0;
+            }
+            T event = first ? queue.take() : queue.take(windowNanos);
+            if (event == null) {
+                return null;
+            }
+            handedOutAt = System.nanoTime();
+            return new Attempt(encoder.apply(event));
+        }
+
+        @Override
+        public byte[] body(Attempt item) {
+            item.attempts++;
+            return item.body;
+        }
+
+        @Override
+        public boolean attemptedBefore(Attempt item) {
+            return item.attempts > 0;
+        }
+
+        @Override
+        public boolean expired(Attempt item) {
+            return false;
+        }
+
+        @Override
+        public boolean mayRetry(Attempt item) {
+            return item.attempts < maxAttempts;
+        }
+
+        @Override
+        public void answered(Attempt item, Outcome outcome) {
+            if (queue.size() >= growBacklog) {
+                grow();
+            }
+        }
+
+        @Override
+        public void failed(Attempt item, Outcome last) {
+        }
+
+        @Override
+        public void retryLater(Attempt item, Outcome outcome) {
+            retry = item;
+        }
+
+        @Override
+        public void beforePause() {
+        }
+
+        @Override
+        public void storeFailed(java.io.IOException e) {
+            throw new AssertionError("a memory queue has no store", e);
+        }
+
+        @Override
+        public boolean keepsWhatIsLeft() {
+            return false;
         }
     }
 
     /** Refuse new events; the workers deliver what is queued and then end. */
-    public synchronized void beginClose() {
+    synchronized void beginClose() {
         closed = true;
         queue.beginClose();
     }
 
     /** Waits for the workers to end, until {@code deadlineNanos}; true when they all did. */
-    public boolean awaitTermination(long deadlineNanos) {
-        List<Thread> all;
+    boolean awaitTermination(long deadlineNanos) {
+        List<Threads.Worker> all;
         synchronized (this) {
-            all = List.copyOf(threads);
+            all = new ArrayList<>(workers);
         }
-        for (Thread t : all) {
-            if (!Threads.joinUntil(t, deadlineNanos)) {
+        for (Threads.Worker w : all) {
+            if (!w.joinUntil(deadlineNanos)) {
                 return false;
             }
         }
@@ -164,14 +235,20 @@ public final class Pipeline<T> {
     }
 
     /** Stops handing out events; the ones left in the queue are counted abandoned and returned. */
-    public int stop() {
+    int stop() {
         int left = queue.stop();
         counts.abandoned.add(left);
         return left;
     }
 
     /** The threads still running; for close() to report and tests to check. */
-    public synchronized List<Thread> liveThreads() {
-        return threads.stream().filter(Thread::isAlive).toList();
+    synchronized List<Thread> liveThreads() {
+        List<Thread> live = new ArrayList<>();
+        for (Threads.Worker w : workers) {
+            if (w.isAlive()) {
+                live.add(w.thread());
+            }
+        }
+        return live;
     }
 }

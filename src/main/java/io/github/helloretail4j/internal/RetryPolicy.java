@@ -11,7 +11,7 @@ import java.time.format.DateTimeParseException;
  * collector's {@code Retry-After}. Pure functions of their arguments, so they are tested
  * without threads or clocks.
  */
-public record RetryPolicy(int maxAttempts, Duration initialBackoff, Duration maxBackoff) {
+record RetryPolicy(int maxAttempts, Duration initialBackoff, Duration maxBackoff) {
 
     /** A {@code Retry-After} longer than this is treated as this: we check back regardless. */
     public static final Duration MAX_RETRY_AFTER = Duration.ofMinutes(10);

@@ -1,7 +1,6 @@
 package io.github.helloretail4j.internal;
 
 import java.time.Duration;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -9,16 +8,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Delivers one body to the collector, retrying per the {@link RetryPolicy}, and counts how it
- * ended. Shared by every delivery loop of a tracker (the page view workers, the conversion
- * worker), which is what lets a durable outbox feed it the same way as a memory queue: take a
- * body, {@link #deliver} it, and act on the final {@link Outcome.Type}.
+ * One POST to the collector at a time, the pause between attempts, the close deadline, and the
+ * log lines of trouble and recovery: what every {@link DeliveryLoop} of a tracker shares.
  *
  * <p>Logging follows zipkin-reporter: the first trouble is a WARN, repeats are DEBUG until a
  * delivery succeeds again, so an outage writes a few lines, not one per page view. Bodies are
  * never logged: they hold tracking ids and email addresses.
  */
-public final class Sender {
+final class Sender {
     private static final Logger LOG = LoggerFactory.getLogger("io.github.helloretail4j");
 
     private final CollectorClient client;
@@ -30,45 +27,9 @@ public final class Sender {
     private final AtomicBoolean inTrouble = new AtomicBoolean();
     private final AtomicBoolean rejectionLogged = new AtomicBoolean();
 
-    public Sender(CollectorClient client, RetryPolicy policy) {
+    Sender(CollectorClient client, RetryPolicy policy) {
         this.client = client;
         this.policy = policy;
-    }
-
-    /**
-     * Sends {@code body} to {@code path} until it is delivered, rejected, out of attempts, or
-     * the close deadline makes another attempt pointless; counts the result and returns it
-     * ({@code RETRY} standing for failed or abandoned).
-     */
-    public Outcome.Type deliver(String path, byte[] body, EventCounters counts) {
-        for (int attempt = 1; ; attempt++) {
-            if (pastDeadline()) {
-                counts.abandoned.increment();
-                return Outcome.Type.RETRY;
-            }
-            Outcome outcome = attempt(path, body);
-            switch (outcome.type()) {
-                case DELIVERED -> counts.delivered.increment();
-                case NOT_TRACKED -> counts.notTracked.increment();
-                case REJECTED -> counts.rejected.increment();
-                case RETRY -> {
-                    if (attempt >= policy.maxAttempts()) {
-                        counts.failed.increment();
-                        logTrouble(path, outcome, "giving up after " + attempt + " attempts");
-                        return outcome.type();
-                    }
-                    Duration delay = policy.delay(attempt, outcome.retryAfter(), ThreadLocalRandom.current().nextDouble());
-                    logTrouble(path, outcome, "retrying in " + delay.toMillis() + " ms");
-                    if (!pause(delay)) {
-                        counts.abandoned.increment();
-                        return outcome.type();
-                    }
-                    counts.retries.increment();
-                    continue;
-                }
-            }
-            return outcome.type();
-        }
     }
 
     /**
@@ -76,7 +37,7 @@ public final class Sender {
      * after trouble and the first rejection; trouble itself is logged by the caller with
      * {@link #logTrouble}, which knows what happens next.
      */
-    public Outcome attempt(String path, byte[] body) {
+    Outcome attempt(String path, byte[] body) {
         Outcome outcome = client.post(path, body);
         switch (outcome.type()) {
             case DELIVERED, NOT_TRACKED -> recovered();
@@ -86,12 +47,12 @@ public final class Sender {
         return outcome;
     }
 
-    public RetryPolicy policy() {
+    RetryPolicy policy() {
         return policy;
     }
 
     /** From now on no retry is started that could not finish by {@code deadlineNanos}. */
-    public void beginClose(long deadlineNanos) {
+    void beginClose(long deadlineNanos) {
         lock.lock();
         try {
             this.deadlineNanos = deadlineNanos;
@@ -103,12 +64,17 @@ public final class Sender {
     }
 
     /** True once closing has begun and its deadline has passed. */
-    public boolean pastDeadline() {
+    boolean pastDeadline() {
         return closing && System.nanoTime() - deadlineNanos >= 0;
     }
 
-    /** Waits {@code delay}; false when closing means the retry after it would be too late. */
-    public boolean pause(Duration delay) {
+    /**
+     * Waits {@code delay}; false when closing means the retry after it would be too late.
+     *
+     * @throws InterruptedException when the thread is interrupted: it is not ours to swallow,
+     *         the thread's supervisor starts a new one
+     */
+    boolean pause(Duration delay) throws InterruptedException {
         long end = System.nanoTime() + delay.toNanos();
         lock.lock();
         try {
@@ -122,9 +88,6 @@ public final class Sender {
                 }
                 closingSignal.awaitNanos(left);
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
         } finally {
             lock.unlock();
         }
@@ -136,7 +99,7 @@ public final class Sender {
         }
     }
 
-    public void logTrouble(String path, Outcome outcome, String action) {
+    void logTrouble(String path, Outcome outcome, String action) {
         if (inTrouble.compareAndSet(false, true)) {
             LOG.warn("Hello Retail at {} did not take a {} ({}); {}. Further failures are logged at DEBUG"
                     + " until delivery works again", client.endpoint(), kind(path), outcome.describe(), action);

@@ -14,8 +14,12 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
 /**
- * The few file operations the outbox needs, behind an interface so that tests can inject
- * torn writes, failing fsyncs and full disks (the way Tape's tests break its QueueFile).
+ * The file operations the outbox is made of, one method per step that can fail, so that a test
+ * can fail each step on its own (the way Tape's tests break the file under its QueueFile): the
+ * file outbox composes a rewrite from {@link #writeNew}, {@link #rename} and
+ * {@link #syncDirectory} itself, and knows what to undo after each.
+ *
+ * <p>Public only so that the tracker's builder can take a test's implementation; not API.
  */
 public interface Storage {
 
@@ -36,13 +40,24 @@ public interface Storage {
     /** The whole file, or null when it does not exist. */
     byte[] readAll(Path file) throws IOException;
 
+    /** Opens {@code file} for appending, creating it when missing. */
     AppendFile openAppend(Path file) throws IOException;
 
-    /** Replaces {@code file} with {@code content}: temp file, fsync, atomic rename, fsync of the directory. */
-    void replace(Path file, byte[] content) throws IOException;
+    /** Creates or truncates {@code file}, writes {@code content} and fsyncs it. */
+    void writeNew(Path file, byte[] content) throws IOException;
 
-    /** Appends and fsyncs a small text file (the dead letters). */
-    void appendDurably(Path file, byte[] content) throws IOException;
+    /** Moves {@code from} over {@code to} atomically where the file system can. */
+    void rename(Path from, Path to) throws IOException;
+
+    /**
+     * Makes the directory's entries (a new file, a rename) durable. Skipped where the platform
+     * cannot open a directory (Windows).
+     */
+    void syncDirectory(Path dir) throws IOException;
+
+    void deleteIfExists(Path file) throws IOException;
+
+    boolean exists(Path file);
 
     /**
      * Takes the exclusive lock of {@code file}; null when another process or tracker holds it.
@@ -64,7 +79,12 @@ public interface Storage {
         @Override
         public AppendFile openAppend(Path file) throws IOException {
             FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            channel.position(channel.size());
+            try {
+                channel.position(channel.size());
+            } catch (IOException | RuntimeException e) {
+                channel.close();
+                throw e;
+            }
             return new AppendFile() {
                 @Override
                 public long size() throws IOException {
@@ -95,28 +115,45 @@ public interface Storage {
         }
 
         @Override
-        public void replace(Path file, byte[] content) throws IOException {
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        public void writeNew(Path file, byte[] content) throws IOException {
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING)) {
                 writeFully(ch, ByteBuffer.wrap(content));
                 ch.force(true);
             }
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-            syncDirectory(file.toAbsolutePath().getParent());
         }
 
         @Override
-        public void appendDurably(Path file, byte[] content) throws IOException {
-            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.APPEND)) {
-                writeFully(ch, ByteBuffer.wrap(content));
-                ch.force(false);
+        public void rename(Path from, Path to) throws IOException {
+            try {
+                Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
             }
+        }
+
+        @Override
+        public void syncDirectory(Path dir) throws IOException {
+            FileChannel ch;
+            try {
+                ch = FileChannel.open(dir, StandardOpenOption.READ);
+            } catch (IOException | UnsupportedOperationException e) {
+                // Windows cannot open a directory; a rename there is as durable as the OS makes it.
+                return;
+            }
+            try (ch) {
+                ch.force(true);
+            }
+        }
+
+        @Override
+        public void deleteIfExists(Path file) throws IOException {
+            Files.deleteIfExists(file);
+        }
+
+        @Override
+        public boolean exists(Path file) {
+            return Files.exists(file);
         }
 
         @Override
@@ -147,14 +184,53 @@ public interface Storage {
                 channel.write(bytes);
             }
         }
+    };
 
-        /** Makes a rename durable; not possible on every platform, where it is skipped. */
-        private void syncDirectory(Path dir) {
-            try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-                ch.force(true);
-            } catch (IOException | UnsupportedOperationException e) {
-                // Windows cannot open a directory; the rename is as durable as the OS makes it.
+    /**
+     * Replaces {@code file} with {@code content}: a temp file beside it, fsynced, renamed over
+     * it, and the directory fsynced, so that a crash leaves either the old file or the new one.
+     * When a step fails, the temp file is removed (it may be what filled the disk) and the old
+     * file is as it was, unless the rename itself went through (then the failure was the
+     * directory's fsync, and the new content is in place though perhaps not yet durable).
+     */
+    static void replace(Storage storage, Path file, byte[] content) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        try {
+            storage.writeNew(tmp, content);
+            storage.rename(tmp, file);
+        } catch (IOException | RuntimeException e) {
+            try {
+                storage.deleteIfExists(tmp);
+            } catch (IOException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
+        }
+        storage.syncDirectory(file.toAbsolutePath().getParent());
+    }
+
+    /**
+     * Appends {@code content} to {@code file} and fsyncs it; a new file's directory entry is
+     * fsynced too, so that the file itself survives a power loss.
+     */
+    static void appendDurably(Storage storage, Path file, byte[] content) throws IOException {
+        boolean created = !storage.exists(file);
+        try (AppendFile f = storage.openAppend(file)) {
+            long before = f.size();
+            try {
+                f.append(ByteBuffer.wrap(content));
+                f.force();
+            } catch (IOException e) {
+                try {
+                    f.truncate(before); // no half line for the next append to run into
+                } catch (IOException cleanup) {
+                    e.addSuppressed(cleanup);
+                }
+                throw e;
             }
         }
-    };
+        if (created) {
+            storage.syncDirectory(file.toAbsolutePath().getParent());
+        }
+    }
 }

@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
  * trackers (one per web application), so a taken name gets a numeric suffix. Registration
  * failures are logged, never fatal: monitoring must not stop a shop from starting.
  */
-public final class TrackerJmx implements TrackerMXBean {
+final class TrackerJmx implements TrackerMXBean {
     private static final Logger LOG = LoggerFactory.getLogger("io.github.helloretail4j");
 
     private final String websiteUuid;
@@ -30,7 +30,7 @@ public final class TrackerJmx implements TrackerMXBean {
     }
 
     /** Registers under {@code name}, or {@code name-2}, {@code name-3}... when taken. */
-    public static TrackerJmx register(String name, String websiteUuid, String endpoint,
+    static TrackerJmx register(String name, String websiteUuid, String endpoint,
                                       Supplier<TrackerMetrics> metrics) {
         TrackerJmx bean = new TrackerJmx(websiteUuid, endpoint, metrics);
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();
@@ -54,7 +54,7 @@ public final class TrackerJmx implements TrackerMXBean {
     }
 
     /** Removes the bean, so that it does not keep a stopped web application's classes alive. */
-    public void unregister() {
+    void unregister() {
         if (registeredAs != null) {
             try {
                 ManagementFactory.getPlatformMBeanServer().unregisterMBean(registeredAs);
@@ -84,4 +84,5 @@ public final class TrackerJmx implements TrackerMXBean {
     @Override public long getConversionsDuplicates() { return metrics.get().conversions().duplicates(); }
     @Override public long getConversionsPending() { return metrics.get().conversions().pending(); }
     @Override public long getConversionRetries() { return metrics.get().conversions().retries(); }
+    @Override public long getOutboxFailures() { return metrics.get().outboxFailures(); }
 }

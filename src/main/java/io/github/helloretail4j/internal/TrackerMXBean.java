@@ -43,4 +43,6 @@ public interface TrackerMXBean {
     long getConversionsPending();
 
     long getConversionRetries();
+
+    long getOutboxFailures();
 }

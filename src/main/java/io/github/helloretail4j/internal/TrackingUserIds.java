@@ -28,6 +28,8 @@ public final class TrackingUserIds implements Closeable {
     private record Fetched(String id, long atNanos) {
     }
 
+    static final long CLOSE_WAIT_MILLIS = 200;
+
     private final CollectorClient client;
     private final byte[] request;
     private final int stock;
@@ -36,7 +38,7 @@ public final class TrackingUserIds implements Closeable {
     private final ArrayDeque<Fetched> ready = new ArrayDeque<>();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition wanted = lock.newCondition();
-    private Thread fetcher;
+    private Threads.Worker fetcher;
     private boolean closed;
 
     /**
@@ -72,7 +74,7 @@ public final class TrackingUserIds implements Closeable {
 
     private void startFetcher() {
         if (fetcher == null && !closed) {
-            fetcher = Threads.startDaemon(threadName, this::fetchLoop);
+            fetcher = new Threads.Worker(threadName, this::fetchLoop, this::open).start();
         }
     }
 
@@ -96,7 +98,17 @@ public final class TrackingUserIds implements Closeable {
         }
     }
 
-    private void fetchLoop() {
+    private boolean open() {
+        lock.lock();
+        try {
+            return !closed;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Keeps the stock full until closed; an interrupt is thrown on, and the thread replaced. */
+    private void fetchLoop() throws InterruptedException {
         long backoffMillis = 500;
         while (true) {
             lock.lock();
@@ -108,8 +120,6 @@ public final class TrackingUserIds implements Closeable {
                     return;
                 }
                 ready.removeIf(f -> System.nanoTime() - f.atNanos() > maxAgeNanos);
-            } catch (InterruptedException e) {
-                return;
             } finally {
                 lock.unlock();
             }
@@ -137,7 +147,7 @@ public final class TrackingUserIds implements Closeable {
         return oldest != null && System.nanoTime() - oldest.atNanos() > maxAgeNanos;
     }
 
-    private boolean pause(long millis) {
+    private boolean pause(long millis) throws InterruptedException {
         lock.lock();
         try {
             long left = Duration.ofMillis(millis).toNanos();
@@ -145,17 +155,18 @@ public final class TrackingUserIds implements Closeable {
                 left = wanted.awaitNanos(left);
             }
             return !closed;
-        } catch (InterruptedException e) {
-            return false;
         } finally {
             lock.unlock();
         }
     }
 
-    /** Stops the fetcher and waits briefly for it; the ids in stock are discarded. */
+    /**
+     * Stops the fetcher: a request in flight is aborted, so the thread ends at once; waits for it
+     * at most {@value #CLOSE_WAIT_MILLIS} ms. The ids in stock are discarded.
+     */
     @Override
     public void close() {
-        Thread t;
+        Threads.Worker t;
         lock.lock();
         try {
             closed = true;
@@ -165,9 +176,10 @@ public final class TrackingUserIds implements Closeable {
         } finally {
             lock.unlock();
         }
-        client.close();
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CLOSE_WAIT_MILLIS);
+        client.close(deadline);
         if (t != null) {
-            Threads.joinUntil(t, System.nanoTime() + TimeUnit.SECONDS.toNanos(2));
+            t.joinUntil(deadline);
         }
     }
 }

@@ -30,7 +30,7 @@ final class Watchdog {
     private final long timeoutNanos;
     private final long periodNanos;
     private final Map<Watch, Boolean> inFlight = new ConcurrentHashMap<>();
-    private volatile Thread thread;
+    private volatile Threads.Worker worker;
     private volatile boolean closed;
 
     /** Requests are aborted between {@code timeout} and {@code timeout} + a quarter of it (at most 1 s) after they start. */
@@ -41,7 +41,7 @@ final class Watchdog {
     }
 
     Watch watch(Cancellable request) {
-        if (thread == null) {
+        if (worker == null) {
             start();
         }
         Watch w = new Watch(request, System.nanoTime() + timeoutNanos);
@@ -54,14 +54,17 @@ final class Watchdog {
     }
 
     private synchronized void start() {
-        if (thread == null && !closed) {
-            thread = Threads.startDaemon(name, this::run);
+        if (worker == null && !closed) {
+            worker = new Threads.Worker(name, this::run, () -> !closed).start();
         }
     }
 
     private void run() {
         while (!closed) {
             LockSupport.parkNanos(this, periodNanos);
+            // An interrupt is not ours to end on (close() ends this thread), and a pending one
+            // would make every park return at once.
+            Thread.interrupted();
             long now = System.nanoTime();
             for (Watch w : inFlight.keySet()) {
                 if (now - w.deadlineNanos >= 0 && inFlight.remove(w) != null) {
@@ -72,16 +75,19 @@ final class Watchdog {
         }
     }
 
-    /** Stops the thread and waits for it, so that nothing of ours outlives the tracker. */
-    void close() {
-        Thread t;
+    /** Stops the thread and waits for it until the deadline, so that nothing of ours outlives the tracker. */
+    void close(long deadlineNanos) {
+        Threads.Worker w;
         synchronized (this) {
             closed = true;
-            t = thread;
+            w = worker;
         }
-        if (t != null) {
-            LockSupport.unpark(t);
-            Threads.joinUntil(t, System.nanoTime() + TimeUnit.SECONDS.toNanos(2));
+        if (w != null) {
+            Thread t = w.thread();
+            if (t != null) {
+                LockSupport.unpark(t);
+            }
+            w.joinUntil(deadlineNanos);
         }
     }
 }

@@ -63,8 +63,8 @@ class OutboxTest {
     private static List<String> pendingOrders(FileOutbox outbox) {
         List<String> orders = new ArrayList<>();
         long cursor = 0;
-        FileOutbox.Entry e;
-        while ((e = outbox.nextAfter(cursor)) != null && e.id() > cursor) {
+        Outbox.Entry e;
+        while ((e = outbox.next(cursor)) != null && e.id() > cursor) {
             orders.add(e.orderNumber());
             cursor = e.id();
         }
@@ -74,7 +74,7 @@ class OutboxTest {
     private List<String> appendAll(FileOutbox outbox, int from, int to) throws IOException {
         List<String> orders = new ArrayList<>();
         for (int i = from; i < to; i++) {
-            assertEquals(FileOutbox.Result.ACCEPTED, outbox.append("o-" + i, body("o-" + i)));
+            assertEquals(Outbox.Added.ACCEPTED, outbox.add("o-" + i, body("o-" + i)));
             orders.add("o-" + i);
         }
         return orders;
@@ -98,7 +98,7 @@ class OutboxTest {
             assertEquals(List.of("o-0", "o-1", "o-2", "o-3", "o-4"), pendingOrders(outbox));
             assertEquals(5, outbox.recovered());
             assertEquals("{\"orderNumber\":\"o-3\",\"total\":1}",
-                    new String(outbox.nextAfter(3).body(), StandardCharsets.UTF_8));
+                    new String(outbox.next(3).body(), StandardCharsets.UTF_8));
             assertEquals(List.of(), outbox.recoveryProblems());
         }
     }
@@ -107,11 +107,11 @@ class OutboxTest {
     void append_recordLargerThanTheReaderTakes_isRefused_andNothingIsWritten() throws IOException {
         try (FileOutbox outbox = open()) {
             var e = assertThrows(IllegalArgumentException.class,
-                    () -> outbox.append("big-1", new byte[FileOutbox.MAX_RECORD]));
+                    () -> outbox.add("big-1", new byte[OutboxLog.MAX_RECORD]));
             assertTrue(e.getMessage().startsWith("conversion \"big-1\" is "), e.getMessage());
-            assertTrue(e.getMessage().endsWith(" bytes as JSON; the outbox takes at most " + FileOutbox.MAX_RECORD),
+            assertTrue(e.getMessage().endsWith(" bytes as JSON; the outbox takes at most " + OutboxLog.MAX_RECORD),
                     e.getMessage());
-            assertEquals(0, outbox.pendingCount());
+            assertEquals(0, outbox.pending());
             appendAll(outbox, 0, 1);
         }
         try (FileOutbox outbox = open()) {
@@ -124,9 +124,9 @@ class OutboxTest {
     void addMinusSeenBytes_isWhatTheTwoRecordsDiffer_lessTheBody() {
         for (String order : List.of("o", "110-2347", "ørdre-ü")) {
             byte[] body = body(order);
-            FileOutbox.Entry entry = new FileOutbox.Entry(7, 1_700_000_000_000L, order, body);
-            assertEquals(FileOutbox.addRecord(entry).length - FileOutbox.seenRecord(order, entry.createdAtMillis()).length,
-                    FileOutbox.ADD_MINUS_SEEN_BYTES + body.length, order);
+            Outbox.Entry entry = new Outbox.Entry(7, 1_700_000_000_000L, order, body, null);
+            assertEquals(OutboxLog.add(entry.id(), entry.createdAtMillis(), order, body).length - OutboxLog.seen(order, entry.createdAtMillis()).length,
+                    OutboxLog.ADD_MINUS_SEEN_BYTES + body.length, order);
         }
     }
 
@@ -134,8 +134,8 @@ class OutboxTest {
     void done_removes_andSurvivesReopen() throws IOException {
         try (FileOutbox outbox = open()) {
             appendAll(outbox, 0, 4);
-            outbox.done(outbox.nextAfter(0), FileOutbox.DELIVERED);
-            outbox.done(outbox.nextAfter(2), FileOutbox.DEAD_LETTER);
+            outbox.delivered(outbox.next(0), Outbox.Fate.DELIVERED);
+            outbox.deadLetter(outbox.next(2), "rejected", null, clock.instant());
             assertEquals(List.of("o-1", "o-3"), pendingOrders(outbox));
         }
         try (FileOutbox outbox = open()) {
@@ -147,21 +147,21 @@ class OutboxTest {
     void nextAfter_wrapsAroundToTheOldest() throws IOException {
         try (FileOutbox outbox = open()) {
             appendAll(outbox, 0, 3);
-            assertEquals("o-1", outbox.nextAfter(1).orderNumber());
-            assertEquals("o-0", outbox.nextAfter(3).orderNumber());
+            assertEquals("o-1", outbox.next(1).orderNumber());
+            assertEquals("o-0", outbox.next(3).orderNumber());
         }
     }
 
     @Test
     void append_sameOrderNumber_isDuplicate_alsoAfterDeliveryAndReopen() throws IOException {
         try (FileOutbox outbox = open()) {
-            outbox.append("o-1", body("o-1"));
-            assertEquals(FileOutbox.Result.DUPLICATE, outbox.append("o-1", body("o-1")));
-            outbox.done(outbox.nextAfter(0), FileOutbox.DELIVERED);
-            assertEquals(FileOutbox.Result.DUPLICATE, outbox.append("o-1", body("o-1")));
+            outbox.add("o-1", body("o-1"));
+            assertEquals(Outbox.Added.DUPLICATE, outbox.add("o-1", body("o-1")));
+            outbox.delivered(outbox.next(0), Outbox.Fate.DELIVERED);
+            assertEquals(Outbox.Added.DUPLICATE, outbox.add("o-1", body("o-1")));
         }
         try (FileOutbox outbox = open()) {
-            assertEquals(FileOutbox.Result.DUPLICATE, outbox.append("o-1", body("o-1")));
+            assertEquals(Outbox.Added.DUPLICATE, outbox.add("o-1", body("o-1")));
             assertEquals(List.of(), pendingOrders(outbox));
         }
     }
@@ -170,10 +170,10 @@ class OutboxTest {
     void orderMemory_isBoundedByTimeAndCount() throws IOException {
         try (FileOutbox outbox = FileOutbox.open(storage, dir, clock, Duration.ofDays(30), 3)) {
             appendAll(outbox, 0, 4); // o-0 is pushed out by the count bound
-            assertEquals(FileOutbox.Result.ACCEPTED, outbox.append("o-0", body("o-0")));
-            assertEquals(FileOutbox.Result.DUPLICATE, outbox.append("o-3", body("o-3")));
+            assertEquals(Outbox.Added.ACCEPTED, outbox.add("o-0", body("o-0")));
+            assertEquals(Outbox.Added.DUPLICATE, outbox.add("o-3", body("o-3")));
             clock.now = clock.now.plus(Duration.ofDays(31));
-            assertEquals(FileOutbox.Result.ACCEPTED, outbox.append("o-3", body("o-3")));
+            assertEquals(Outbox.Added.ACCEPTED, outbox.add("o-3", body("o-3")));
         }
     }
 
@@ -184,21 +184,21 @@ class OutboxTest {
             byte[] big = new byte[600];
             java.util.Arrays.fill(big, (byte) 'x');
             for (int i = 0; i < 4000; i++) {
-                outbox.append("o-" + i, big);
+                outbox.add("o-" + i, big);
             }
-            before = Files.size(dir.resolve(FileOutbox.LOG_NAME));
+            before = Files.size(dir.resolve(OutboxLog.NAME));
             assertTrue(before > 2_000_000, "log is " + before + " bytes");
             for (int i = 0; i < 3990; i++) {
-                outbox.done(outbox.nextAfter(0), FileOutbox.DELIVERED);
+                outbox.delivered(outbox.next(0), Outbox.Fate.DELIVERED);
             }
-            assertEquals(10, outbox.pendingCount());
+            assertEquals(10, outbox.pending());
         }
-        long after = Files.size(dir.resolve(FileOutbox.LOG_NAME));
+        long after = Files.size(dir.resolve(OutboxLog.NAME));
         assertTrue(after < before / 4, "compacted from " + before + " to " + after + " bytes");
         try (FileOutbox outbox = FileOutbox.open(storage, dir, clock, Duration.ofDays(30), 100_000)) {
-            assertEquals(10, outbox.pendingCount());
-            assertEquals("o-3990", outbox.nextAfter(0).orderNumber());
-            assertEquals(FileOutbox.Result.DUPLICATE, outbox.append("o-17", body("o-17")), "delivered, still remembered");
+            assertEquals(10, outbox.pending());
+            assertEquals("o-3990", outbox.next(0).orderNumber());
+            assertEquals(Outbox.Added.DUPLICATE, outbox.add("o-17", body("o-17")), "delivered, still remembered");
             assertEquals(List.of(), outbox.recoveryProblems());
         }
     }
@@ -208,9 +208,9 @@ class OutboxTest {
         try (FileOutbox outbox = open()) {
             appendAll(outbox, 0, 3);
         }
-        Path log = dir.resolve(FileOutbox.LOG_NAME);
+        Path log = dir.resolve(OutboxLog.NAME);
         byte[] whole = Files.readAllBytes(log);
-        int lastRecord = whole.length - FileOutbox.addRecord(new FileOutbox.Entry(3, 0, "o-2", body("o-2"))).length;
+        int lastRecord = whole.length - OutboxLog.add(3, 0, "o-2", body("o-2")).length;
         for (int cut = lastRecord + 1; cut < whole.length; cut++) {
             Files.write(log, java.util.Arrays.copyOf(whole, cut));
             try (FileOutbox outbox = open()) {
@@ -232,10 +232,10 @@ class OutboxTest {
         try (FileOutbox outbox = open()) {
             appendAll(outbox, 0, 5);
         }
-        Path log = dir.resolve(FileOutbox.LOG_NAME);
+        Path log = dir.resolve(OutboxLog.NAME);
         byte[] bytes = Files.readAllBytes(log);
-        int recordSize = FileOutbox.addRecord(new FileOutbox.Entry(1, 0, "o-0", body("o-0"))).length;
-        int third = FileOutbox.HEADER_SIZE + 2 * recordSize;
+        int recordSize = OutboxLog.add(1, 0, "o-0", body("o-0")).length;
+        int third = OutboxLog.HEADER_SIZE + 2 * recordSize;
         bytes[third + 30] ^= 0x40; // a flipped bit in o-2's payload
         Files.write(log, bytes);
         try (FileOutbox outbox = open()) {
@@ -250,10 +250,10 @@ class OutboxTest {
         try (FileOutbox outbox = open()) {
             appendAll(outbox, 0, 4);
         }
-        Path log = dir.resolve(FileOutbox.LOG_NAME);
+        Path log = dir.resolve(OutboxLog.NAME);
         byte[] bytes = Files.readAllBytes(log);
-        int recordSize = FileOutbox.addRecord(new FileOutbox.Entry(1, 0, "o-0", body("o-0"))).length;
-        int second = FileOutbox.HEADER_SIZE + recordSize;
+        int recordSize = OutboxLog.add(1, 0, "o-0", body("o-0")).length;
+        int second = OutboxLog.HEADER_SIZE + recordSize;
         ByteBuffer.wrap(bytes).putInt(second, 0x7fffffff);
         Files.write(log, bytes);
         try (FileOutbox outbox = open()) {
@@ -264,10 +264,10 @@ class OutboxTest {
 
     @Test
     void tornHeader_startsAnew() throws IOException {
-        Files.write(dir.resolve(FileOutbox.LOG_NAME), new byte[] {'H', 'R', '4'});
+        Files.write(dir.resolve(OutboxLog.NAME), new byte[] {'H', 'R', '4'});
         try (FileOutbox outbox = open()) {
             assertTrue(outbox.recoveryProblems().get(0).contains("has a torn header of 3 bytes; started anew"));
-            outbox.append("o-1", body("o-1"));
+            outbox.add("o-1", body("o-1"));
         }
         try (FileOutbox outbox = open()) {
             assertEquals(List.of("o-1"), pendingOrders(outbox));
@@ -276,7 +276,7 @@ class OutboxTest {
 
     @Test
     void foreignFile_isRefusedWithWhatWasFound() throws IOException {
-        Path log = dir.resolve(FileOutbox.LOG_NAME);
+        Path log = dir.resolve(OutboxLog.NAME);
         Files.writeString(log, "this is somebody's notes file");
         var e = assertThrows(IOException.class, this::open);
         assertEquals("outbox file " + log + " is not a helloretail4j outbox: expected magic HR4JOUTB, found"
@@ -285,8 +285,8 @@ class OutboxTest {
 
     @Test
     void newerFormatVersion_isRefused() throws IOException {
-        Path log = dir.resolve(FileOutbox.LOG_NAME);
-        Files.write(log, ByteBuffer.allocate(16).put(FileOutbox.MAGIC).putInt(2).putInt(0).array());
+        Path log = dir.resolve(OutboxLog.NAME);
+        Files.write(log, ByteBuffer.allocate(16).put(OutboxLog.MAGIC).putInt(2).putInt(0).array());
         var e = assertThrows(IOException.class, this::open);
         assertEquals("outbox file " + log + " has format version 2; this helloretail4j reads version 1", e.getMessage());
     }
@@ -296,11 +296,11 @@ class OutboxTest {
         try (FileOutbox outbox = open()) {
             appendAll(outbox, 0, 3);
             storage.diskFull = true;
-            var e = assertThrows(IOException.class, () -> outbox.append("o-3", body("o-3")));
+            var e = assertThrows(IOException.class, () -> outbox.add("o-3", body("o-3")));
             assertEquals("No space left on device", e.getMessage());
             storage.diskFull = false;
             // the failed order was not taken: it can be submitted again
-            assertEquals(FileOutbox.Result.ACCEPTED, outbox.append("o-3", body("o-3")));
+            assertEquals(Outbox.Added.ACCEPTED, outbox.add("o-3", body("o-3")));
             appendAll(outbox, 4, 6);
         }
         try (FileOutbox outbox = open()) {
@@ -313,8 +313,8 @@ class OutboxTest {
     void failedFsync_appendThrows() throws IOException {
         try (FileOutbox outbox = open()) {
             storage.failForce = true;
-            var e = assertThrows(IOException.class, () -> outbox.append("o-1", body("o-1")));
-            assertEquals("Input/output error", e.getMessage());
+            var e = assertThrows(IOException.class, () -> outbox.add("o-1", body("o-1")));
+            assertEquals("not on disk: Input/output error", e.getMessage());
             storage.failForce = false;
         }
     }
@@ -328,7 +328,7 @@ class OutboxTest {
                     e.getMessage());
         }
         try (FileOutbox again = open()) {
-            assertNull(again.nextAfter(0));
+            assertNull(again.next(0));
         }
     }
 
@@ -343,7 +343,7 @@ class OutboxTest {
                 int base = t * each;
                 futures.add(pool.submit(() -> {
                     for (int i = 0; i < each; i++) {
-                        outbox.append("o-" + (base + i), body("o-" + (base + i)));
+                        outbox.add("o-" + (base + i), body("o-" + (base + i)));
                     }
                     return null;
                 }));
@@ -356,7 +356,7 @@ class OutboxTest {
         // fewer fsyncs than appends: concurrent appends share them
         assertTrue(storage.forces.get() < threads * each, "fsyncs: " + storage.forces.get());
         try (FileOutbox outbox = open()) {
-            assertEquals(threads * each, outbox.pendingCount());
+            assertEquals(threads * each, outbox.pending());
         }
     }
 }

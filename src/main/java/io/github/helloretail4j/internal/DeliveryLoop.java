@@ -1,0 +1,169 @@
+package io.github.helloretail4j.internal;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The one delivery loop of a tracker, for page views and conversions alike: take the next item,
+ * attempt it once, act on the answer. After a failed attempt it pauses (backoff with jitter over
+ * the failures in a row, never shorter than the collector's {@code Retry-After}) before the next
+ * attempt, so that an outage costs one attempt per pause. Every outcome of a delivery is counted
+ * here and nowhere else.
+ *
+ * <p>What differs lives in the {@link Source}: where items come from, how long one may be
+ * retried (a budget of attempts for page views, of age for conversions), and where outcomes are
+ * recorded (nowhere, or the outbox).
+ */
+final class DeliveryLoop<T> {
+
+    /** Where a loop's items come from and where their outcomes go. */
+    interface Source<T> {
+        /**
+         * The next item to attempt, waiting for one; null when the loop is to end.
+         *
+         * @throws IOException when the store behind the source failed; the loop backs off
+         */
+        T next() throws IOException, InterruptedException;
+
+        byte[] body(T item);
+
+        /** True when it was attempted before, so that the next attempt is a retry. */
+        boolean attemptedBefore(T item);
+
+        /** True when it is past its budget before its next attempt: it is given up as failed. */
+        boolean expired(T item);
+
+        /** After a failed attempt: true when it may be attempted again. */
+        boolean mayRetry(T item);
+
+        /**
+         * The collector answered for good (delivered, not tracked, or rejected).
+         *
+         * @throws IOException when the outcome could not be recorded and the item still waits
+         */
+        void answered(T item, Outcome outcome) throws IOException;
+
+        /** Given up (out of budget); {@code last} is its last failure, null when none is known. */
+        void failed(T item, Outcome last) throws IOException;
+
+        /** The attempt failed and the item will be attempted again. */
+        void retryLater(T item, Outcome outcome) throws IOException;
+
+        /** Before a pause: a chance to make what was recorded durable. */
+        void beforePause() throws IOException;
+
+        /** The store behind the source failed (already undone); for the source to log and count. */
+        void storeFailed(IOException e);
+
+        /**
+         * True when what is left at the close deadline stays stored for the next start (conversions);
+         * false when it is lost and counted abandoned (page views).
+         */
+        boolean keepsWhatIsLeft();
+    }
+
+    private final Source<T> source;
+    private final Sender sender;
+    private final String path;
+    private final EventCounters counts;
+
+    DeliveryLoop(Source<T> source, Sender sender, String path, EventCounters counts) {
+        this.source = source;
+        this.sender = sender;
+        this.path = path;
+        this.counts = counts;
+    }
+
+    /**
+     * Runs until the source has nothing more or the close deadline has passed.
+     *
+     * @throws InterruptedException when the thread is interrupted; its supervisor replaces it
+     */
+    void run() throws InterruptedException {
+        int failures = 0;
+        int storeFailures = 0;
+        T item = null;
+        try {
+            while (true) {
+                item = null;
+                try {
+                    item = source.next();
+                    if (item == null) {
+                        return;
+                    }
+                    if (sender.pastDeadline()) {
+                        abandon(item);
+                        item = null;
+                        return;
+                    }
+                    if (source.expired(item)) {
+                        source.failed(item, null);
+                        counts.failed.increment();
+                        item = null;
+                        continue;
+                    }
+                    if (source.attemptedBefore(item)) {
+                        counts.retries.increment();
+                    }
+                    Outcome outcome = sender.attempt(path, source.body(item));
+                    if (outcome.type() != Outcome.Type.RETRY) {
+                        source.answered(item, outcome);
+                        count(outcome.type());
+                        failures = 0;
+                        storeFailures = 0;
+                        item = null;
+                        continue;
+                    }
+                    failures++;
+                    Duration delay = sender.policy().delay(failures, outcome.retryAfter(),
+                            ThreadLocalRandom.current().nextDouble());
+                    if (source.mayRetry(item)) {
+                        source.retryLater(item, outcome);
+                        sender.logTrouble(path, outcome, (source.keepsWhatIsLeft() ? "they wait in the outbox; " : "")
+                                + "next attempt in " + delay.toMillis() + " ms");
+                    } else {
+                        source.failed(item, outcome);
+                        counts.failed.increment();
+                        sender.logTrouble(path, outcome, "giving one up after its last attempt");
+                        item = null;
+                    }
+                    source.beforePause();
+                    if (!sender.pause(delay)) {
+                        abandon(item);
+                        item = null;
+                        return;
+                    }
+                } catch (IOException e) {
+                    // Undone by the store; the item (if any) waits as it did. Back off, then go on.
+                    source.storeFailed(e);
+                    item = null;
+                    if (!sender.pause(sender.policy().delay(++storeFailures, null,
+                            ThreadLocalRandom.current().nextDouble()))) {
+                        return;
+                    }
+                }
+            }
+        } finally {
+            if (item != null && !source.keepsWhatIsLeft()) {
+                // an item in hand when the thread dies is lost with it; count it so the books balance
+                counts.failed.increment();
+            }
+        }
+    }
+
+    private void abandon(T item) {
+        if (item != null && !source.keepsWhatIsLeft()) {
+            counts.abandoned.increment();
+        }
+    }
+
+    private void count(Outcome.Type type) {
+        switch (type) {
+            case DELIVERED -> counts.delivered.increment();
+            case NOT_TRACKED -> counts.notTracked.increment();
+            case REJECTED -> counts.rejected.increment();
+            case RETRY -> throw new AssertionError(type);
+        }
+    }
+}

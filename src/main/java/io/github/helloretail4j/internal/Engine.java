@@ -1,0 +1,247 @@
+package io.github.helloretail4j.internal;
+
+import io.github.helloretail4j.Conversion;
+import io.github.helloretail4j.PageView;
+import io.github.helloretail4j.TrackerMetrics;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Everything behind a {@code HelloRetailTracker}: the collector client, the page view pipeline,
+ * the outbox and its conversion thread, the counters and the JMX bean, wired here and closed
+ * here. The public class only validates its settings and delegates (zipkin-reporter's public
+ * {@code AsyncReporter} over its internal one), so that every other class of this package can
+ * stay package-private.
+ *
+ * <p>Not API: public only for {@code io.github.helloretail4j.HelloRetailTracker}.
+ */
+public final class Engine {
+    private static final Logger LOG = LoggerFactory.getLogger("io.github.helloretail4j");
+
+    static final String PAGE_VIEW_PATH = "collect/pageview";
+    static final String CONVERSION_PATH = "collect/conversion";
+    /** Order numbers are remembered this long (and at most {@link #DEDUPE_MAX_ORDERS} of them). */
+    public static final Duration DEDUPE_WINDOW = Duration.ofDays(30);
+    public static final int DEDUPE_MAX_ORDERS = 100_000;
+    /**
+     * At the close deadline minus this, requests still in flight are aborted, so that the
+     * threads have ended by the deadline itself.
+     */
+    static final long ABORT_MARGIN_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+
+    /** The tracker's settings, validated by its builder. */
+    public record Config(boolean enabled, String websiteUuid, URI endpoint, String name, String userAgent,
+                         int queueSize, int senderThreads, Duration senderWindow, Duration connectTimeout,
+                         Duration responseTimeout, int maxAttempts, Duration initialBackoff, Duration maxBackoff,
+                         Duration closeTimeout, Path outboxDirectory, Duration conversionMaxAge, KeyStore trustStore,
+                         Storage storage, Clock clock) {
+    }
+
+    /** The default of a setting that the engine owns. */
+    public static final Duration DEFAULT_SENDER_WINDOW = Pipeline.DEFAULT_WORKER_WINDOW;
+
+    private final boolean enabled;
+    private final String websiteUuid;
+    private final Duration closeTimeout;
+    private final CollectorClient client;
+    private final Sender sender;
+    private final EventCounters pageViewCounts = new EventCounters();
+    private final EventCounters conversionCounts = new EventCounters();
+    private final Pipeline<PageView> pageViews;
+    private final Outbox outbox;
+    private final OutboxHealth outboxHealth;
+    private final ConversionWorker conversions;
+    private final TrackerJmx jmx;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    /**
+     * Opens the outbox and registers the JMX bean; threads start with the first event (the
+     * conversion thread at once when the outbox holds conversions from an earlier run).
+     *
+     * @throws UncheckedIOException when the outbox directory cannot be used
+     * @throws IllegalStateException when another tracker holds the outbox directory
+     */
+    public Engine(Config c) {
+        this.enabled = c.enabled();
+        this.websiteUuid = c.websiteUuid();
+        this.closeTimeout = c.closeTimeout();
+        if (enabled) {
+            this.outbox = openOutbox(c);
+            this.outboxHealth = new OutboxHealth(outbox.describe());
+        } else {
+            this.outbox = null;
+            this.outboxHealth = new OutboxHealth("outbox");
+        }
+        try {
+            this.client = new CollectorClient(c.endpoint(), c.connectTimeout(), c.responseTimeout(),
+                    c.senderThreads() + 1, c.userAgent(), c.trustStore(), c.name());
+        } catch (RuntimeException e) {
+            closeQuietly(outbox);
+            throw e;
+        }
+        this.sender = new Sender(client, new RetryPolicy(c.maxAttempts(), c.initialBackoff(), c.maxBackoff()));
+        this.pageViews = new Pipeline<>(c.name() + "-pageview", c.senderThreads(), c.senderWindow(), c.queueSize(),
+                PAGE_VIEW_PATH, view -> Json.pageView(websiteUuid, view), sender, pageViewCounts);
+        if (enabled) {
+            this.conversions = new ConversionWorker(outbox, outboxHealth, sender, conversionCounts,
+                    c.conversionMaxAge(), c.clock(), CONVERSION_PATH, c.name() + "-conversion");
+            if (outbox.recovered() > 0) {
+                // What an earlier run left is this run's to deliver, and counts as tracked.
+                conversionCounts.tracked.add(outbox.recovered());
+                LOG.info("{} conversions from an earlier run wait in the {}; delivering them", outbox.recovered(),
+                        outbox.describe());
+                conversions.wake();
+            }
+        } else {
+            this.conversions = null;
+        }
+        this.jmx = TrackerJmx.register(c.name(), websiteUuid, c.endpoint().toString(), this::metrics);
+    }
+
+    private static void closeQuietly(Outbox outbox) {
+        if (outbox != null) {
+            try {
+                outbox.close();
+            } catch (IOException | RuntimeException e) {
+                LOG.debug("could not close the {}", outbox.describe(), e);
+            }
+        }
+    }
+
+    private static Outbox openOutbox(Config c) {
+        Outbox outbox;
+        try {
+            outbox = FileOutbox.open(c.storage(), c.outboxDirectory(), c.clock(), DEDUPE_WINDOW, DEDUPE_MAX_ORDERS);
+        } catch (IOException e) {
+            throw new UncheckedIOException("outboxDirectory " + c.outboxDirectory().toAbsolutePath()
+                    + " cannot be used: " + Check.describe(e), e);
+        }
+        for (String problem : outbox.recoveryProblems()) {
+            LOG.warn("{}", problem);
+        }
+        return outbox;
+    }
+
+    /** Queues a page view; never blocks, never throws for delivery problems. */
+    public void trackPageView(PageView pageView) {
+        if (enabled) {
+            pageViews.offer(pageView);
+        } else {
+            pageViewCounts.tracked.increment();
+            pageViewCounts.dropped.increment();
+        }
+    }
+
+    /**
+     * Adds a conversion to the outbox and returns once it is durable (or a duplicate).
+     *
+     * @throws UncheckedIOException when it is not durable: then nothing of it remains
+     * @throws IllegalStateException when the tracker is closed
+     */
+    public void trackConversion(Conversion conversion) {
+        if (!enabled) {
+            conversionCounts.tracked.increment();
+            conversionCounts.dropped.increment();
+            return;
+        }
+        if (closed.get()) {
+            throw closed(conversion, null);
+        }
+        byte[] body = Json.conversion(websiteUuid, conversion);
+        Outbox.Added result;
+        try {
+            result = outbox.add(conversion.orderNumber(), body);
+        } catch (IOException e) {
+            outboxHealth.failed("to keep conversion " + Check.echo(conversion.orderNumber()), e);
+            throw new UncheckedIOException("conversion " + Check.echo(conversion.orderNumber())
+                    + " could not be written to the " + outbox.describe() + ": " + e.getMessage(), e);
+        } catch (IllegalStateException e) {
+            // closed between the check above and the add
+            throw closed(conversion, e);
+        }
+        outboxHealth.worked();
+        conversionCounts.tracked.increment();
+        if (result == Outbox.Added.DUPLICATE) {
+            conversionCounts.duplicates.increment();
+            LOG.debug("conversion {} was submitted before; not sent again", Check.echo(conversion.orderNumber()));
+            return;
+        }
+        conversions.wake();
+    }
+
+    private static IllegalStateException closed(Conversion conversion, Exception cause) {
+        return new IllegalStateException("conversion " + Check.echo(conversion.orderNumber())
+                + " was not accepted: the tracker is closed", cause);
+    }
+
+    public TrackerMetrics metrics() {
+        return new TrackerMetrics(pageViewCounts.snapshot(), conversionCounts.snapshot(), outboxHealth.failures());
+    }
+
+    /**
+     * Stops taking events, delivers what is queued until shortly before the close deadline, then
+     * aborts what is in flight so that every thread has ended by the deadline; counts what is
+     * left as abandoned and logs it. Idempotent.
+     */
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        long start = System.nanoTime();
+        long deadline = start + closeTimeout.toNanos();
+        long abortAt = deadline - Math.min(ABORT_MARGIN_NANOS, closeTimeout.toNanos() / 10);
+        sender.beginClose(abortAt);
+        pageViews.beginClose();
+        if (conversions != null) {
+            conversions.beginClose();
+        }
+        pageViews.awaitTermination(abortAt);
+        if (conversions != null) {
+            conversions.awaitTermination(abortAt);
+        }
+        // Abort requests still in flight (a stalled collector); their threads end at once, and
+        // what they held counts as abandoned, as the deadline has passed.
+        client.close(deadline);
+        pageViews.awaitTermination(deadline);
+        if (conversions != null) {
+            conversions.awaitTermination(deadline);
+        }
+        pageViews.stop();
+        int waiting = 0;
+        if (outbox != null) {
+            waiting = outbox.pending();
+            try {
+                outbox.close();
+            } catch (IOException e) {
+                outboxHealth.failed("to sync at close", e);
+                LOG.error("could not close the {} cleanly; conversions are read again at the next start",
+                        outbox.describe(), e);
+            }
+        }
+        jmx.unregister();
+        long abandonedViews = pageViewCounts.abandoned.sum();
+        if (abandonedViews > 0 || waiting > 0) {
+            LOG.warn("Hello Retail tracker closed after {} ms; abandoned {} page views; {} conversions wait in the"
+                            + " {} for the next start", (System.nanoTime() - start) / 1_000_000, abandonedViews, waiting,
+                    outbox == null ? "outbox" : outbox.describe());
+        }
+        int stuck = pageViews.liveThreads().size() + (conversions != null && conversions.isAlive() ? 1 : 0);
+        if (stuck > 0) {
+            LOG.warn("{} sender threads of the Hello Retail tracker did not stop", stuck);
+        }
+    }
+
+    /** For tests of this package: the conversion thread, or null before it started. */
+    ConversionWorker conversionWorker() {
+        return conversions;
+    }
+}
