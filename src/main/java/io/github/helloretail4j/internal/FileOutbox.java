@@ -76,7 +76,7 @@ final class FileOutbox implements Outbox {
      */
     static final long COMPACT_AFTER_BYTES = 1024 * 1024;
     /** After a failed compaction (a full disk) the next is not tried sooner than this. */
-    private static final long COMPACT_RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
+    static final long COMPACT_RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     /** An add whose record is written and that waits for the fsync that makes it durable. */
     private static final class Ticket {

@@ -57,6 +57,10 @@ public final class FaultyStorage implements Storage {
     public final AtomicInteger forces = new AtomicInteger();
     /** The calls that were failed, in order. */
     public final List<Call> failed = new CopyOnWriteArrayList<>();
+    /** Every call, failed or not, in order (bytes left out). */
+    public final List<Call> calls = new CopyOnWriteArrayList<>();
+    /** The log's size at its last successful fsync: what a power loss would leave of it. */
+    public volatile long logSizeAtLastForce = -1;
 
     private volatile Predicate<Call> fault = c -> false;
     private final AtomicInteger faultsLeft = new AtomicInteger();
@@ -89,6 +93,7 @@ public final class FaultyStorage implements Storage {
             bytes.duplicate().get(copy);
         }
         Call call = new Call(step, file, copy);
+        calls.add(new Call(step, file, null));
         boolean fail = switch (step) {
             case APPEND, WRITE_NEW -> diskFull;
             case FORCE -> failForce && call.onLog();
@@ -146,6 +151,9 @@ public final class FaultyStorage implements Storage {
                     throw error(Step.FORCE);
                 }
                 real.force();
+                if (file.getFileName().toString().equals(OutboxLog.NAME)) {
+                    logSizeAtLastForce = real.size();
+                }
             }
 
             @Override
