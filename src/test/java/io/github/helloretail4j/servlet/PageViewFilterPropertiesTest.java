@@ -52,7 +52,7 @@ import net.jqwik.api.statistics.Statistics;
  *
  * <p>For every request: the status is the shop's or the container's own (never a 500 but
  * Tomcat's own failed redirect, see {@link #CONNECTOR_ERRORS}), no exception reaches the
- * container, the filter's own code never fails ({@link PageViewFilter#FAILURES}), the request
+ * container, the filter's own code never fails ({@link PageViews#FAILURES}), the request
  * returns within seconds, at most one page view per served request reaches the collector, and
  * each is accepted by it and carries only a valid id the visitor sent and absolute URLs that
  * {@link Check} accepts; where a part of the request is what a browser sends, the field made from
@@ -191,7 +191,7 @@ class PageViewFilterPropertiesTest {
         collector.reset();
         ExceptionProbeFilter.SEEN.clear();
         CONNECTOR_ERRORS.clear();
-        long failures = PageViewFilter.FAILURES.sum();
+        long failures = PageViews.FAILURES.sum();
         long tracked = counter(shop, "PageViewsTracked");
         long start = System.nanoTime();
         List<RawHttp.Response> responses = RawHttp.exchange(shop.port(), request, (int) BLOCKING_BOUND_MILLIS * 2);
@@ -201,7 +201,7 @@ class PageViewFilterPropertiesTest {
             assertTrue(System.nanoTime() < end, "page views still pending after 10 s");
             LockSupport.parkNanos(100_000);
         }
-        return new Exchange(responses, millis, PageViewFilter.FAILURES.sum() - failures,
+        return new Exchange(responses, millis, PageViews.FAILURES.sum() - failures,
                 List.copyOf(ExceptionProbeFilter.SEEN), List.copyOf(CONNECTOR_ERRORS),
                 counter(shop, "PageViewsTracked") - tracked,
                 collector.requests());

@@ -19,8 +19,15 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.ContextHandlerCollection;
 
-/** Embedded Jetty 12 (ee10) and Tomcat 11 on a loopback port, deploying web application directories. */
+/**
+ * Embedded Jetty 12 (ee10) and Tomcat 11 on a loopback port, deploying web application
+ * directories: this generation's fixtures for the container suite in src/test/java, which the
+ * javax artifact runs on Jetty 10 and Tomcat 9 with its own class of this name.
+ */
 final class Containers {
+
+    /** The opening tag of a web.xml for this generation. */
+    static final String WEB_APP_START = "<web-app xmlns=\"https://jakarta.ee/xml/ns/jakartaee\" version=\"6.0\">";
 
     private Containers() {
     }
