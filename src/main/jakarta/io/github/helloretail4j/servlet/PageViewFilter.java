@@ -42,8 +42,9 @@ import java.io.IOException;
  */
 public final class PageViewFilter extends Parameters implements Filter {
 
-    // This class only translates between Jakarta Servlet and the servlet-free decision
-    // (PageViews); the javax layer's PageViewFilter is its twin. Decide nothing here.
+    // Only translates between the servlet API and the servlet-free decision (PageViews). The
+    // other servlet layer's PageViewFilter is its twin, the same but for the servlet package
+    // (jakarta.servlet, javax.servlet), and a test of the javax build keeps it so: decide nothing here.
     private PageViews pageViews;
 
     @Override

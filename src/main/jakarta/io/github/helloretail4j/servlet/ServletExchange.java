@@ -6,7 +6,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.function.Predicate;
 
-/** A Jakarta Servlet request and response as the decision reads them: delegation only. */
+/** A servlet request and response as the decision reads them: delegation only. */
 final class ServletExchange implements WebExchange {
     private final HttpServletRequest request;
     /** Null when only the request is read (HelloRetailWeb). */

@@ -4,7 +4,7 @@ import jakarta.servlet.ServletContext;
 import java.io.File;
 import java.util.Map;
 
-/** A Jakarta Servlet context as {@link WebTracking} needs it: delegation only. */
+/** A servlet context as {@link WebTracking} needs it: delegation only. */
 record ServletWebApp(ServletContext context) implements WebApp {
 
     @Override
