@@ -32,11 +32,19 @@ final class Containers {
     private Containers() {
     }
 
+    /** Escapes Jetty 12 refuses in a path segment before any ';' (400): C0 controls, DEL and '%' itself. */
+    private static final java.util.regex.Pattern JETTY_REFUSES = java.util.regex.Pattern.compile("%(?:[01][0-9A-Fa-f]|7[Ff]|25)");
+
     enum Kind {
         JETTY, TOMCAT;
 
         Container start() throws Exception {
             return this == JETTY ? new JettyContainer() : new TomcatContainer();
+        }
+
+        /** True when this container answers 400 to a request whose path has this (percent-encoded) segment. */
+        boolean refusesPathSegment(String segment) {
+            return this == JETTY && JETTY_REFUSES.matcher(segment).find();
         }
     }
 
