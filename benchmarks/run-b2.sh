@@ -19,9 +19,9 @@ fi
 
 both() {
   echo "## jakarta: helloretail4j, $(basename "$JAR")"
-  java -jar "$JAR" FilterBenchmark -prof gc -rf json -rff "$RESULTS/b2-filter-jmh.json" "$@"
+  java -jar "$JAR" FilterBenchmark -prof gc -rf json -rff "$RESULTS/b2-filter-jmh-jakarta.json" "$@"
   echo "## javax: helloretail4j-javax, $(basename "$JAVAX_JAR") sha256 $(sha256sum "$JAVAX_JAR" | cut -c1-16)"
   java -jar "$JAVAX_JAR" FilterBenchmark -prof gc -rf json -rff "$RESULTS/b2-filter-jmh-javax.json" "$@"
 }
 
-measure b2-filter-jmh.txt both "$@"
+measure b2-filter-jmh-layers.txt both "$@"
