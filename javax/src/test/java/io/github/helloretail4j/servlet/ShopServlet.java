@@ -1,0 +1,116 @@
+package io.github.helloretail4j.servlet;
+
+import io.github.helloretail4j.Conversion;
+import javax.servlet.AsyncContext;
+import javax.servlet.ServletException;
+import javax.servlet.http.HttpServlet;
+import javax.servlet.http.HttpServletRequest;
+import javax.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.util.List;
+
+/** A tiny shop for the container tests: each path answers in one of the ways a shop can. */
+public class ShopServlet extends HttpServlet {
+
+    @Override
+    protected void service(HttpServletRequest req, HttpServletResponse resp) throws ServletException, IOException {
+        // In an include the request keeps the visitor's path; the included one is an attribute.
+        Object included = req.getAttribute("javax.servlet.include.servlet_path");
+        String path = included != null ? included.toString()
+                : req.getServletPath() + (req.getPathInfo() == null ? "" : req.getPathInfo());
+        if (path.startsWith("/products/") || path.equals("/") || path.equals("/page") || path.equals("/checkout")
+                || path.startsWith("/category/") || path.startsWith("/admin/")) {
+            html(resp, "page " + path);
+            return;
+        }
+        switch (path) {
+            case "/json" -> {
+                resp.setContentType("application/json");
+                resp.getWriter().write("{}");
+            }
+            case "/style.css" -> {
+                resp.setContentType("text/css");
+                resp.getWriter().write("body{}");
+            }
+            case "/missing" -> resp.sendError(404);
+            case "/redirect" -> {
+                // Not sendRedirect: Tomcat 11 implements it against Servlet 6.1, and the tests
+                // compile against the 6.0 API that Jetty ee10 needs, so it would fail with 500.
+                resp.setStatus(302);
+                resp.setHeader("Location", req.getContextPath() + "/page");
+            }
+            case "/fails" -> throw new ServletException("the shop's own failure");
+            case "/fails-runtime" -> throw new IllegalStateException("the shop's own runtime failure");
+            case "/skip" -> {
+                req.setAttribute(PageViewFilter.ATTRIBUTE_SKIP, Boolean.TRUE);
+                html(resp, "skipped");
+            }
+            case "/attributes" -> {
+                req.setAttribute(PageViewFilter.ATTRIBUTE_PRODUCT_NUMBER, "attr-7");
+                req.setAttribute(PageViewFilter.ATTRIBUTE_CANONICAL_URL, "https://shop.example/products/attr-7");
+                html(resp, "attributes");
+            }
+            case "/bad-attributes" -> {
+                req.setAttribute(PageViewFilter.ATTRIBUTE_PRODUCT_NUMBER, "bad\nnumber");
+                req.setAttribute(PageViewFilter.ATTRIBUTE_CANONICAL_URL, "not a url");
+                html(resp, "bad attributes");
+            }
+            case "/forward" -> req.getRequestDispatcher("/products/fwd-1").forward(req, resp);
+            case "/include" -> {
+                resp.setContentType("text/html");
+                req.getRequestDispatcher("/page").include(req, resp);
+            }
+            case "/async" -> {
+                AsyncContext async = req.startAsync();
+                async.start(() -> {
+                    try {
+                        req.setAttribute(PageViewFilter.ATTRIBUTE_PRODUCT_NUMBER, "async-1");
+                        html((HttpServletResponse) async.getResponse(), "async");
+                    } catch (IOException e) {
+                        throw new IllegalStateException(e);
+                    }
+                    async.complete();
+                });
+            }
+            case "/async-dispatch" -> {
+                AsyncContext async = req.startAsync();
+                async.start(() -> async.dispatch("/products/async-2"));
+            }
+            case "/whoami" -> {
+                resp.setContentType("text/plain");
+                resp.getWriter().write(HelloRetailWeb.trackingUserId(req).orElse("none"));
+            }
+            case "/tracker" -> {
+                // what checkout code reaches: the application's tracker (an IllegalStateException without one)
+                resp.setContentType("text/plain");
+                resp.getWriter().write("conversions tracked="
+                        + HelloRetailWeb.tracker(getServletContext()).metrics().conversions().tracked());
+            }
+            case "/order" -> {
+                // checkout code's one call: the visitor's id is taken unless the shop gives one
+                Conversion.Builder order = Conversion.builder().orderNumber(req.getParameter("number"))
+                        .total(new BigDecimal("10.50")).productNumbers(List.of("p-1"));
+                if (req.getParameter("id") != null) {
+                    order.trackingUserId(req.getParameter("id"));
+                }
+                resp.setContentType("text/plain");
+                try {
+                    Conversion tracked = HelloRetailWeb.trackConversion(req, order);
+                    resp.getWriter().write("tracked " + tracked.orderNumber() + " id="
+                            + tracked.trackingUserId().orElse("none"));
+                } catch (IllegalArgumentException e) {
+                    resp.setStatus(400);
+                    resp.getWriter().write(e.getMessage());
+                }
+            }
+            case "/whoami-html" -> html(resp, "id=" + HelloRetailWeb.trackingUserId(req).orElse("none"));
+            default -> resp.sendError(404);
+        }
+    }
+
+    private static void html(HttpServletResponse resp, String text) throws IOException {
+        resp.setContentType("text/html;charset=UTF-8");
+        resp.getWriter().write("<!doctype html><title>" + text + "</title><p>" + text);
+    }
+}
