@@ -42,9 +42,8 @@ import java.io.IOException;
  */
 public final class PageViewFilter extends Parameters implements Filter {
 
-    // Only translates between the servlet API and the servlet-free decision (PageViews). The
-    // other servlet layer's PageViewFilter is its twin, the same but for the servlet package
-    // (jakarta.servlet, javax.servlet), and a test of the javax build keeps it so: decide nothing here.
+    // Only translates between the servlet API and the servlet-free decision (PageViews): decide
+    // nothing here. The javax build compiles this very file, with the servlet package replaced.
     private PageViews pageViews;
 
     @Override

@@ -13,8 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -74,43 +72,6 @@ class JavaxJarTest {
         assertEquals(new TreeSet<>(List.of("HelloRetailListener", "HelloRetailWeb", "PageViewFilter")), publicTypes);
         assertTrue(javax.servlet.Filter.class.isAssignableFrom(PageViewFilter.class));
         assertTrue(javax.servlet.ServletContextListener.class.isAssignableFrom(HelloRetailListener.class));
-    }
-
-    /**
-     * The two servlet layers are twins: the same files, the same text but for the servlet
-     * package, so that a rule cannot be added to one and forgotten in the other (Matomo's javax
-     * and jakarta filters drifted apart). The test shop and probe of the container suite too.
-     */
-    @Test
-    void adapters_areTheJakartaOnes_butForTheServletPackage() throws Exception {
-        assertTwins(Path.of(System.getProperty("helloretail4j.jakartaSources")), Path.of("src/main/java"));
-        Map<String, String> fixtures = assertTwins(Path.of(System.getProperty("helloretail4j.jakartaTestSources")),
-                Path.of("src/test/java"), "ShopServlet.java", "ExceptionProbeFilter.java");
-        assertEquals(2, fixtures.size());
-    }
-
-    private static Map<String, String> assertTwins(Path jakartaRoot, Path javaxRoot, String... only) throws IOException {
-        Path pkg = Path.of("io/github/helloretail4j/servlet");
-        Map<String, String> jakarta = sources(jakartaRoot.resolve(pkg), only);
-        Map<String, String> javax = sources(javaxRoot.resolve(pkg), only);
-        assertEquals(jakarta.keySet(), javax.keySet());
-        assertTrue(jakarta.size() >= (only.length == 0 ? 5 : only.length), jakarta.keySet().toString());
-        jakarta.forEach((file, text) -> assertEquals(text.replace("jakarta.servlet", "javax.servlet"), javax.get(file), file));
-        return javax;
-    }
-
-    private static Map<String, String> sources(Path dir, String... only) throws IOException {
-        Map<String, String> texts = new TreeMap<>();
-        List<String> wanted = List.of(only);
-        try (Stream<Path> files = Files.list(dir)) {
-            for (Path f : (Iterable<Path>) files::iterator) {
-                String name = f.getFileName().toString();
-                if (wanted.isEmpty() || wanted.contains(name)) {
-                    texts.put(name, Files.readString(f));
-                }
-            }
-        }
-        return texts;
     }
 
     /** The CONSTANT_Utf8 entries of a class file's constant pool (JVMS 4.4). */
