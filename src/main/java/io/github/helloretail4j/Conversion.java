@@ -23,8 +23,6 @@ public final class Conversion {
 
     /** More lines than any real order has; guards against a runaway list. */
     public static final int MAX_PRODUCTS = 10_000;
-    /** Digits of the total as written in plain notation, sign and point included. */
-    private static final int MAX_TOTAL_LENGTH = 32;
 
     private final String trackingUserId;
     private final String orderNumber;
@@ -145,11 +143,8 @@ public final class Conversion {
 
         /** Required: the order's total, zero or more and finite. Kept as its shortest decimal. */
         public Builder total(double total) {
-            if (Double.isFinite(total)) {
-                return total(BigDecimal.valueOf(total));
-            }
-            this.total = null;
-            this.totalProblem = "total must be a finite number, zero or more: " + total;
+            this.total = Double.isFinite(total) ? BigDecimal.valueOf(total) : null;
+            this.totalProblem = Check.totalProblem(total);
             return this;
         }
 
@@ -187,47 +182,14 @@ public final class Conversion {
                 throw new IllegalStateException("orderNumber is required");
             }
             Check.text("orderNumber", orderNumber);
-            if (totalProblem != null) {
-                throw new IllegalArgumentException(totalProblem);
-            }
-            if (total == null) {
-                throw new IllegalStateException("total is required");
-            }
-            if (total.signum() < 0 || total.toPlainString().length() > MAX_TOTAL_LENGTH) {
-                throw new IllegalArgumentException("total must be zero or more, with at most "
-                        + MAX_TOTAL_LENGTH + " characters in plain notation: " + total.toPlainString());
-            }
+            Check.total(total, totalProblem);
             Check.trackingUserId(trackingUserId);
             Check.email(email);
             Check.text("customerId", customerId);
-            if (productNumbers != null && urls != null) {
-                throw new IllegalStateException("set either productNumbers or urls, not both");
-            }
-            if (productNumbers == null && urls == null) {
-                throw new IllegalStateException("productNumbers or urls is required");
-            }
-            String field = productNumbers != null ? "productNumbers" : "urls";
-            List<String> products = productNumbers != null ? productNumbers : urls;
-            if (products.isEmpty() || products.size() > MAX_PRODUCTS) {
-                throw new IllegalArgumentException(field + " must hold 1 to " + MAX_PRODUCTS
-                        + " entries: " + products.size() + " given");
-            }
-            for (int i = 0; i < products.size(); i++) {
-                String entry = products.get(i);
-                String name = field + "[" + i + "]";
-                if (entry == null) {
-                    throw new IllegalArgumentException(name + " must not be null");
-                }
-                if (productNumbers != null) {
-                    Check.text(name, entry);
-                } else {
-                    Check.url(name, entry);
-                }
-            }
-            List<String> copy = List.copyOf(products);
+            List<String> products = Check.products(productNumbers, urls, 1, MAX_PRODUCTS);
             return productNumbers != null
-                    ? new Conversion(this, copy, List.of())
-                    : new Conversion(this, List.of(), copy);
+                    ? new Conversion(this, products, List.of())
+                    : new Conversion(this, List.of(), products);
         }
     }
 }

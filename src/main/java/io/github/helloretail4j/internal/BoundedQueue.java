@@ -17,7 +17,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * per event at shop rates). Consumers block in {@link #take}, which drains what is left once
  * closing has begun and stops handing out items once stopped.
  */
-final class BoundedQueue<T> {
+final class BoundedQueue<T> implements WorkQueue<T> {
     private final int capacity;
     private final ConcurrentLinkedQueue<T> items = new ConcurrentLinkedQueue<>();
     private final AtomicInteger size = new AtomicInteger();
@@ -33,7 +33,8 @@ final class BoundedQueue<T> {
     }
 
     /** False when the queue is full or closing: the caller counts the item as dropped. */
-    boolean offer(T item) {
+    @Override
+    public boolean offer(T item) {
         if (closing) {
             return false;
         }
@@ -46,7 +47,8 @@ final class BoundedQueue<T> {
     }
 
     /** The next item; null once closing has begun and the queue is empty, or once stopped. */
-    T take() throws InterruptedException {
+    @Override
+    public T take() throws InterruptedException {
         return take(Long.MAX_VALUE);
     }
 
@@ -54,7 +56,8 @@ final class BoundedQueue<T> {
      * The next item, or null when none came within {@code maxIdleNanos} (or closing has begun and
      * the queue is empty, or it is stopped): for consumers that end when there is no work.
      */
-    T take(long maxIdleNanos) throws InterruptedException {
+    @Override
+    public T take(long maxIdleNanos) throws InterruptedException {
         long idleSince = System.nanoTime();
         while (true) {
             if (stopped) {
@@ -80,18 +83,21 @@ final class BoundedQueue<T> {
     }
 
     /** Items waiting (an estimate while others offer and take). */
-    int size() {
+    @Override
+    public int size() {
         return Math.max(0, size.get());
     }
 
     /** Refuse new items; consumers drain the rest and then get null. */
-    void beginClose() {
+    @Override
+    public void beginClose() {
         closing = true;
         signalAll();
     }
 
     /** Hand out nothing more; returns how many items were left behind. */
-    int stop() {
+    @Override
+    public int stop() {
         closing = true;
         stopped = true;
         int left = 0;

@@ -1,9 +1,11 @@
 package io.github.helloretail4j.internal;
 
+import java.math.BigDecimal;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
+import java.util.List;
 import java.util.regex.Pattern;
 
 /**
@@ -91,6 +93,69 @@ public final class Check {
     }
 
     /** Validates an optional email address; null stays null. The message never shows it whole. */
+    /** Digits of a total as written in plain notation, sign and point included. */
+    public static final int MAX_TOTAL_LENGTH = 32;
+
+    /**
+     * A total of a conversion or a cart: required, zero or more, at most
+     * {@value #MAX_TOTAL_LENGTH} characters in plain notation.
+     *
+     * @param problem what was wrong with the value given, when it could not become a number
+     *        (a NaN or infinite double), or null
+     */
+    public static BigDecimal total(BigDecimal total, String problem) {
+        if (problem != null) {
+            throw new IllegalArgumentException(problem);
+        }
+        if (total == null) {
+            throw new IllegalStateException("total is required");
+        }
+        if (total.signum() < 0 || total.toPlainString().length() > MAX_TOTAL_LENGTH) {
+            throw new IllegalArgumentException("total must be zero or more, with at most "
+                    + MAX_TOTAL_LENGTH + " characters in plain notation: " + total.toPlainString());
+        }
+        return total;
+    }
+
+    /** The message {@code total(double)} of a builder keeps for a value that is not a number. */
+    public static String totalProblem(double total) {
+        return Double.isFinite(total) ? null : "total must be a finite number, zero or more: " + total;
+    }
+
+    /**
+     * The products of a conversion or a cart: exactly one of the two lists, each entry a product
+     * number ({@link #text}) or a URL ({@link #url}); returns an immutable copy of the one given.
+     *
+     * @param min 1 for an order; 0 for a cart, which may be empty
+     */
+    public static List<String> products(List<String> productNumbers, List<String> urls, int min, int max) {
+        if (productNumbers != null && urls != null) {
+            throw new IllegalStateException("set either productNumbers or urls, not both");
+        }
+        if (productNumbers == null && urls == null) {
+            throw new IllegalStateException("productNumbers or urls is required");
+        }
+        String field = productNumbers != null ? "productNumbers" : "urls";
+        List<String> products = productNumbers != null ? productNumbers : urls;
+        if (products.size() < min || products.size() > max) {
+            throw new IllegalArgumentException(field + " must hold " + min + " to " + max
+                    + " entries: " + products.size() + " given");
+        }
+        for (int i = 0; i < products.size(); i++) {
+            String entry = products.get(i);
+            String name = field + "[" + i + "]";
+            if (entry == null) {
+                throw new IllegalArgumentException(name + " must not be null");
+            }
+            if (productNumbers != null) {
+                text(name, entry);
+            } else {
+                url(name, entry);
+            }
+        }
+        return List.copyOf(products);
+    }
+
     public static String email(String value) {
         if (value == null) {
             return null;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.helloretail4j.Cart;
 import io.github.helloretail4j.Conversion;
 import io.github.helloretail4j.PageView;
 import java.io.ByteArrayOutputStream;
@@ -58,6 +59,28 @@ final class Json {
             optional(g, "customerId", conversion.customerId().orElse(null));
             array(g, "urls", conversion.urls());
             array(g, "productNumbers", conversion.productNumbers());
+        });
+    }
+
+    /**
+     * A cart, in the field order of Hello Retail's example. An empty cart is the one exception to
+     * leaving empty fields out: it goes as {@code "productNumbers": []}, which clears the cart.
+     */
+    static byte[] cart(String websiteUuid, Cart cart) {
+        return write(g -> {
+            optional(g, "trackingUserId", cart.trackingUserId().orElse(null));
+            g.writeStringField("websiteUuid", websiteUuid);
+            g.writeFieldName("total");
+            g.writeNumber(cart.total().toPlainString());
+            optional(g, "url", cart.url().orElse(null));
+            if (cart.isEmpty()) {
+                g.writeArrayFieldStart("productNumbers");
+                g.writeEndArray();
+            } else {
+                array(g, "urls", cart.urls());
+                array(g, "productNumbers", cart.productNumbers());
+            }
+            optional(g, "email", cart.email().orElse(null));
         });
     }
 
