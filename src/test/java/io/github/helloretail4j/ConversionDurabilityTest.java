@@ -141,7 +141,7 @@ class ConversionDurabilityTest {
     @Test
     void fullDisk_trackConversionThrowsClearly_andNothingAcknowledgedIsLost() throws Exception {
         int port = freePort(); // nothing is delivered while the disk fills up
-        URI endpoint = URI.create("http://127.0.0.1:" + port + "/serve/");
+        URI endpoint = Fixtures.endpoint(port);
         FaultyStorage disk = new FaultyStorage();
         HelloRetailTracker tracker = config(endpoint).storage(disk).closeTimeout(Duration.ZERO).build();
         tracker.trackConversion(conversion("disk-1"));
@@ -164,7 +164,7 @@ class ConversionDurabilityTest {
     @Test
     void outage_refusedThen500s_acrossAJvmRestart_allDeliveredOnce() throws Exception {
         int port = freePort();
-        URI endpoint = URI.create("http://127.0.0.1:" + port + "/serve/");
+        URI endpoint = Fixtures.endpoint(port);
         // a shop JVM tracks 50 orders while nothing listens on the port, and stops
         Process shop = startChild(endpoint, "outage", 50);
         List<Integer> acked = readAcks(shop, Integer.MAX_VALUE);
@@ -185,7 +185,7 @@ class ConversionDurabilityTest {
     @Test
     void sigkill_whileDeliveryIsDown_everyAcknowledgedConversionIsDeliveredExactlyOnce() throws Exception {
         int port = freePort();
-        URI endpoint = URI.create("http://127.0.0.1:" + port + "/serve/");
+        URI endpoint = Fixtures.endpoint(port);
         Process shop = startChild(endpoint, "killed-down", -1);
         List<Integer> acked = readAcks(shop, 300);
         assertEquals(300, acked.size(), "acknowledgements from the child before the kill");

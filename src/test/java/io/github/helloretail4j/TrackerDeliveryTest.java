@@ -228,7 +228,7 @@ class TrackerDeliveryTest {
     void trackConversion_collectorDownThenUp_isDeliveredWhenItComesBack() throws Exception {
         int port = freePort();
         // Nothing listens on the port: connections are refused.
-        tracker = fastRetries(URI.create("http://127.0.0.1:" + port + "/serve/")).maxAttempts(1000).build();
+        tracker = fastRetries(Fixtures.endpoint(port)).maxAttempts(1000).build();
         tracker.trackConversion(conversion("down-1"));
         tracker.trackPageView(view("https://shop.example/while-down"));
         Await.until("refused connections retried 3 times", () -> tracker.metrics().conversions(),

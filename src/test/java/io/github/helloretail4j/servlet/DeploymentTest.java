@@ -1,6 +1,7 @@
 package io.github.helloretail4j.servlet;
 
 import static io.github.helloretail4j.testing.Fixtures.ID;
+import static io.github.helloretail4j.testing.Fixtures.PAGEVIEW;
 import static io.github.helloretail4j.testing.Fixtures.threads;
 import static io.github.helloretail4j.testing.TestCollector.WEBSITE_UUID;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -116,9 +117,9 @@ class DeploymentTest {
         try (var d = deploy(kind, valid().withoutFilter().withFragmentJar(), "/fragment")) {
             int port = containers.get(kind).port();
             assertEquals(200, RawHttp.get(port, "/fragment/page?via=fragment", COOKIE).status());
-            collector.awaitRequests("/serve/collect/pageview", 1);
+            collector.awaitRequests(PAGEVIEW, 1);
             assertEquals("http://127.0.0.1:" + port + "/fragment/page?via=fragment",
-                    collector.accepted("/serve/collect/pageview").get(0).get("location").asText());
+                    collector.accepted(PAGEVIEW).get(0).get("location").asText());
             assertEquals(ID, RawHttp.get(port, "/fragment/whoami", COOKIE).body());
         }
     }
@@ -130,9 +131,9 @@ class DeploymentTest {
         try (var d = deploy(kind, valid().withFragmentJar().requestDispatchOnly(), "/both")) {
             int port = containers.get(kind).port();
             RawHttp.get(port, "/both/page?once", COOKIE);
-            collector.awaitRequests("/serve/collect/pageview", 1);
+            collector.awaitRequests(PAGEVIEW, 1);
             Thread.sleep(300); // a second (wrong) page view would arrive within this
-            assertEquals(1, collector.requests("/serve/collect/pageview").size());
+            assertEquals(1, collector.requests(PAGEVIEW).size());
         }
     }
 

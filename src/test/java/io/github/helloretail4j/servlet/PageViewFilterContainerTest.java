@@ -2,6 +2,7 @@ package io.github.helloretail4j.servlet;
 
 import static io.github.helloretail4j.testing.Fixtures.ID;
 import static io.github.helloretail4j.testing.Fixtures.PAGEVIEW;
+import static io.github.helloretail4j.testing.Fixtures.TRACKING_USER;
 import static io.github.helloretail4j.testing.TestCollector.WEBSITE_UUID;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -384,12 +385,12 @@ class PageViewFilterContainerTest {
                 assertEquals(List.of(), shop.get("/page").header("Set-Cookie"));
                 Thread.sleep(20);
             }
-            assertEquals(0, collector.requests("/serve/trackingUser").size(), "no id created before consent");
+            assertEquals(0, collector.requests(TRACKING_USER).size(), "no id created before consent");
             // the first consenting visitor starts the stock, and gets an id
             RawHttp.Response consenting = untilSetCookie(shop, "/page", "Cookie: consent=1");
             assertEquals(1, consenting.header("Set-Cookie").size(), consenting.headers().toString());
             assertTrue(consenting.header("Set-Cookie").get(0).startsWith("hello_retail_id="), consenting.headers().toString());
-            assertTrue(collector.requests("/serve/trackingUser").size() > 0);
+            assertTrue(collector.requests(TRACKING_USER).size() > 0);
         }
     }
 

@@ -55,6 +55,11 @@ public final class Fixtures {
         }
     }
 
+    /** The endpoint of a collector on this loopback port, as a tracker is configured with it. */
+    public static URI endpoint(int port) {
+        return URI.create("http://127.0.0.1:" + port + "/serve/");
+    }
+
     /** The live threads whose names start with {@code prefix}. */
     public static List<Thread> threads(String prefix) {
         return Thread.getAllStackTraces().keySet().stream()
