@@ -1,5 +1,10 @@
 package io.github.helloretail4j.standin;
 
+import static io.github.helloretail4j.testing.Fixtures.CONVERSION;
+import static io.github.helloretail4j.testing.Fixtures.ID;
+import static io.github.helloretail4j.testing.Fixtures.PAGEVIEW;
+import static io.github.helloretail4j.testing.Fixtures.TRACKING_USER;
+import static io.github.helloretail4j.testing.Fixtures.WEBSITE_UUID;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -26,14 +31,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class HelloRetailAnswersTest {
 
-    private static final String UUID = "4bb65cc4-f2d2-4eb0-80d9-9496f912d2cf";
+    private static final String UUID = WEBSITE_UUID;
     private static final String OTHER = "00000000-0000-0000-0000-000000000000";
-    private static final String ID = "62a0317d17698aa57d369db9";
     private static final String JSON = "application/json";
-    private static final String PAGEVIEW = "/serve/collect/pageview";
-    private static final String CONVERSION = "/serve/collect/conversion";
     private static final String CART = "/serve/collect/cart";
-    private static final String TRACKING_USER = "/serve/trackingUser";
 
     private final AtomicInteger ids = new AtomicInteger();
     /** Ids counted up, so that the trackingUser answer can be compared exactly. */
