@@ -1,6 +1,7 @@
 # Sourced by the run-b*.sh scripts: build, wait for a quiet machine, record the environment.
 # Environment: SKIP_BUILD=1 to use the jar as it is; QUIET_WAIT=<seconds> to wait at most that
-# long for other java/mvn processes to end (default 1800; 0 = do not wait).
+# long for other java/mvn processes to end (default 1800; 0 = do not wait); MVN_ARGS=... extra
+# arguments for every mvn call (e.g. -Dmaven.repo.local=...).
 set -euo pipefail
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$BENCH_DIR/.." && pwd)"
@@ -16,8 +17,8 @@ build() {
     return
   fi
   if [ "${SKIP_BUILD:-0}" != 1 ]; then
-    (cd "$ROOT" && mvn -q -B install -DskipTests)
-    (cd "$BENCH_DIR" && mvn -q -B package -DskipTests)
+    (cd "$ROOT" && mvn -q -B ${MVN_ARGS:-} install -DskipTests)
+    (cd "$BENCH_DIR" && mvn -q -B ${MVN_ARGS:-} package -DskipTests)
   fi
   mkdir -p "$BENCH_DIR/target/run"
   JAR="$BENCH_DIR/target/run/benchmarks-$(date -u +%Y%m%d%H%M%S)-$$.jar"

@@ -21,7 +21,9 @@ import java.util.Objects;
  *       ({@link Builder#queueSize}); when it is full the newest is dropped and counted, so
  *       memory stays bounded whatever the collector does.</li>
  *   <li>{@link #trackConversion} returns once the conversion is on disk in the outbox directory
- *       (fsynced). It is delivered in order by a background thread, through outages, restarts
+ *       (fsynced), and throws {@code UncheckedIOException} exactly when it is not; then nothing
+ *       of it remains, and the same order may be tracked again. A disk fault never needs a
+ *       restart: the outbox goes on once the disk works ({@link TrackerMetrics#outboxFailures()}). It is delivered in order by a background thread, through outages, restarts
  *       and crashes, once per order number (at least once across a crash: see the README for
  *       the window where a duplicate can happen).</li>
  *   <li>A 2xx answer is a delivery ("Not tracked for anonymous user" is counted apart). A 400
@@ -39,9 +41,10 @@ import java.util.Objects;
  * view thread starts with the first page view; more start while page views wait and the
  * collector answers, up to {@link Builder#senderThreads} (the collect API takes one event per
  * request, so each thread delivers one page view per round trip), and end again when they spent
- * less than half of the last 5 s delivering. The conversion thread starts with the first conversion, or at once when the
- * outbox holds conversions from an earlier run. All end in {@link #close()}. Counters are
- * read with {@link #metrics()} and over JMX.
+ * less than half of the last 5 s delivering. The conversion thread starts with the first
+ * conversion, or at once when the outbox holds conversions from an earlier run. One that dies
+ * while the tracker is open (an interrupt, an {@code Error}) is logged and replaced. All have
+ * ended when {@link #close()} returns. Counters are read with {@link #metrics()} and over JMX.
  */
 public final class HelloRetailTracker implements AutoCloseable {
 

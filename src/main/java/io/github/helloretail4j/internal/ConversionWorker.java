@@ -86,11 +86,6 @@ final class ConversionWorker implements DeliveryLoop.Source<Outbox.Entry> {
         return worker.isAlive();
     }
 
-    /** For tests: the thread running now, or null before the first conversion. */
-    Thread thread() {
-        return worker.thread();
-    }
-
     @Override
     public Outbox.Entry next() throws IOException, InterruptedException {
         while (true) {

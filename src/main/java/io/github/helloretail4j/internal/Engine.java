@@ -239,9 +239,4 @@ public final class Engine {
             LOG.warn("{} sender threads of the Hello Retail tracker did not stop", stuck);
         }
     }
-
-    /** For tests of this package: the conversion thread, or null before it started. */
-    ConversionWorker conversionWorker() {
-        return conversions;
-    }
 }

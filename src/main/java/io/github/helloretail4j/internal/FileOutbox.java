@@ -233,10 +233,6 @@ final class FileOutbox implements Outbox {
         return "outbox directory " + dir.toAbsolutePath();
     }
 
-    Path deadLetterFile() {
-        return deadLetters.file();
-    }
-
     @Override
     public Added add(String orderNumber, byte[] body) throws IOException {
         Ticket ticket;

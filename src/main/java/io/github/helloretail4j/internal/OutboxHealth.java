@@ -42,8 +42,4 @@ final class OutboxHealth {
     long failures() {
         return failures.sum();
     }
-
-    boolean inTrouble() {
-        return inTrouble.get();
-    }
 }

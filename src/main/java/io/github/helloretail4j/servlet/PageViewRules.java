@@ -76,6 +76,56 @@ final class PageViewRules {
     }
 
     /**
+     * The value of the first {@code name} parameter in the raw query string, decoded as a form
+     * is ({@code +} is a space, then percent-decoding as UTF-8), the way
+     * {@code getParameter(name)} reads it; null when there is none, or it is empty, malformed
+     * or not a usable product number. Only the query is read, never a request body.
+     */
+    static String productNumberFromQuery(String queryString, String name) {
+        if (name == null || queryString == null) {
+            return null;
+        }
+        int start = 0;
+        int length = queryString.length();
+        while (start <= length) {
+            int end = queryString.indexOf('&', start);
+            if (end < 0) {
+                end = length;
+            }
+            int eq = queryString.indexOf('=', start);
+            int nameEnd = eq < 0 || eq > end ? end : eq;
+            if (isName(queryString, start, nameEnd, name)) {
+                // The first one decides, as getParameter's: a repeated parameter is not searched further.
+                if (nameEnd == end) {
+                    return null;
+                }
+                String decoded = formDecode(queryString.substring(nameEnd + 1, end));
+                return decoded != null && Check.textProblem(decoded) == null ? decoded : null;
+            }
+            start = end + 1;
+        }
+        return null;
+    }
+
+    /** Whether {@code query[start, end)} is {@code name}, also when a client escaped some of its characters. */
+    private static boolean isName(String query, int start, int end, String name) {
+        if (end - start == name.length() && query.startsWith(name, start)) {
+            return true;
+        }
+        for (int i = start; i < end; i++) {
+            char c = query.charAt(i);
+            if (c == '%' || c == '+') {
+                return name.equals(formDecode(query.substring(start, end)));
+            }
+        }
+        return false;
+    }
+
+    private static String formDecode(String s) {
+        return percentDecode(s.indexOf('+') < 0 ? s : s.replace('+', ' '));
+    }
+
+    /**
      * RFC 3986 percent-decoding as UTF-8 ('+' stays '+'); null when malformed: a '%' not
      * followed by two ASCII hex digits, escapes that are not UTF-8, a lone surrogate.
      */

@@ -1,6 +1,6 @@
 package io.github.helloretail4j.servlet;
 
-import static io.github.helloretail4j.servlet.PageViewFilter.*;
+import static io.github.helloretail4j.servlet.Parameters.*;
 
 import io.github.helloretail4j.HelloRetailTracker;
 import io.github.helloretail4j.internal.Check;
@@ -43,6 +43,7 @@ final class Settings {
         d.put(PARAM_TRUST_STORE, null);
         d.put(PARAM_TRUST_STORE_PASSWORD, null);
         d.put(PARAM_PRODUCT_NUMBER_PATTERN, null);
+        d.put(PARAM_PRODUCT_NUMBER_PARAMETER, null);
         d.put(PARAM_EXCLUDE_PATHS, DEFAULT_EXCLUDE_PATHS);
         d.put(PARAM_PUBLIC_BASE_URL, null);
         d.put(PARAM_TRUST_FORWARDED_HEADERS, DEFAULT_TRUST_FORWARDED_HEADERS);
@@ -76,11 +77,15 @@ final class Settings {
     final KeyStore trustStore;
     private final String trustStorePath;
     final Pattern productNumberPattern;
+    /** Null: none. */
+    final String productNumberParameter;
     final PathGlobs excludePaths;
     final String publicBaseUrl;
     final boolean trustForwardedHeaders;
     final String consentCookieName;
     final String consentCookieValue;
+    /** Whether a value of the consent cookie means consent; made once, so a request allocates none. */
+    final java.util.function.Predicate<String> consents;
     final boolean honorGlobalPrivacyControl;
     final boolean createTrackingUser;
     final boolean installFilter;
@@ -174,6 +179,15 @@ final class Settings {
             }
         }
 
+        Found parameter = get.apply(PARAM_PRODUCT_NUMBER_PARAMETER);
+        // RFC 3986's unreserved characters, which a browser never escapes: a name the shop can write
+        // in a link and the filter can find in the raw query string.
+        if (parameter.value() != null && !parameter.value().matches("[A-Za-z0-9._~-]+")) {
+            throw bad(PARAM_PRODUCT_NUMBER_PARAMETER, parameter,
+                    "must be a query parameter name of letters, digits, '-', '.', '_' or '~', e.g. productId");
+        }
+        productNumberParameter = parameter.value();
+
         Found excludes = get.apply(PARAM_EXCLUDE_PATHS);
         try {
             excludePaths = PathGlobs.parse(excludes.value());
@@ -199,6 +213,7 @@ final class Settings {
                 throw bad(PARAM_CONSENT_COOKIE, consent, "must be a cookie name, or name=value, e.g. cookie_consent=yes");
             }
         }
+        consents = consentCookieValue == null ? value -> true : consentCookieValue::equals;
         honorGlobalPrivacyControl = bool(get.apply(PARAM_HONOR_GLOBAL_PRIVACY_CONTROL), PARAM_HONOR_GLOBAL_PRIVACY_CONTROL);
         createTrackingUser = bool(get.apply(PARAM_CREATE_TRACKING_USER), PARAM_CREATE_TRACKING_USER);
         installFilter = bool(get.apply(PARAM_INSTALL_FILTER), PARAM_INSTALL_FILTER);

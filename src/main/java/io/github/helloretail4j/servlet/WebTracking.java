@@ -1,9 +1,9 @@
 package io.github.helloretail4j.servlet;
 
+import io.github.helloretail4j.Conversion;
 import io.github.helloretail4j.HelloRetailTracker;
 import io.github.helloretail4j.internal.Check;
 import io.github.helloretail4j.internal.TrackingUserIds;
-import jakarta.servlet.ServletContext;
 import java.io.File;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -11,19 +11,24 @@ import java.time.Duration;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The web application's one tracker, kept as a context attribute, with the settings it was
  * made from and, when {@code helloretail.createTrackingUser} is on, the stock of fresh ids.
- * Made by whichever starts first, {@link HelloRetailListener} or {@link PageViewFilter}, and
- * closed by the same one when the application stops.
+ * Made by whichever starts first, the listener or the filter, and closed by the same one when
+ * the application stops. Servlet-free: each servlet layer hands it a {@link WebApp}.
  */
 final class WebTracking {
     private static final Logger LOG = LoggerFactory.getLogger("io.github.helloretail4j");
 
     static final String ATTRIBUTE = WebTracking.class.getName();
+    /** Hello Retail's first-party cookie holding the visitor's tracking id. */
+    static final String COOKIE_NAME = "hello_retail_id";
+    /** Set by the filter for the rest of the request: the id it tracks this visitor with. */
+    static final String TRACKING_USER_ID_ATTRIBUTE = "io.github.helloretail4j.trackingUserId";
     /** Few ids in stock: each one is a tracking user created at Hello Retail. */
     private static final int ID_STOCK = 4;
     private static final Duration ID_MAX_AGE = Duration.ofHours(1);
@@ -32,12 +37,12 @@ final class WebTracking {
     final Settings settings;
     final HelloRetailTracker tracker;
     final TrackingUserIds ids;
-    private final ServletContext context;
+    private final WebApp context;
 
-    private WebTracking(ServletContext context, Settings settings) {
+    private WebTracking(WebApp context, Settings settings) {
         this.context = context;
         this.settings = settings;
-        String name = trackerName(context.getContextPath());
+        String name = trackerName(context.contextPath());
         Path outbox = outboxDirectory(context, settings, name);
         try {
             this.tracker = HelloRetailTracker.builder()
@@ -51,7 +56,7 @@ final class WebTracking {
                     .build();
         } catch (UncheckedIOException e) {
             // the tracker's message names the directory and the failure; say which setting it came from
-            throw new IllegalArgumentException(PageViewFilter.PARAM_OUTBOX_DIRECTORY
+            throw new IllegalArgumentException(Parameters.PARAM_OUTBOX_DIRECTORY
                     + (settings.outboxDirectory == null ? " (not set: the container's temp directory) " : " ")
                     + Check.echo(outbox) + " cannot be used: " + Check.describe(e.getCause()), e);
         }
@@ -67,32 +72,66 @@ final class WebTracking {
     }
 
     /** The configured directory, else one in the container's temp directory for this application. */
-    private static Path outboxDirectory(ServletContext context, Settings settings, String name) {
+    private static Path outboxDirectory(WebApp context, Settings settings, String name) {
         if (settings.outboxDirectory != null) {
             return settings.outboxDirectory;
         }
-        Object temp = context.getAttribute(ServletContext.TEMPDIR);
-        Path dir = temp instanceof File f ? f.toPath().resolve("helloretail-outbox")
+        File temp = context.tempDirectory();
+        Path dir = temp != null ? temp.toPath().resolve("helloretail-outbox")
                 : Path.of(System.getProperty("java.io.tmpdir"), name + "-outbox");
         if (settings.enabled) {
             LOG.warn("{} is not set: conversions wait for delivery in {}, which may not survive a restart or"
                     + " redeploy; set it to a persistent directory of this application's own",
-                    PageViewFilter.PARAM_OUTBOX_DIRECTORY, dir);
+                    Parameters.PARAM_OUTBOX_DIRECTORY, dir);
         }
         return dir;
     }
 
-    static WebTracking get(ServletContext context) {
-        return (WebTracking) context.getAttribute(ATTRIBUTE);
+    static WebTracking get(WebApp context) {
+        return (WebTracking) context.attribute(ATTRIBUTE);
+    }
+
+    /**
+     * The application's tracker, for the shop's own code.
+     *
+     * @throws IllegalStateException when the application has none
+     */
+    static WebTracking required(WebApp context) {
+        WebTracking web = get(context);
+        if (web == null) {
+            throw new IllegalStateException("no Hello Retail tracker in " + displayName(context)
+                    + ": declare io.github.helloretail4j.servlet.PageViewFilter (or HelloRetailListener) in web.xml,"
+                    + " or keep the jar's web-fragment.xml enabled, and set helloretail.websiteUuid");
+        }
+        return web;
     }
 
     /** Settings from system properties, environment and context-params (no filter). */
-    static Settings contextSettings(ServletContext context) {
-        return Settings.resolve(Settings.Sources.of(Map.of(), contextParams(context)));
+    static Settings contextSettings(WebApp context) {
+        return Settings.resolve(Settings.Sources.of(Map.of(), context.initParameters()));
+    }
+
+    /**
+     * What the listener does when the application starts: creates the tracker from the
+     * context's settings unless a filter made one already. Null when there was one; else the
+     * caller owns the result and closes it when the application stops.
+     *
+     * @throws IllegalArgumentException naming the parameter and value of a bad configuration
+     */
+    static WebTracking startForApplication(WebApp context) {
+        if (get(context) != null) {
+            return null;
+        }
+        return start(context, contextSettings(context));
+    }
+
+    /** Whether the listener adds the filter on /*, unless the application declares it itself. */
+    boolean installsFilter() {
+        return settings.enabled && settings.installFilter;
     }
 
     /** Creates the application's tracker and publishes it; the caller owns it. */
-    static WebTracking start(ServletContext context, Settings settings) {
+    static WebTracking start(WebApp context, Settings settings) {
         WebTracking web = new WebTracking(context, settings);
         context.setAttribute(ATTRIBUTE, web);
         LOG.info("Hello Retail tracking for {}: {}", displayName(context), settings.describe());
@@ -107,8 +146,54 @@ final class WebTracking {
         tracker.close();
     }
 
-    static Map<String, String> contextParams(ServletContext context) {
-        return params(context.getInitParameterNames(), context::getInitParameter);
+    /**
+     * The visitor's valid, consented id: the one the filter gave this request, else the first
+     * valid {@code hello_retail_id} cookie; null when there is none, or consent is required
+     * and not given. {@code web} may be null (an application without a tracker): then no
+     * consent is asked.
+     */
+    static String trackingUserId(WebTracking web, WebExchange request) {
+        Object assigned = request.attribute(TRACKING_USER_ID_ATTRIBUTE);
+        if (assigned instanceof String id && Check.isTrackingUserId(id)) {
+            return id;
+        }
+        if (web != null && !hasConsent(request, web.settings)) {
+            return null;
+        }
+        return cookieId(request);
+    }
+
+    /** The first {@code hello_retail_id} cookie that is a valid id; others are ignored. */
+    static String cookieId(WebExchange request) {
+        return request.cookie(COOKIE_NAME, Check::isTrackingUserId);
+    }
+
+    static boolean hasConsent(WebExchange request, Settings settings) {
+        return settings.consentCookieName == null || request.cookie(settings.consentCookieName, settings.consents) != null;
+    }
+
+    /**
+     * Builds the conversion (so a bad value throws as {@code build()} does), with the visitor's
+     * id when the builder has none, tracks it with this application's tracker and returns it.
+     * The builder is left as it was given.
+     */
+    Conversion trackConversion(Conversion.Builder builder, WebExchange request) {
+        Objects.requireNonNull(builder, "conversion");
+        Conversion conversion = builder.build();
+        if (conversion.trackingUserId().isEmpty()) {
+            String id = trackingUserId(this, request);
+            if (id != null) {
+                // build() checked everything else; the builder is restored, the caller may still hold it
+                builder.trackingUserId(id);
+                try {
+                    conversion = builder.build();
+                } finally {
+                    builder.trackingUserId(null);
+                }
+            }
+        }
+        tracker.trackConversion(conversion);
+        return conversion;
     }
 
     /** The init-params of a context or a filter, as a map. */
@@ -120,8 +205,8 @@ final class WebTracking {
         return params;
     }
 
-    static String displayName(ServletContext context) {
-        String path = context.getContextPath();
+    static String displayName(WebApp context) {
+        String path = context.contextPath();
         return path.isEmpty() ? "the root web application" : "web application " + path;
     }
 

@@ -186,12 +186,16 @@ class EngineFaultTest {
      */
     @Test
     void doneRecord_reachesTheDiskWhileTheCollectorFails() throws Exception {
-        engine(collector.endpoint(), Duration.ofSeconds(30)); // long pauses: nothing is idle
+        engine(collector.endpoint(), Duration.ofSeconds(30)); // long pauses, and never idle in between
+        collector.answer(1, 200, "{\"success\":true,\"message\":\"Conversion tracked\"}", Map.of())
+                .answer(1000, 500);
+        collector.stall(); // d-1's request is held until d-2 waits behind it
         engine.trackConversion(conversion("d-1"));
-        awaitConversionsSettled(1);
-        collector.answer(1000, 500);
+        Await.until("d-1 sent", () -> collector.arrivals() == 1);
         engine.trackConversion(conversion("d-2"));
+        collector.release();
         collector.awaitRequests(CONVERSION, 2);
+        Await.until("d-1 delivered", () -> engine.metrics().conversions().delivered() == 1);
         // what a power loss would leave: the log up to its last fsync
         Await.until("d-1's DONE record fsynced", () -> {
             long synced = storage.logSizeAtLastForce;

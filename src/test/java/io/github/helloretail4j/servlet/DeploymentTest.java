@@ -94,6 +94,9 @@ class DeploymentTest {
                         "helloretail.outboxDirectory \"/proc/helloretail-outbox\" cannot be used: "),
                 Arguments.of((UnaryOperator<TestWebApp>) a -> a.filterParam("helloretail.senderThreads", "0"),
                         "helloretail.senderThreads (init-param) must be a whole number from 1 to 64: \"0\""),
+                Arguments.of((UnaryOperator<TestWebApp>) a -> a.filterParam("helloretail.productNumberParameter", "product id"),
+                        "helloretail.productNumberParameter (init-param) must be a query parameter name of letters,"
+                                + " digits, '-', '.', '_' or '~', e.g. productId: \"product id\""),
                 Arguments.of((UnaryOperator<TestWebApp>) a -> a.contextParam("helloretail.consentCookie", "my consent"),
                         "helloretail.consentCookie (context-param) must be a cookie name, or name=value, e.g."
                                 + " cookie_consent=yes: \"my consent\""));

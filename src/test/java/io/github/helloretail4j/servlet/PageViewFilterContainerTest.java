@@ -95,7 +95,8 @@ class PageViewFilterContainerTest {
         return new TestWebApp()
                 .contextParam("helloretail.websiteUuid", WEBSITE_UUID)
                 .contextParam("helloretail.endpoint", collector.endpoint().toString())
-                .filterParam("helloretail.productNumberPattern", PATTERN);
+                .filterParam("helloretail.productNumberPattern", PATTERN)
+                .filterParam("helloretail.productNumberParameter", "productId");
     }
 
     /** The standard shop of this container, deployed once and shared by the tests. */
@@ -170,6 +171,49 @@ class PageViewFilterContainerTest {
         List<JsonNode> views = pageViewsAfter(shop);
         assertEquals("sko rød", views.get(0).get("productNumber").asText());
         assertEquals(shop.url("/products/sko%20r%C3%B8d"), views.get(0).get("location").asText());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Containers.Kind.class)
+    void productNumberParameter_isTheFirstValueDecoded_afterAttributeAndPattern(Containers.Kind kind) throws Exception {
+        Shop shop = shop(kind);
+        shop.get("/page?productId=FI-SW-01", COOKIE);
+        shop.get("/page?category=fish&productId=sko%20r%C3%B8d+2", COOKIE);
+        shop.get("/page?productId=A-1&productId=B-2", COOKIE);
+        shop.get("/page?productId=", COOKIE);
+        shop.get("/page?productId=&productId=B-3", COOKIE);
+        shop.get("/products/p-5?productId=other", COOKIE);
+        shop.get("/attributes?productId=other", COOKIE);
+        assertEquals(List.of(
+                        body(shop.url("/attributes?productId=other"), null, "attr-7", "https://shop.example/products/attr-7"),
+                        body(shop.url("/page?category=fish&productId=sko%20r%C3%B8d+2"), null, "sko rød 2", null),
+                        body(shop.url("/page?productId="), null, null, null),
+                        body(shop.url("/page?productId=&productId=B-3"), null, null, null),
+                        body(shop.url("/page?productId=A-1&productId=B-2"), null, "A-1", null),
+                        body(shop.url("/page?productId=FI-SW-01"), null, "FI-SW-01", null),
+                        body(shop.url("/products/p-5?productId=other"), null, "p-5", null)),
+                pageViewsAfter(shop).stream().map(JsonNode::toString).sorted().toList());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Containers.Kind.class)
+    void trackConversion_takesTheVisitorsId_unlessTheBuilderHasOne(Containers.Kind kind) throws Exception {
+        Shop shop = shop(kind);
+        String n = kind + "-" + System.nanoTime();
+        assertEquals("tracked " + n + "-1 id=" + ID, shop.get("/order?number=" + n + "-1", COOKIE).body());
+        assertEquals("tracked " + n + "-2 id=none", shop.get("/order?number=" + n + "-2").body());
+        assertEquals("tracked " + n + "-3 id=0123456789abcdef01234567",
+                shop.get("/order?number=" + n + "-3&id=0123456789abcdef01234567", COOKIE).body());
+        RawHttp.Response bad = shop.get("/order?number=" + n + "-4&id=NOT-AN-ID", COOKIE);
+        assertEquals(400, bad.status());
+        assertEquals("trackingUserId must be 24 lowercase hex characters: \"NOT-AN-ID\"", bad.body());
+        List<TestCollector.Received> sent = collector.await(Duration.ofSeconds(20), all -> all.stream()
+                .filter(r -> r.path().equals("/serve/collect/conversion")).count() == 3);
+        Map<String, String> idByOrder = new java.util.TreeMap<>();
+        sent.stream().filter(r -> r.path().equals("/serve/collect/conversion")).map(TestCollector.Received::json)
+                .forEach(c -> idByOrder.put(c.get("orderNumber").asText(),
+                        c.has("trackingUserId") ? c.get("trackingUserId").asText() : "none"));
+        assertEquals(Map.of(n + "-1", ID, n + "-2", "none", n + "-3", "0123456789abcdef01234567"), idByOrder);
     }
 
     @ParameterizedTest

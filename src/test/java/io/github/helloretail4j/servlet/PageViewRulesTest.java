@@ -62,4 +62,35 @@ class PageViewRulesTest {
     void productNumber_table(String pattern, String path, String expected) {
         assertEquals(expected, PageViewRules.productNumber(Pattern.compile(pattern), path));
     }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', nullValues = "NULL", emptyValue = "", value = {
+            // query string                              | product number
+            "productId=FI-SW-01                          | FI-SW-01",
+            "category=fish&productId=FI-SW-01&x=1        | FI-SW-01",
+            "productId=sko%20r%C3%B8d                    | sko rød",
+            "productId=sko+r%C3%B8d                      | sko rød",
+            "productId=a%2Bb                             | a+b",
+            "productId=A-1&productId=B-2                 | A-1",
+            "productId=&productId=B-2                    | NULL",
+            "productId=                                  | NULL",
+            "productId                                   | NULL",
+            "productId=%20                               | NULL",
+            "productId=bad%zz                            | NULL",
+            "productId=ctl%0A                            | NULL",
+            "productIdx=1&xproductId=2                   | NULL",
+            "product%49d=FI-1                            | FI-1",
+            "&&productId=p-1&                            | p-1",
+            "                                            | NULL",
+            "productId=a=b                               | a=b",
+    })
+    void productNumberFromQuery_table(String query, String expected) {
+        assertEquals(expected, PageViewRules.productNumberFromQuery(query, "productId"));
+    }
+
+    @org.junit.jupiter.api.Test
+    void productNumberFromQuery_noQueryOrNoParameter_isNull() {
+        assertEquals(null, PageViewRules.productNumberFromQuery(null, "productId"));
+        assertEquals(null, PageViewRules.productNumberFromQuery("productId=1", null));
+    }
 }

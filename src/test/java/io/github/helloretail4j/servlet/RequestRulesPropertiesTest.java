@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.helloretail4j.internal.Check;
 import io.github.helloretail4j.testing.HostileStrings;
-import jakarta.servlet.http.Cookie;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -292,7 +291,7 @@ class RequestRulesPropertiesTest {
                 }));
     }
 
-    // ---- HelloRetailWeb.cookieId ----
+    // ---- WebTracking.cookieId ----
 
     record NamedValue(String name, String value) {
         @Override
@@ -315,13 +314,12 @@ class RequestRulesPropertiesTest {
 
     @Property(tries = 10_000)
     void cookieId_anyCookies_isTheFirstValidIdCookie(@ForAll("cookies") List<NamedValue> sent) {
-        List<Cookie> cookies = new ArrayList<>();
-        sent.forEach(nv -> cookies.add(new Cookie(nv.name(), nv.value())));
+        TestExchange request = new TestExchange();
+        sent.forEach(nv -> request.cookie(nv.name(), nv.value()));
         String expected = sent.stream()
                 .filter(nv -> nv.name().equals("hello_retail_id") && nv.value().matches("[0-9a-f]{24}"))
                 .map(NamedValue::value).findFirst().orElse(null);
-        assertEquals(expected, HelloRetailWeb.cookieId(cookies.toArray(Cookie[]::new)));
-        assertNull(HelloRetailWeb.cookieId(null));
+        assertEquals(expected, WebTracking.cookieId(request));
     }
 
     // ---- PathGlobs ----

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import jakarta.servlet.http.Cookie;
 import java.net.URI;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -120,23 +119,24 @@ class SettingsTest {
         assertEquals("cc", pair.consentCookieName);
         assertEquals("statistics", pair.consentCookieValue);
 
-        assertTrue(HelloRetailWeb.hasConsent(new Cookie[] {new Cookie("cc", "statistics")}, pair));
-        assertFalse(HelloRetailWeb.hasConsent(new Cookie[] {new Cookie("cc", "none")}, pair));
-        assertFalse(HelloRetailWeb.hasConsent(null, pair));
-        assertTrue(HelloRetailWeb.hasConsent(new Cookie[] {new Cookie("cookie_consent", "anything")}, name));
+        assertTrue(WebTracking.hasConsent(new TestExchange().cookie("cc", "statistics"), pair));
+        assertFalse(WebTracking.hasConsent(new TestExchange().cookie("cc", "none"), pair));
+        assertTrue(WebTracking.hasConsent(new TestExchange().cookie("cc", "none").cookie("cc", "statistics"), pair));
+        assertFalse(WebTracking.hasConsent(new TestExchange(), pair));
+        assertTrue(WebTracking.hasConsent(new TestExchange().cookie("cookie_consent", "anything"), name));
     }
 
     @Test
     void cookieId_firstValidHelloRetailIdWins() {
-        assertEquals("62a0317d17698aa57d369db9", HelloRetailWeb.cookieId(new Cookie[] {
-                new Cookie("hello_retail_id", "junk"), new Cookie("other", "62a0317d17698aa57d369db8"),
-                new Cookie("hello_retail_id", "62a0317d17698aa57d369db9"),
-                new Cookie("hello_retail_id", "62a0317d17698aa57d369db7")}));
-        assertNull(HelloRetailWeb.cookieId(new Cookie[] {new Cookie("hello_retail_id", "62A0317D17698AA57D369DB9")}));
-        assertNull(HelloRetailWeb.cookieId(new Cookie[] {new Cookie("hello_retail_id", "")}));
-        assertNull(HelloRetailWeb.cookieId(null));
+        assertEquals("62a0317d17698aa57d369db9", WebTracking.cookieId(new TestExchange()
+                .cookie("hello_retail_id", "junk").cookie("other", "62a0317d17698aa57d369db8")
+                .cookie("hello_retail_id", "62a0317d17698aa57d369db9")
+                .cookie("hello_retail_id", "62a0317d17698aa57d369db7")));
+        assertNull(WebTracking.cookieId(new TestExchange().cookie("hello_retail_id", "62A0317D17698AA57D369DB9")));
+        assertNull(WebTracking.cookieId(new TestExchange().cookie("hello_retail_id", "")));
+        assertNull(WebTracking.cookieId(new TestExchange()));
         assertEquals("000000000000000000000000",
-                HelloRetailWeb.cookieId(new Cookie[] {new Cookie("hello_retail_id", "000000000000000000000000")}));
+                WebTracking.cookieId(new TestExchange().cookie("hello_retail_id", "000000000000000000000000")));
     }
 
     @ParameterizedTest

@@ -68,10 +68,9 @@ final class TestWebApp {
 
     private Path writeFiles(Path dir) throws IOException, java.net.URISyntaxException {
         Path webInf = Files.createDirectories(dir.resolve("WEB-INF"));
-        StringBuilder xml = new StringBuilder("""
-                <?xml version="1.0" encoding="UTF-8"?>
-                <web-app xmlns="https://jakarta.ee/xml/ns/jakartaee" version="6.0">
-                """);
+        // The same web.xml on every generation; only its schema header is the container's own.
+        StringBuilder xml = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
+                .append(Containers.WEB_APP_START).append('\n');
         contextParams.forEach((k, v) -> xml.append("  <context-param><param-name>").append(k)
                 .append("</param-name><param-value>").append(escape(v)).append("</param-value></context-param>\n"));
         if (declareFilter) {

@@ -66,6 +66,7 @@ import org.openjdk.jmh.runner.IterationType;
 @Measurement(iterations = 10, time = 1)
 public class FilterBenchmark {
 
+    static final String WEBSITE_UUID = "4bb65cc4-f2d2-4eb0-80d9-9496f912d2cf";
     static final int BATCH = 8_000;
     /** Page view threads of the tracker under test. */
     static final int SENDERS = 1;
@@ -110,7 +111,7 @@ public class FilterBenchmark {
             sink = new Sink(0);
             outbox = Files.createTempDirectory("b2-outbox-");
             Map<String, String> params = new LinkedHashMap<>();
-            params.put(PageViewFilter.PARAM_WEBSITE_UUID, ShopApp.WEBSITE_UUID);
+            params.put(PageViewFilter.PARAM_WEBSITE_UUID, WEBSITE_UUID);
             params.put(PageViewFilter.PARAM_ENDPOINT, "http://127.0.0.1:" + sink.port() + "/serve/");
             params.put(PageViewFilter.PARAM_OUTBOX_DIRECTORY, outbox.toString());
             params.put(PageViewFilter.PARAM_PRODUCT_NUMBER_PATTERN, "/products/(?<productNumber>[^/]+)");

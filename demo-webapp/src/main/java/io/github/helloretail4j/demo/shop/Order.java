@@ -134,16 +134,25 @@ public final class Order {
      *     later call tries again
      */
     public synchronized boolean submitConversionOnce(HelloRetailTracker tracker) {
+        return submitConversionOnce(conversion -> tracker.trackConversion(conversion.build()));
+    }
+
+    /**
+     * The same, handing {@code submit} the order's conversion as a builder, with the tracking id
+     * stored at checkout (none when the visitor had none then): for the thank-you page, whose
+     * {@code HelloRetailWeb.trackConversion(request, builder)} adds the visitor's id when the
+     * order has none.
+     */
+    public synchronized boolean submitConversionOnce(java.util.function.Consumer<Conversion.Builder> submit) {
         if (status != Status.PAID || conversionSubmittedAt != null) {
             return false;
         }
-        tracker.trackConversion(Conversion.builder()
+        submit.accept(Conversion.builder()
                 .trackingUserId(trackingUserId)         // stored at checkout: see CheckoutServlet
                 .orderNumber(number)
                 .total(total)
                 .email(email)
-                .productNumbers(lines.stream().map(l -> l.product().number()).toList())
-                .build());
+                .productNumbers(lines.stream().map(l -> l.product().number()).toList()));
         conversionSubmittedAt = Instant.now();
         return true;
     }

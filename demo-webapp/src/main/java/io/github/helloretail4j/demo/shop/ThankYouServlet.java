@@ -39,7 +39,9 @@ public final class ThankYouServlet extends ShopServlet {
         Order order = found.get();
         if (order.status() == Order.Status.PAID) {
             try {
-                order.submitConversionOnce(HelloRetailWeb.tracker(getServletContext()));
+                // The one call of checkout code: the web app's tracker, and the visitor's id when
+                // the order stored none at checkout.
+                order.submitConversionOnce(conversion -> HelloRetailWeb.trackConversion(request, conversion));
             } catch (RuntimeException e) {
                 // The customer's page must not fail for tracking; the next view tries again.
                 LOG.warn("conversion of order {} not submitted: {}", order.number(), e.getMessage());

@@ -1,11 +1,14 @@
 package io.github.helloretail4j.servlet;
 
+import io.github.helloretail4j.Conversion;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.math.BigDecimal;
+import java.util.List;
 
 /** A tiny shop for the container tests: each path answers in one of the ways a shop can. */
 public class ShopServlet extends HttpServlet {
@@ -83,6 +86,23 @@ public class ShopServlet extends HttpServlet {
                 resp.setContentType("text/plain");
                 resp.getWriter().write("conversions tracked="
                         + HelloRetailWeb.tracker(getServletContext()).metrics().conversions().tracked());
+            }
+            case "/order" -> {
+                // checkout code's one call: the visitor's id is taken unless the shop gives one
+                Conversion.Builder order = Conversion.builder().orderNumber(req.getParameter("number"))
+                        .total(new BigDecimal("10.50")).productNumbers(List.of("p-1"));
+                if (req.getParameter("id") != null) {
+                    order.trackingUserId(req.getParameter("id"));
+                }
+                resp.setContentType("text/plain");
+                try {
+                    Conversion tracked = HelloRetailWeb.trackConversion(req, order);
+                    resp.getWriter().write("tracked " + tracked.orderNumber() + " id="
+                            + tracked.trackingUserId().orElse("none"));
+                } catch (IllegalArgumentException e) {
+                    resp.setStatus(400);
+                    resp.getWriter().write(e.getMessage());
+                }
             }
             case "/whoami-html" -> html(resp, "id=" + HelloRetailWeb.trackingUserId(req).orElse("none"));
             default -> resp.sendError(404);

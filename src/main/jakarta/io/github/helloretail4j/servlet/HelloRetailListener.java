@@ -24,12 +24,8 @@ public final class HelloRetailListener implements ServletContextListener {
     @Override
     public void contextInitialized(ServletContextEvent event) {
         ServletContext context = event.getServletContext();
-        if (WebTracking.get(context) != null) {
-            return;
-        }
-        Settings settings = WebTracking.contextSettings(context);
-        owned = WebTracking.start(context, settings);
-        if (settings.enabled && settings.installFilter && !declaresFilter(context)) {
+        owned = WebTracking.startForApplication(new ServletWebApp(context));
+        if (owned != null && owned.installsFilter() && !declaresFilter(context)) {
             FilterRegistration.Dynamic filter = context.addFilter("helloretail", PageViewFilter.class);
             if (filter != null) {
                 // Before the application's own filters, so it sees the final status of the response.

@@ -19,17 +19,32 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.ContextHandlerCollection;
 
-/** Embedded Jetty 12 (ee10) and Tomcat 11 on a loopback port, deploying web application directories. */
+/**
+ * Embedded Jetty 12 (ee10) and Tomcat 11 on a loopback port, deploying web application
+ * directories: this generation's fixtures for the container suite in src/test/java, which the
+ * javax artifact runs on Jetty 10 and Tomcat 9 with its own class of this name.
+ */
 final class Containers {
+
+    /** The opening tag of a web.xml for this generation. */
+    static final String WEB_APP_START = "<web-app xmlns=\"https://jakarta.ee/xml/ns/jakartaee\" version=\"6.0\">";
 
     private Containers() {
     }
+
+    /** Escapes Jetty 12 refuses in a path segment before any ';' (400): C0 controls, DEL and '%' itself. */
+    private static final java.util.regex.Pattern JETTY_REFUSES = java.util.regex.Pattern.compile("%(?:[01][0-9A-Fa-f]|7[Ff]|25)");
 
     enum Kind {
         JETTY, TOMCAT;
 
         Container start() throws Exception {
             return this == JETTY ? new JettyContainer() : new TomcatContainer();
+        }
+
+        /** True when this container answers 400 to a request whose path has this (percent-encoded) segment. */
+        boolean refusesPathSegment(String segment) {
+            return this == JETTY && JETTY_REFUSES.matcher(segment).find();
         }
     }
 

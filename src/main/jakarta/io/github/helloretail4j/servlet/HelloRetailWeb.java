@@ -1,0 +1,58 @@
+package io.github.helloretail4j.servlet;
+
+import io.github.helloretail4j.Conversion;
+import io.github.helloretail4j.HelloRetailTracker;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.Optional;
+
+/**
+ * The servlet layer's entry points for a shop's own code: the web application's tracker, the
+ * visitor's tracking id, and the order-completion call that takes both.
+ */
+public final class HelloRetailWeb {
+
+    /** Hello Retail's first-party cookie holding the visitor's tracking id. */
+    public static final String COOKIE_NAME = WebTracking.COOKIE_NAME;
+
+    private HelloRetailWeb() {
+    }
+
+    /**
+     * The web application's tracker: the one {@link PageViewFilter} uses, configured from the
+     * {@code helloretail.*} parameters, started with the application and closed when it stops.
+     *
+     * @throws IllegalStateException when the application has no Hello Retail configuration
+     */
+    public static HelloRetailTracker tracker(ServletContext context) {
+        return WebTracking.required(new ServletWebApp(context)).tracker;
+    }
+
+    /**
+     * The visitor's Hello Retail id: from the {@code hello_retail_id} cookie when it is 24
+     * lowercase hex characters (the opted-out id {@code 000000000000000000000000} included), or
+     * the id the filter just gave this visitor. Empty when missing or malformed, and when the
+     * application requires consent ({@code helloretail.consentCookie}) and the visitor has not
+     * given it. Store it with the order when the conversion is submitted later, e.g. from a
+     * payment provider's callback, which carries no cookie.
+     */
+    public static Optional<String> trackingUserId(HttpServletRequest request) {
+        return Optional.ofNullable(WebTracking.trackingUserId(
+                WebTracking.get(new ServletWebApp(request.getServletContext())), new ServletExchange(request, null)));
+    }
+
+    /**
+     * Completes an order from checkout code: builds {@code conversion} (so a bad value throws
+     * as {@link Conversion.Builder#build()} does), with the visitor's id of
+     * {@link #trackingUserId} when the builder has no {@code trackingUserId}, and tracks it
+     * with the web application's tracker; returns once it is durable, as
+     * {@link HelloRetailTracker#trackConversion} does. The builder is left as it was.
+     *
+     * @return the conversion that was tracked
+     * @throws IllegalStateException when the application has no Hello Retail configuration
+     */
+    public static Conversion trackConversion(HttpServletRequest request, Conversion.Builder conversion) {
+        return WebTracking.required(new ServletWebApp(request.getServletContext()))
+                .trackConversion(conversion, new ServletExchange(request, null));
+    }
+}

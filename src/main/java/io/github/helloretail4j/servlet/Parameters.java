@@ -1,0 +1,70 @@
+package io.github.helloretail4j.servlet;
+
+import io.github.helloretail4j.HelloRetailTracker;
+
+/**
+ * The names of every {@code helloretail.*} parameter and request attribute, with their
+ * defaults: the public constants of {@code PageViewFilter}, which extends this class in both
+ * servlet layers (jakarta and javax), so that the two cannot list different parameters. The
+ * meaning of each is in {@link Settings}, which parses them all in one place.
+ */
+abstract class Parameters {
+
+    /** Required: the shop's website UUID. */
+    public static final String PARAM_WEBSITE_UUID = "helloretail.websiteUuid";
+    /** Base URL of the collect API; https, or http on a loopback address. */
+    public static final String PARAM_ENDPOINT = "helloretail.endpoint";
+    public static final String DEFAULT_ENDPOINT = HelloRetailTracker.DEFAULT_ENDPOINT.toString();
+    /** {@code false}: nothing is tracked or sent. */
+    public static final String PARAM_ENABLED = "helloretail.enabled";
+    public static final String DEFAULT_ENABLED = "true";
+    /** Where conversions wait for delivery; default: the container's temp dir + {@code /helloretail-outbox}. */
+    public static final String PARAM_OUTBOX_DIRECTORY = "helloretail.outboxDirectory";
+    /**
+     * Most threads delivering page views (1 to 64), each with one request in flight; they start
+     * as the backlog calls for them. Page views per second that can be delivered ≈ this / the
+     * round-trip time to Hello Retail.
+     */
+    public static final String PARAM_SENDER_THREADS = "helloretail.senderThreads";
+    public static final String DEFAULT_SENDER_THREADS = String.valueOf(HelloRetailTracker.DEFAULT_SENDER_THREADS);
+    /** A trust store file (PKCS12 or JKS) for an https endpoint with a private CA; default: the JVM's. */
+    public static final String PARAM_TRUST_STORE = "helloretail.trustStore";
+    /** The trust store's password, if it has one; never logged. */
+    public static final String PARAM_TRUST_STORE_PASSWORD = "helloretail.trustStorePassword";
+    /** A regex on the request path (within the application) with a named group {@code productNumber}. */
+    public static final String PARAM_PRODUCT_NUMBER_PATTERN = "helloretail.productNumberPattern";
+    /**
+     * The name of a query parameter that carries the product number on product pages
+     * ({@code /catalog/viewProduct?productId=FI-SW-01}); after the request attribute and the pattern.
+     */
+    public static final String PARAM_PRODUCT_NUMBER_PARAMETER = "helloretail.productNumberParameter";
+    /** Comma-separated path globs not tracked; replaces the default list of static assets. */
+    public static final String PARAM_EXCLUDE_PATHS = "helloretail.excludePaths";
+    public static final String DEFAULT_EXCLUDE_PATHS = PathGlobs.DEFAULT;
+    /** {@code scheme://host[:port]} the visitor sees, when the shop runs behind a proxy. */
+    public static final String PARAM_PUBLIC_BASE_URL = "helloretail.publicBaseUrl";
+    /** {@code true}: take scheme, host and port from {@code Forwarded} / {@code X-Forwarded-*}. */
+    public static final String PARAM_TRUST_FORWARDED_HEADERS = "helloretail.trustForwardedHeaders";
+    public static final String DEFAULT_TRUST_FORWARDED_HEADERS = "false";
+    /** {@code name} or {@code name=value}: when set, no tracking without that cookie. */
+    public static final String PARAM_CONSENT_COOKIE = "helloretail.consentCookie";
+    /** {@code true}: a visitor sending {@code Sec-GPC: 1} is not tracked. */
+    public static final String PARAM_HONOR_GLOBAL_PRIVACY_CONTROL = "helloretail.honorGlobalPrivacyControl";
+    public static final String DEFAULT_HONOR_GLOBAL_PRIVACY_CONTROL = "false";
+    /** {@code true}: visitors without an id get one from Hello Retail (shops with no Hello Retail script). */
+    public static final String PARAM_CREATE_TRACKING_USER = "helloretail.createTrackingUser";
+    public static final String DEFAULT_CREATE_TRACKING_USER = "false";
+    /** {@code false}: the jar's web-fragment.xml does not add the filter by itself. */
+    public static final String PARAM_INSTALL_FILTER = "helloretail.installFilter";
+    public static final String DEFAULT_INSTALL_FILTER = "true";
+
+    /** Request attribute: the product shown on this page (wins over the pattern and the parameter). */
+    public static final String ATTRIBUTE_PRODUCT_NUMBER = "helloretail.productNumber";
+    /** Request attribute: the page's canonical URL, sent as {@code url}. */
+    public static final String ATTRIBUTE_CANONICAL_URL = "helloretail.canonicalUrl";
+    /** Request attribute: {@code Boolean.TRUE} means this request is not tracked. */
+    public static final String ATTRIBUTE_SKIP = "helloretail.skip";
+
+    Parameters() {
+    }
+}

@@ -1,0 +1,74 @@
+package io.github.helloretail4j;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.lang.reflect.Modifier;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The jar's public types are its public face (README, ../shared/PUBLIC-API.md) and the few
+ * types the fenced {@code internal} package must share with the root and servlet packages. A
+ * type made public by accident fails here.
+ */
+class PublicTypesTest {
+
+    @Test
+    void jar_publicTypes_areThePublicFaceAndTheFencedInternals() throws Exception {
+        assertEquals(List.of(
+                        "io.github.helloretail4j.Conversion",
+                        "io.github.helloretail4j.Conversion$Builder",
+                        "io.github.helloretail4j.HelloRetailTracker",
+                        "io.github.helloretail4j.HelloRetailTracker$Builder",
+                        "io.github.helloretail4j.PageView",
+                        "io.github.helloretail4j.PageView$Builder",
+                        "io.github.helloretail4j.TrackerMetrics",
+                        "io.github.helloretail4j.TrackerMetrics$Counts",
+                        // not API: what the root and servlet packages reach through the fence
+                        "io.github.helloretail4j.internal.Check",
+                        "io.github.helloretail4j.internal.CheckedEvents",
+                        "io.github.helloretail4j.internal.CheckedEvents$PageViewFactory",
+                        "io.github.helloretail4j.internal.Engine",
+                        "io.github.helloretail4j.internal.Engine$Config",
+                        "io.github.helloretail4j.internal.Storage",
+                        "io.github.helloretail4j.internal.Storage$AppendFile",
+                        "io.github.helloretail4j.internal.TrackerMXBean",
+                        "io.github.helloretail4j.internal.TrackingUserIds",
+                        "io.github.helloretail4j.servlet.HelloRetailListener",
+                        "io.github.helloretail4j.servlet.HelloRetailWeb",
+                        "io.github.helloretail4j.servlet.PageViewFilter"),
+                publicTypes(classesOf(HelloRetailTracker.class)));
+    }
+
+    /** The types a user can name: public, and every enclosing type public too. */
+    static List<String> publicTypes(Path classes) throws Exception {
+        List<String> names;
+        try (Stream<Path> files = Files.walk(classes)) {
+            names = files.filter(p -> p.toString().endsWith(".class"))
+                    .map(p -> classes.relativize(p).toString().replace('/', '.').replace(".class", ""))
+                    .filter(n -> !n.endsWith("module-info") && !n.endsWith("package-info"))
+                    .sorted().toList();
+        }
+        ClassLoader loader = PublicTypesTest.class.getClassLoader();
+        return names.stream().filter(n -> {
+            try {
+                for (Class<?> c = Class.forName(n, false, loader); c != null; c = c.getEnclosingClass()) {
+                    if (!Modifier.isPublic(c.getModifiers()) || c.isAnonymousClass() || c.isLocalClass()) {
+                        return false;
+                    }
+                }
+                return true;
+            } catch (ClassNotFoundException e) {
+                throw new AssertionError(e);
+            }
+        }).toList();
+    }
+
+    static Path classesOf(Class<?> type) throws URISyntaxException {
+        return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
+    }
+}

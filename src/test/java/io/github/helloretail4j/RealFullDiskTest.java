@@ -1,0 +1,142 @@
+package io.github.helloretail4j;
+
+import static io.github.helloretail4j.testing.Fixtures.CONVERSION;
+import static io.github.helloretail4j.testing.Fixtures.WEBSITE_UUID;
+import static io.github.helloretail4j.testing.Fixtures.conversion;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.github.helloretail4j.testing.Await;
+import io.github.helloretail4j.testing.TestCollector;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A real full disk: the outbox lives on a 1 MiB tmpfs that the test mounts (as root, on Linux),
+ * filled up to the last byte by a file of the test's own while orders come in and conversions
+ * are delivered, then freed. Skipped, saying why, where the file system cannot be mounted.
+ */
+class RealFullDiskTest {
+
+    private static Path mountPoint;
+    private static String skipReason;
+
+    @BeforeAll
+    static void mountSmallTmpfs() throws Exception {
+        mountPoint = Files.createTempDirectory("helloretail4j-fulldisk");
+        String result = run("mount", "-t", "tmpfs", "-o", "size=1m,mode=0700", "tmpfs", mountPoint.toString());
+        if (result != null) {
+            skipReason = "cannot mount a tmpfs for a real full disk (" + result + ")";
+            System.out.println("RealFullDiskTest skipped: " + skipReason);
+        }
+    }
+
+    @AfterAll
+    static void unmount() throws Exception {
+        if (skipReason == null) {
+            run("umount", "-l", mountPoint.toString());
+        }
+        Files.deleteIfExists(mountPoint);
+    }
+
+    /** Null when the command succeeded, else what it said. */
+    private static String run(String... command) throws IOException, InterruptedException {
+        Process p;
+        try {
+            p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        } catch (IOException e) {
+            return e.getMessage();
+        }
+        String out = new String(p.getInputStream().readAllBytes()).strip();
+        if (!p.waitFor(30, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            return "timed out";
+        }
+        return p.exitValue() == 0 ? null : "exit " + p.exitValue() + ": " + out;
+    }
+
+    /** Writes until the file system has no byte left. */
+    private static void fill(Path filler) throws IOException {
+        byte[] block = new byte[4096];
+        try (OutputStream out = Files.newOutputStream(filler)) {
+            while (true) {
+                out.write(block);
+            }
+        } catch (IOException full) {
+            assertTrue(full.getMessage().contains("No space left on device"), full.toString());
+        }
+    }
+
+    private static List<String> orders(TestCollector collector) {
+        return collector.accepted(CONVERSION).stream().map(j -> j.get("orderNumber").asText()).toList();
+    }
+
+    @Test
+    void fullDisk_ordersAndOutcomesFail_thenTheSpaceComesBack_everyAcceptedOrderDeliveredOnce_noRestart()
+            throws Exception {
+        assumeTrue(skipReason == null, skipReason);
+        Path outbox = mountPoint.resolve("outbox");
+        Path filler = mountPoint.resolve("filler");
+        List<String> accepted = new ArrayList<>();
+        List<String> received = new ArrayList<>();
+        try (TestCollector collector = TestCollector.start()) {
+            HelloRetailTracker.Builder config = HelloRetailTracker.builder().websiteUuid(WEBSITE_UUID)
+                    .endpoint(collector.endpoint()).outboxDirectory(outbox).name("fulldisk")
+                    .initialBackoff(Duration.ofMillis(20)).maxBackoff(Duration.ofMillis(200));
+            try (HelloRetailTracker tracker = config.build()) {
+                for (int round = 0; round < 2; round++) {
+                    collector.answer(1_000_000, 503); // they wait in the outbox while the disk fills
+                    for (int i = 0; i < 5; i++) {
+                        tracker.trackConversion(conversion("r" + round + "-" + i));
+                        accepted.add("r" + round + "-" + i);
+                    }
+                    fill(filler);
+                    // orders keep coming: the disk takes what fits in the log's last page, then refuses
+                    int refused = 0;
+                    for (int i = 0; i < 100 && refused == 0; i++) {
+                        try {
+                            tracker.trackConversion(conversion("late" + round + "-" + i));
+                            accepted.add("late" + round + "-" + i);
+                        } catch (UncheckedIOException e) {
+                            assertTrue(e.getMessage().endsWith("No space left on device"), e.getMessage());
+                            refused++;
+                        }
+                    }
+                    assertEquals(1, refused, "the full disk refused an order");
+                    received.addAll(orders(collector)); // the 503s
+                    collector.reset(); // delivered now, with no room for their records
+                    int expected = accepted.size();
+                    Await.until("round " + round + " delivered on a full disk",
+                            () -> tracker.metrics().conversions().delivered() == expected);
+                    Files.delete(filler);
+                    tracker.trackConversion(conversion("freed-" + round));
+                    accepted.add("freed-" + round);
+                    Await.until("nothing pending after round " + round, () -> tracker.metrics().conversions(),
+                            c -> c.pending() == 0 && c.delivered() == accepted.size());
+                }
+                assertTrue(tracker.metrics().outboxFailures() >= 2, tracker.metrics().toString());
+            }
+            // the next start sends nothing again: the outcomes reached the disk once it had room
+            try (HelloRetailTracker again = config.build()) {
+                assertEquals(0, again.metrics().conversions().tracked());
+            }
+            received.addAll(orders(collector));
+            Map<String, Long> times = received.stream().collect(Collectors.groupingBy(o -> o, Collectors.counting()));
+            assertEquals(accepted.stream().sorted().toList(), times.keySet().stream().sorted().toList());
+            assertTrue(times.values().stream().allMatch(n -> n == 1), times.toString());
+        }
+    }
+}
