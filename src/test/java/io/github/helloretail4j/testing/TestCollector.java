@@ -42,7 +42,6 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 public final class TestCollector implements AutoCloseable {
 
     public static final String WEBSITE_UUID = "4bb65cc4-f2d2-4eb0-80d9-9496f912d2cf";
-    public static final String OPTED_OUT = HelloRetailAnswers.OPTED_OUT;
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     /**
