@@ -1,6 +1,9 @@
 package io.github.helloretail4j;
 
-import static io.github.helloretail4j.testing.TestCollector.WEBSITE_UUID;
+import static io.github.helloretail4j.testing.Fixtures.CONVERSION;
+import static io.github.helloretail4j.testing.Fixtures.OPTED_OUT;
+import static io.github.helloretail4j.testing.Fixtures.conversion;
+import static io.github.helloretail4j.testing.Fixtures.freePort;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,12 +11,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.helloretail4j.internal.FaultyStorage;
+import io.github.helloretail4j.testing.Await;
+import io.github.helloretail4j.testing.Fixtures;
 import io.github.helloretail4j.testing.TestCollector;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,8 +29,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
-import java.util.stream.Collectors;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,8 +37,6 @@ import org.junit.jupiter.api.io.TempDir;
 /** Conversions through the outbox: dead letters, duplicates, full disks, outages, SIGKILL. */
 class ConversionDurabilityTest {
 
-    private static final String CONVERSION = "/serve/collect/conversion";
-    private static final String ID = "62a0317d17698aa57d369db9";
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     @TempDir
@@ -55,22 +56,12 @@ class ConversionDurabilityTest {
     }
 
     private HelloRetailTracker.Builder config(URI endpoint) {
-        return HelloRetailTracker.builder().websiteUuid(WEBSITE_UUID).endpoint(endpoint).outboxDirectory(outbox)
-                .initialBackoff(Duration.ofMillis(20)).maxBackoff(Duration.ofMillis(200))
-                .connectTimeout(Duration.ofSeconds(1)).responseTimeout(Duration.ofSeconds(2));
+        return Fixtures.fastRetries(endpoint, outbox);
     }
 
-    private static Conversion conversion(String orderNumber) {
-        return Conversion.builder().trackingUserId(ID).orderNumber(orderNumber).total(new BigDecimal("25.50"))
-                .productNumbers(List.of("p-1")).build();
-    }
-
-    private static void await(HelloRetailTracker tracker, Function<TrackerMetrics.Counts, Boolean> done) throws InterruptedException {
-        long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!done.apply(tracker.metrics().conversions())) {
-            assertTrue(System.nanoTime() < end, "not done: " + tracker.metrics().conversions());
-            Thread.sleep(10);
-        }
+    /** Waits until the conversion counts satisfy {@code done}; a failure shows the last counts. */
+    private static void await(HelloRetailTracker tracker, String what, Predicate<TrackerMetrics.Counts> done) {
+        Await.until(what, Duration.ofSeconds(30), () -> tracker.metrics().conversions(), done);
     }
 
     private List<JsonNode> deadLetters() throws Exception {
@@ -82,12 +73,6 @@ class ConversionDurabilityTest {
         return lines;
     }
 
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
     @Test
     void rejectedConversion_goesToDeadLettersWithMessageAndTime_notRetried() throws Exception {
         TestCollector collector = closeLater(TestCollector.start());
@@ -95,8 +80,8 @@ class ConversionDurabilityTest {
                 .websiteUuid("00000000-0000-0000-0000-000000000000").build());
         Instant before = Instant.now();
         tracker.trackConversion(conversion("dl-1"));
-        await(tracker, c -> c.rejected() == 1);
-        Thread.sleep(200);
+        await(tracker, "the conversion rejected", c -> c.rejected() == 1);
+        Thread.sleep(200); // time enough for a (wrong) retry to arrive
         assertEquals(1, collector.requests(CONVERSION).size());
         List<JsonNode> dead = deadLetters();
         assertEquals(1, dead.size());
@@ -117,7 +102,7 @@ class ConversionDurabilityTest {
         HelloRetailTracker tracker = closeLater(config(collector.endpoint())
                 .conversionMaxAge(Duration.ofMillis(300)).build());
         tracker.trackConversion(conversion("old-1"));
-        await(tracker, c -> c.failed() == 1);
+        await(tracker, "the conversion expired", c -> c.failed() == 1);
         assertTrue(collector.requests(CONVERSION).size() >= 2, "retried until too old");
         JsonNode d = deadLetters().get(0);
         assertEquals("expired", d.get("reason").asText());
@@ -129,9 +114,9 @@ class ConversionDurabilityTest {
     void anonymousConversion_isCountedNotTracked_andRemoved() throws Exception {
         TestCollector collector = closeLater(TestCollector.start());
         HelloRetailTracker tracker = closeLater(config(collector.endpoint()).build());
-        tracker.trackConversion(Conversion.builder().trackingUserId("000000000000000000000000").orderNumber("anon-1")
+        tracker.trackConversion(Conversion.builder().trackingUserId(OPTED_OUT).orderNumber("anon-1")
                 .total(BigDecimal.ONE).productNumbers(List.of("p")).build());
-        await(tracker, c -> c.notTracked() == 1);
+        await(tracker, "the conversion answered as not tracked", c -> c.notTracked() == 1);
         assertEquals(0, tracker.metrics().conversions().pending());
     }
 
@@ -141,24 +126,22 @@ class ConversionDurabilityTest {
         try (HelloRetailTracker tracker = config(collector.endpoint()).build()) {
             tracker.trackConversion(conversion("dup-1"));
             tracker.trackConversion(conversion("dup-1")); // the thank-you page reloaded
-            await(tracker, c -> c.delivered() == 1);
+            await(tracker, "dup-1 delivered", c -> c.delivered() == 1);
             assertEquals(1, tracker.metrics().conversions().duplicates());
         }
         try (HelloRetailTracker tracker = config(collector.endpoint()).build()) {
             tracker.trackConversion(conversion("dup-1")); // the payment provider retried its webhook
             assertEquals(1, tracker.metrics().conversions().duplicates());
             tracker.trackConversion(conversion("dup-2"));
-            await(tracker, c -> c.delivered() == 1);
+            await(tracker, "dup-2 delivered", c -> c.delivered() == 1);
         }
-        Map<String, Long> received = collector.accepted(CONVERSION).stream()
-                .collect(Collectors.groupingBy(j -> j.get("orderNumber").asText(), Collectors.counting()));
-        assertEquals(Map.of("dup-1", 1L, "dup-2", 1L), received);
+        assertEquals(Map.of("dup-1", 1L, "dup-2", 1L), collector.acceptedOrders());
     }
 
     @Test
     void fullDisk_trackConversionThrowsClearly_andNothingAcknowledgedIsLost() throws Exception {
         int port = freePort(); // nothing is delivered while the disk fills up
-        URI endpoint = URI.create("http://127.0.0.1:" + port + "/serve/");
+        URI endpoint = Fixtures.endpoint(port);
         FaultyStorage disk = new FaultyStorage();
         HelloRetailTracker tracker = config(endpoint).storage(disk).closeTimeout(Duration.ZERO).build();
         tracker.trackConversion(conversion("disk-1"));
@@ -172,7 +155,7 @@ class ConversionDurabilityTest {
         tracker.close();
         TestCollector collector = closeLater(TestCollector.startOn(port));
         try (HelloRetailTracker restarted = config(endpoint).build()) {
-            await(restarted, c -> c.delivered() == 3);
+            await(restarted, "the 3 conversions delivered after the restart", c -> c.delivered() == 3);
         }
         assertEquals(List.of("disk-1", "disk-2", "disk-3"), collector.accepted(CONVERSION).stream()
                 .map(j -> j.get("orderNumber").asText()).sorted().toList());
@@ -181,7 +164,7 @@ class ConversionDurabilityTest {
     @Test
     void outage_refusedThen500s_acrossAJvmRestart_allDeliveredOnce() throws Exception {
         int port = freePort();
-        URI endpoint = URI.create("http://127.0.0.1:" + port + "/serve/");
+        URI endpoint = Fixtures.endpoint(port);
         // a shop JVM tracks 50 orders while nothing listens on the port, and stops
         Process shop = startChild(endpoint, "outage", 50);
         List<Integer> acked = readAcks(shop, Integer.MAX_VALUE);
@@ -191,10 +174,10 @@ class ConversionDurabilityTest {
         TestCollector collector = closeLater(TestCollector.startOn(port));
         collector.answer(20, 500).answer(5, 503, "{\"success\":false,\"message\":\"busy\"}", Map.of("Retry-After", "0"));
         try (HelloRetailTracker tracker = config(endpoint).build()) {
-            await(tracker, c -> c.delivered() == 50);
+            await(tracker, "the 50 conversions delivered", c -> c.delivered() == 50);
             assertEquals(50, tracker.metrics().conversions().tracked(), "recovered from disk");
         }
-        Map<String, Long> received = receivedOrders(collector);
+        Map<String, Long> received = collector.acceptedOrders();
         assertEquals(50, received.size());
         assertTrue(received.values().stream().allMatch(n -> n == 1), received.toString());
     }
@@ -202,7 +185,7 @@ class ConversionDurabilityTest {
     @Test
     void sigkill_whileDeliveryIsDown_everyAcknowledgedConversionIsDeliveredExactlyOnce() throws Exception {
         int port = freePort();
-        URI endpoint = URI.create("http://127.0.0.1:" + port + "/serve/");
+        URI endpoint = Fixtures.endpoint(port);
         Process shop = startChild(endpoint, "killed-down", -1);
         List<Integer> acked = readAcks(shop, 300);
         assertEquals(300, acked.size(), "acknowledgements from the child before the kill");
@@ -211,9 +194,9 @@ class ConversionDurabilityTest {
         acked.addAll(readAcks(shop, Integer.MAX_VALUE)); // acks printed before death
         TestCollector collector = closeLater(TestCollector.startOn(port));
         try (HelloRetailTracker tracker = config(endpoint).build()) {
-            await(tracker, c -> c.pending() == 0);
+            await(tracker, "nothing pending", c -> c.pending() == 0);
         }
-        Map<String, Long> received = receivedOrders(collector);
+        Map<String, Long> received = collector.acceptedOrders();
         for (int i : acked) {
             assertEquals(1L, received.get("killed-down-" + i), "order " + i);
         }
@@ -233,9 +216,9 @@ class ConversionDurabilityTest {
         int deliveredBeforeCrash = collector.requests(CONVERSION).size();
         assertTrue(deliveredBeforeCrash > 0, "the child was killed while it delivered, not before");
         try (HelloRetailTracker tracker = config(collector.endpoint()).build()) {
-            await(tracker, c -> c.pending() == 0);
+            await(tracker, "nothing pending", c -> c.pending() == 0);
         }
-        Map<String, Long> received = receivedOrders(collector);
+        Map<String, Long> received = collector.acceptedOrders();
         for (int i : acked) {
             assertTrue(received.getOrDefault("killed-live-" + i, 0L) >= 1, "order " + i + " lost");
         }
@@ -244,11 +227,6 @@ class ConversionDurabilityTest {
         assertTrue(duplicates <= 64, duplicates + " duplicates");
         System.out.printf("sigkill while delivering: %d acked, %d delivered before the kill, %d duplicates%n",
                 acked.size(), deliveredBeforeCrash, duplicates);
-    }
-
-    private Map<String, Long> receivedOrders(TestCollector collector) {
-        return collector.accepted(CONVERSION).stream()
-                .collect(Collectors.groupingBy(j -> j.get("orderNumber").asText(), Collectors.counting()));
     }
 
     private Process startChild(URI endpoint, String prefix, int count) throws Exception {

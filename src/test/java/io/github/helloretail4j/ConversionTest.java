@@ -1,5 +1,6 @@
 package io.github.helloretail4j;
 
+import static io.github.helloretail4j.testing.Fixtures.ID;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -15,7 +16,7 @@ class ConversionTest {
 
     private static Conversion.Builder valid() {
         return Conversion.builder()
-                .trackingUserId("62a0317d17698aa57d369db9")
+                .trackingUserId(ID)
                 .orderNumber("110-2347")
                 .total(new BigDecimal("499.32"))
                 .productNumbers(List.of("p-1234", "p-4567"));
@@ -28,7 +29,7 @@ class ConversionTest {
     @Test
     void build_allFields_keepsThem() {
         Conversion c = valid().email("customer@example.com").customerId("53967").build();
-        assertEquals(Optional.of("62a0317d17698aa57d369db9"), c.trackingUserId());
+        assertEquals(Optional.of(ID), c.trackingUserId());
         assertEquals("110-2347", c.orderNumber());
         assertEquals(new BigDecimal("499.32"), c.total());
         assertEquals(Optional.of("customer@example.com"), c.email());

@@ -1,5 +1,8 @@
 package io.github.helloretail4j;
 
+import static io.github.helloretail4j.testing.Fixtures.ID;
+import static io.github.helloretail4j.testing.Fixtures.WEBSITE_UUID;
+
 import java.math.BigDecimal;
 import java.net.URI;
 import java.nio.file.Path;
@@ -19,7 +22,7 @@ public final class CrashChild {
         String prefix = args[2];
         int count = Integer.parseInt(args[3]);
         HelloRetailTracker tracker = HelloRetailTracker.builder()
-                .websiteUuid("4bb65cc4-f2d2-4eb0-80d9-9496f912d2cf")
+                .websiteUuid(WEBSITE_UUID)
                 .endpoint(endpoint)
                 .outboxDirectory(outbox)
                 .initialBackoff(java.time.Duration.ofMillis(50))
@@ -30,7 +33,7 @@ public final class CrashChild {
         System.out.flush();
         for (int i = 0; count < 0 || i < count; i++) {
             tracker.trackConversion(Conversion.builder()
-                    .trackingUserId("62a0317d17698aa57d369db9")
+                    .trackingUserId(ID)
                     .orderNumber(prefix + "-" + i)
                     .total(new BigDecimal("10.00"))
                     .productNumbers(List.of("p-" + i))

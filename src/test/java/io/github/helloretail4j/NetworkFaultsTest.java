@@ -1,16 +1,19 @@
 package io.github.helloretail4j;
 
-import static io.github.helloretail4j.testing.TestCollector.WEBSITE_UUID;
+import static io.github.helloretail4j.testing.Fixtures.WEBSITE_UUID;
+import static io.github.helloretail4j.testing.Fixtures.conversion;
+import static io.github.helloretail4j.testing.Fixtures.threads;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.helloretail4j.testing.Await;
 import io.github.helloretail4j.testing.FaultServer;
 import io.github.helloretail4j.testing.FaultServer.Fault;
-import java.math.BigDecimal;
+import io.github.helloretail4j.testing.Fixtures;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,24 +51,16 @@ class NetworkFaultsTest {
     }
 
     private static PageView view(int i) {
-        return PageView.builder().trackingUserId("62a0317d17698aa57d369db9").location("https://shop.example/p/" + i).build();
+        return Fixtures.view("https://shop.example/p/" + i);
     }
 
-    private static Conversion conversion(int i) {
-        return Conversion.builder().trackingUserId("62a0317d17698aa57d369db9").orderNumber("f-" + i)
-                .total(BigDecimal.TEN).productNumbers(List.of("p")).build();
-    }
-
-    private void await(java.util.function.BooleanSupplier done, String what) throws InterruptedException {
-        long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!done.getAsBoolean()) {
-            assertTrue(System.nanoTime() < end, what + ": " + tracker.metrics());
-            Thread.sleep(10);
-        }
+    /** Waits until the tracker's metrics satisfy {@code done}; a failure shows the last metrics. */
+    private void await(String what, Predicate<TrackerMetrics> done) {
+        Await.until(what, Duration.ofSeconds(30), tracker::metrics, done);
     }
 
     private static long ourThreads() {
-        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("faults")).count();
+        return threads("faults").size();
     }
 
     @ParameterizedTest
@@ -74,7 +69,7 @@ class NetworkFaultsTest {
         server = new FaultServer().then(fault, 3);
         tracker = tracker(50);
         for (int i = 0; i < 5; i++) {
-            tracker.trackConversion(conversion(i));
+            tracker.trackConversion(conversion("f-" + i));
         }
         // while the faults last, the shop's threads keep going and the queue stays bounded
         assertTimeoutPreemptively(Duration.ofSeconds(5), () -> {
@@ -85,8 +80,8 @@ class NetworkFaultsTest {
         TrackerMetrics.Counts views = tracker.metrics().pageViews();
         assertTrue(views.pending() <= 50 + 2, "queue bound + in flight: " + views);
         assertEquals(10_000, views.tracked());
-        await(() -> tracker.metrics().conversions().delivered() == 5, "conversions delivered after recovery");
-        await(() -> tracker.metrics().pageViews().pending() == 0, "page views settled");
+        await("conversions delivered after recovery", m -> m.conversions().delivered() == 5);
+        await("page views settled", m -> m.pageViews().pending() == 0);
         views = tracker.metrics().pageViews();
         assertEquals(views.tracked(), views.delivered() + views.dropped(), "nothing failed: " + views);
         assertTrue(views.retries() + tracker.metrics().conversions().retries() >= 3, "the faults were retried");
@@ -100,8 +95,8 @@ class NetworkFaultsTest {
         server = new FaultServer().then(Fault.DRIP, 1);
         tracker = tracker(10);
         long start = System.nanoTime();
-        tracker.trackConversion(conversion(1));
-        await(() -> tracker.metrics().conversions().delivered() == 1, "delivered");
+        tracker.trackConversion(conversion("f-1"));
+        await("delivered", m -> m.conversions().delivered() == 1);
         long millis = (System.nanoTime() - start) / 1_000_000;
         // the drip never pauses 1.5 s, so only the 2 s deadline (connect 0.5 + response 1.5) stops it
         assertTrue(millis >= 2000 && millis < 10_000, millis + " ms");
@@ -113,8 +108,8 @@ class NetworkFaultsTest {
         server = new FaultServer().then(Fault.ENDLESS_BODY, 1);
         tracker = tracker(10);
         tracker.trackPageView(view(1));
-        await(() -> tracker.metrics().pageViews().delivered() == 1, "a 200 is a delivery, whatever follows");
-        Thread.sleep(300);
+        await("a 200 is a delivery, whatever follows", m -> m.pageViews().delivered() == 1);
+        Thread.sleep(300); // a client that drained the body would keep the server writing meanwhile
         long written = server.endlessBytesWritten.get();
         // what the socket buffers took before the client hung up; not the endless rest
         assertTrue(written < 32L * 1024 * 1024, written + " bytes written");
@@ -126,7 +121,7 @@ class NetworkFaultsTest {
         server = new FaultServer().then(Fault.NOT_JSON_200, 1);
         tracker = tracker(10);
         tracker.trackPageView(view(1));
-        await(() -> tracker.metrics().pageViews().delivered() == 1, "delivered");
+        await("delivered", m -> m.pageViews().delivered() == 1);
         assertEquals(1, server.requests.get());
         assertEquals(1, server.answeredOk.get());
     }

@@ -1,5 +1,7 @@
 package io.github.helloretail4j;
 
+import static io.github.helloretail4j.testing.Fixtures.ID;
+import static io.github.helloretail4j.testing.Fixtures.OPTED_OUT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -14,13 +16,13 @@ class PageViewTest {
     @Test
     void build_allFields_keepsThem() {
         PageView v = PageView.builder()
-                .trackingUserId("62a0317d17698aa57d369db9")
+                .trackingUserId(ID)
                 .location("https://shop.example/p/shoes-123?color=red")
                 .referrer("https://www.google.com/")
                 .url("https://shop.example/p/shoes-123")
                 .productNumber("shoes-123")
                 .build();
-        assertEquals(Optional.of("62a0317d17698aa57d369db9"), v.trackingUserId());
+        assertEquals(Optional.of(ID), v.trackingUserId());
         assertEquals("https://shop.example/p/shoes-123?color=red", v.location());
         assertEquals(Optional.of("https://www.google.com/"), v.referrer());
         assertEquals(Optional.of("https://shop.example/p/shoes-123"), v.url());
@@ -76,8 +78,8 @@ class PageViewTest {
     @Test
     void build_optedOutTrackingUserId_isAccepted() {
         PageView v = PageView.builder().location("https://shop.example/")
-                .trackingUserId("000000000000000000000000").build();
-        assertEquals(Optional.of("000000000000000000000000"), v.trackingUserId());
+                .trackingUserId(OPTED_OUT).build();
+        assertEquals(Optional.of(OPTED_OUT), v.trackingUserId());
     }
 
     @Test
@@ -99,7 +101,7 @@ class PageViewTest {
     @Test
     void toString_abbreviatesTrackingUserId() {
         PageView v = PageView.builder().location("https://shop.example/")
-                .trackingUserId("62a0317d17698aa57d369db9").build();
+                .trackingUserId(ID).build();
         assertEquals("PageView{location=https://shop.example/, trackingUserId=62a031…}", v.toString());
     }
 

@@ -1,18 +1,21 @@
 package io.github.helloretail4j;
 
-import static io.github.helloretail4j.testing.TestCollector.WEBSITE_UUID;
+import static io.github.helloretail4j.testing.Fixtures.CONVERSION;
+import static io.github.helloretail4j.testing.Fixtures.WEBSITE_UUID;
+import static io.github.helloretail4j.testing.Fixtures.conversion;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.helloretail4j.testing.Await;
 import io.github.helloretail4j.testing.LogCapture;
 import io.github.helloretail4j.testing.TestCollector;
 import java.io.File;
-import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -66,17 +69,9 @@ class TlsTest {
                 .closeTimeout(Duration.ofMillis(500));
     }
 
-    private static Conversion conversion(String number) {
-        return Conversion.builder().trackingUserId("62a0317d17698aa57d369db9").orderNumber(number)
-                .total(BigDecimal.ONE).productNumbers(List.of("p")).build();
-    }
-
-    private static void await(HelloRetailTracker t, java.util.function.Predicate<TrackerMetrics> done) throws Exception {
-        long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (!done.test(t.metrics())) {
-            assertTrue(System.nanoTime() < end, t.metrics().toString());
-            Thread.sleep(10);
-        }
+    /** Waits until the tracker's metrics satisfy {@code done}; a failure shows the last metrics. */
+    private static void await(HelloRetailTracker t, String what, Predicate<TrackerMetrics> done) {
+        Await.until(what, t::metrics, done);
     }
 
     @Test
@@ -88,7 +83,8 @@ class TlsTest {
                 for (int i = 0; i < 3; i++) {
                     tracker.trackPageView(PageView.builder().location("https://shop.example/" + i).build());
                 }
-                await(tracker, m -> m.pageViews().failed() == 3 && m.conversions().retries() >= 3);
+                await(tracker, "3 page views failed and the conversion retried 3 times",
+                        m -> m.pageViews().failed() == 3 && m.conversions().retries() >= 3);
                 assertEquals(0, collector.requests().size(), "no request got through the handshake");
             }
             String text = log.text();
@@ -97,9 +93,9 @@ class TlsTest {
             assertTrue(text.contains("PKIX path building failed"), "the reason is logged: " + text);
             // with the trust store, the conversion kept in the outbox goes through
             try (HelloRetailTracker trusting = config(collector).trustStore(trustStore()).build()) {
-                await(trusting, m -> m.conversions().delivered() == 1);
+                await(trusting, "the kept conversion delivered", m -> m.conversions().delivered() == 1);
             }
-            assertEquals("tls-1", collector.accepted("/serve/collect/conversion").get(0).get("orderNumber").asText());
+            assertEquals("tls-1", collector.accepted(CONVERSION).get(0).get("orderNumber").asText());
         }
     }
 
@@ -109,7 +105,7 @@ class TlsTest {
              LogCapture log = new LogCapture();
              HelloRetailTracker tracker = config(collector).trustStore(trustStore()).build()) {
             tracker.trackPageView(PageView.builder().location("https://shop.example/").build());
-            await(tracker, m -> m.pageViews().failed() == 1);
+            await(tracker, "the page view failed", m -> m.pageViews().failed() == 1);
             assertEquals(0, collector.requests().size());
             assertTrue(log.text().contains("No subject alternative names matching IP address 127.0.0.1 found"), log.text());
         }
@@ -121,7 +117,8 @@ class TlsTest {
              HelloRetailTracker tracker = config(collector).trustStore(trustStore()).build()) {
             tracker.trackPageView(PageView.builder().location("https://shop.example/").build());
             tracker.trackConversion(conversion("tls-2"));
-            await(tracker, m -> m.pageViews().delivered() == 1 && m.conversions().delivered() == 1);
+            await(tracker, "the page view and the conversion delivered",
+                    m -> m.pageViews().delivered() == 1 && m.conversions().delivered() == 1);
         }
     }
 }

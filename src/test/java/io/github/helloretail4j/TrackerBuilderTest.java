@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.helloretail4j.testing.Fixtures;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,7 +25,7 @@ class TrackerBuilderTest {
         return temp.resolve("outbox-" + (++dirs));
     }
 
-    private static final String UUID = "4bb65cc4-f2d2-4eb0-80d9-9496f912d2cf";
+    private static final String UUID = Fixtures.WEBSITE_UUID;
 
     private String failure(Class<? extends Exception> type, UnaryOperator<HelloRetailTracker.Builder> config) {
         return assertThrows(type, () -> config.apply(HelloRetailTracker.builder().websiteUuid(UUID).outboxDirectory(dir())).build())

@@ -1,16 +1,24 @@
 package io.github.helloretail4j;
 
-import static io.github.helloretail4j.testing.TestCollector.WEBSITE_UUID;
+import static io.github.helloretail4j.testing.Fixtures.CONVERSION;
+import static io.github.helloretail4j.testing.Fixtures.ID;
+import static io.github.helloretail4j.testing.Fixtures.PAGEVIEW;
+import static io.github.helloretail4j.testing.Fixtures.WEBSITE_UUID;
+import static io.github.helloretail4j.testing.Fixtures.conversion;
+import static io.github.helloretail4j.testing.Fixtures.freePort;
+import static io.github.helloretail4j.testing.Fixtures.threads;
+import static io.github.helloretail4j.testing.Fixtures.view;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.helloretail4j.testing.Await;
+import io.github.helloretail4j.testing.Fixtures;
 import io.github.helloretail4j.testing.TestCollector;
 import java.lang.management.ManagementFactory;
 import java.math.BigDecimal;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,11 +36,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** The tracker against a real HTTP collector on a loopback port. */
 class TrackerDeliveryTest {
-
-    private static final String PAGEVIEW = "/serve/collect/pageview";
-    private static final String CONVERSION = "/serve/collect/conversion";
-    private static final String ID = "62a0317d17698aa57d369db9";
-    private static final Duration WAIT = Duration.ofSeconds(20);
 
     private TestCollector collector;
     private HelloRetailTracker tracker;
@@ -54,15 +57,7 @@ class TrackerDeliveryTest {
     }
 
     private HelloRetailTracker.Builder fastRetries(URI endpoint) {
-        return HelloRetailTracker.builder()
-                .websiteUuid(WEBSITE_UUID)
-                .endpoint(endpoint)
-                .name("test-tracker")
-                .initialBackoff(Duration.ofMillis(20))
-                .maxBackoff(Duration.ofMillis(200))
-                .connectTimeout(Duration.ofSeconds(1))
-                .responseTimeout(Duration.ofSeconds(2))
-                .outboxDirectory(outboxes.resolve("outbox-" + (++outboxCount)));
+        return Fixtures.fastRetries(endpoint, outboxes.resolve("outbox-" + (++outboxCount))).name("test-tracker");
     }
 
     private HelloRetailTracker tracker() {
@@ -70,21 +65,10 @@ class TrackerDeliveryTest {
         return tracker;
     }
 
-    private static PageView view(String location) {
-        return PageView.builder().trackingUserId(ID).location(location).build();
-    }
-
     private void awaitSettled(int pageViews, int conversions) {
-        long end = System.nanoTime() + WAIT.toNanos();
-        while (System.nanoTime() < end) {
-            TrackerMetrics m = tracker.metrics();
-            if (m.pageViews().tracked() == pageViews && m.pageViews().pending() == 0
-                    && m.conversions().tracked() == conversions && m.conversions().pending() == 0) {
-                return;
-            }
-            sleep(5);
-        }
-        throw new AssertionError("not settled: " + tracker.metrics());
+        Await.until(pageViews + " page views and " + conversions + " conversions tracked, none pending",
+                tracker::metrics, m -> m.pageViews().tracked() == pageViews && m.pageViews().pending() == 0
+                        && m.conversions().tracked() == conversions && m.conversions().pending() == 0);
     }
 
     private static void sleep(long millis) {
@@ -242,20 +226,13 @@ class TrackerDeliveryTest {
 
     @Test
     void trackConversion_collectorDownThenUp_isDeliveredWhenItComesBack() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = freePort();
         // Nothing listens on the port: connections are refused.
-        tracker = fastRetries(URI.create("http://127.0.0.1:" + port + "/serve/")).maxAttempts(1000).build();
-        tracker.trackConversion(Conversion.builder().trackingUserId(ID).orderNumber("down-1")
-                .total(BigDecimal.TEN).productNumbers(List.of("p")).build());
+        tracker = fastRetries(Fixtures.endpoint(port)).maxAttempts(1000).build();
+        tracker.trackConversion(conversion("down-1"));
         tracker.trackPageView(view("https://shop.example/while-down"));
-        long end = System.nanoTime() + WAIT.toNanos();
-        while (tracker.metrics().conversions().retries() < 3 && System.nanoTime() < end) {
-            sleep(10);
-        }
-        assertTrue(tracker.metrics().conversions().retries() >= 3, "refused connections retried");
+        Await.until("refused connections retried 3 times", () -> tracker.metrics().conversions(),
+                c -> c.retries() >= 3);
         try (TestCollector revived = TestCollector.startOn(port)) {
             revived.awaitRequests(CONVERSION, 1);
             revived.awaitRequests(PAGEVIEW, 1);
@@ -272,11 +249,7 @@ class TrackerDeliveryTest {
         tracker = fastRetries(collector.endpoint()).queueSize(10).senderThreads(1)
                 .responseTimeout(Duration.ofSeconds(30)).closeTimeout(Duration.ZERO).build();
         tracker.trackPageView(view("https://shop.example/first"));
-        // wait until the one sender is stuck in a request the collector holds
-        long end = System.nanoTime() + WAIT.toNanos();
-        while (collector.arrivals() < 1 && System.nanoTime() < end) {
-            sleep(5);
-        }
+        Await.until("the one sender stuck in a request the collector holds", collector::arrivals, n -> n >= 1);
         assertEquals(1, collector.arrivals());
         // 10,000 calls while nothing moves: if trackPageView waited, this would time out
         assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
@@ -302,8 +275,7 @@ class TrackerDeliveryTest {
         for (int i = 0; i < 200; i++) {
             tracker.trackPageView(view("https://shop.example/p/" + i));
         }
-        tracker.trackConversion(Conversion.builder().trackingUserId(ID).orderNumber("c-1").total(BigDecimal.ONE)
-                .productNumbers(List.of("p")).build());
+        tracker.trackConversion(conversion("c-1"));
         tracker.close();
         TrackerMetrics m = tracker.metrics();
         assertEquals(200, m.pageViews().delivered());
@@ -320,10 +292,7 @@ class TrackerDeliveryTest {
         for (int i = 0; i < 5; i++) {
             tracker.trackPageView(view("https://shop.example/p/" + i));
         }
-        long end = System.nanoTime() + WAIT.toNanos();
-        while (collector.arrivals() < 1 && System.nanoTime() < end) {
-            sleep(5);
-        }
+        Await.until("a page view held by the stalled collector", collector::arrivals, n -> n >= 1);
         assertEquals(1, collector.arrivals(), "one page view held by the stalled collector");
         // the response timeout is 30 s: close() must not wait for it
         assertTimeoutPreemptively(Duration.ofSeconds(10), tracker::close);
@@ -339,8 +308,7 @@ class TrackerDeliveryTest {
         HelloRetailTracker.Builder config = fastRetries(collector.endpoint()).initialBackoff(Duration.ofSeconds(20))
                 .maxBackoff(Duration.ofSeconds(20)).closeTimeout(Duration.ofSeconds(2));
         tracker = config.build();
-        tracker.trackConversion(Conversion.builder().trackingUserId(ID).orderNumber("c-2").total(BigDecimal.ONE)
-                .productNumbers(List.of("p")).build());
+        tracker.trackConversion(conversion("c-2"));
         collector.awaitRequests(CONVERSION, 1);
         // the next attempt is 10-20 s away: close() does not wait for it
         assertTimeoutPreemptively(Duration.ofSeconds(8), tracker::close);
@@ -377,8 +345,7 @@ class TrackerDeliveryTest {
         tracker();
         assertTrue(threads("test-tracker").isEmpty());
         tracker.trackPageView(view("https://shop.example/"));
-        tracker.trackConversion(Conversion.builder().trackingUserId(ID).orderNumber("t-1").total(BigDecimal.ONE)
-                .productNumbers(List.of("p")).build());
+        tracker.trackConversion(conversion("t-1"));
         awaitSettled(1, 1);
         List<Thread> ours = threads("test-tracker");
         // the watchdog bounds each request's total time; it starts with the first request
@@ -405,12 +372,9 @@ class TrackerDeliveryTest {
         int most = requests.stream().mapToInt(TestCollector.Received::inFlight).max().orElseThrow();
         assertEquals(6, most, "page views in flight at once, at most senderThreads");
         // the extra senders end within a 300 ms window without work; the first one stays
-        long end = System.nanoTime() + WAIT.toNanos();
-        while (threads("test-tracker-pageview").size() > 1 && System.nanoTime() < end) {
-            sleep(20);
-        }
-        assertEquals(List.of("test-tracker-pageview-1"),
-                threads("test-tracker-pageview").stream().map(Thread::getName).toList());
+        List<String> left = Await.until("the extra senders gone",
+                () -> threads("test-tracker-pageview").stream().map(Thread::getName).toList(), l -> l.size() <= 1);
+        assertEquals(List.of("test-tracker-pageview-1"), left);
     }
 
     @Test
@@ -474,10 +438,5 @@ class TrackerDeliveryTest {
             assertTrue(server.isRegistered(
                     new ObjectName("io.github.helloretail4j:type=HelloRetailTracker,name=\"test-tracker-2\"")));
         }
-    }
-
-    private static List<Thread> threads(String prefix) {
-        return Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.getName().startsWith(prefix) && t.isAlive()).toList();
     }
 }

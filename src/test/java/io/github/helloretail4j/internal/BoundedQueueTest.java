@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.helloretail4j.testing.Await;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -64,11 +66,8 @@ class BoundedQueueTest {
             }
         });
         consumer.start();
-        long end = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
-        while (consumer.getState() != Thread.State.TIMED_WAITING && System.nanoTime() < end) {
-            Thread.sleep(1);
-        }
-        assertEquals(Thread.State.TIMED_WAITING, consumer.getState(), "the consumer waits in take()");
+        Await.until("the consumer waiting in take()", Duration.ofSeconds(5), consumer::getState,
+                s -> s == Thread.State.TIMED_WAITING);
         q.beginClose();
         consumer.join(5000);
         assertFalse(consumer.isAlive());

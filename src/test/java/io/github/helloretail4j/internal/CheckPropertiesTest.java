@@ -1,5 +1,6 @@
 package io.github.helloretail4j.internal;
 
+import static io.github.helloretail4j.testing.Fixtures.ID;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -28,7 +29,6 @@ import net.jqwik.api.Provide;
 class CheckPropertiesTest {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final String ID = "62a0317d17698aa57d369db9";
 
     @Provide
     Arbitrary<String> urlLike() {

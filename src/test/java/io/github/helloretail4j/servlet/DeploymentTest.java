@@ -1,10 +1,14 @@
 package io.github.helloretail4j.servlet;
 
+import static io.github.helloretail4j.testing.Fixtures.ID;
+import static io.github.helloretail4j.testing.Fixtures.PAGEVIEW;
+import static io.github.helloretail4j.testing.Fixtures.threads;
 import static io.github.helloretail4j.testing.TestCollector.WEBSITE_UUID;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.helloretail4j.testing.Await;
 import io.github.helloretail4j.testing.TestCollector;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,7 +30,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DeploymentTest {
 
-    private static final String COOKIE = "Cookie: hello_retail_id=62a0317d17698aa57d369db9";
+    private static final String COOKIE = "Cookie: hello_retail_id=" + ID;
     private final TestCollector collector = TestCollector.start();
     private final Map<Containers.Kind, Containers.Container> containers = new EnumMap<>(Containers.Kind.class);
     @TempDir
@@ -116,10 +120,10 @@ class DeploymentTest {
         try (var d = deploy(kind, valid().withoutFilter().withFragmentJar(), "/fragment")) {
             int port = containers.get(kind).port();
             assertEquals(200, RawHttp.get(port, "/fragment/page?via=fragment", COOKIE).status());
-            collector.awaitRequests("/serve/collect/pageview", 1);
+            collector.awaitRequests(PAGEVIEW, 1);
             assertEquals("http://127.0.0.1:" + port + "/fragment/page?via=fragment",
-                    collector.accepted("/serve/collect/pageview").get(0).get("location").asText());
-            assertEquals("62a0317d17698aa57d369db9", RawHttp.get(port, "/fragment/whoami", COOKIE).body());
+                    collector.accepted(PAGEVIEW).get(0).get("location").asText());
+            assertEquals(ID, RawHttp.get(port, "/fragment/whoami", COOKIE).body());
         }
     }
 
@@ -130,9 +134,9 @@ class DeploymentTest {
         try (var d = deploy(kind, valid().withFragmentJar().requestDispatchOnly(), "/both")) {
             int port = containers.get(kind).port();
             RawHttp.get(port, "/both/page?once", COOKIE);
-            collector.awaitRequests("/serve/collect/pageview", 1);
+            collector.awaitRequests(PAGEVIEW, 1);
             Thread.sleep(300); // a second (wrong) page view would arrive within this
-            assertEquals(1, collector.requests("/serve/collect/pageview").size());
+            assertEquals(1, collector.requests(PAGEVIEW).size());
         }
     }
 
@@ -146,7 +150,7 @@ class DeploymentTest {
             assertEquals(200, RawHttp.get(port, "/nofilter/page", COOKIE).status());
             // the tracker is there for the shop's conversions...
             assertEquals("conversions tracked=0", RawHttp.get(port, "/nofilter/tracker", COOKIE).body());
-            assertEquals("62a0317d17698aa57d369db9", RawHttp.get(port, "/nofilter/whoami", COOKIE).body());
+            assertEquals(ID, RawHttp.get(port, "/nofilter/whoami", COOKIE).body());
             Thread.sleep(300);
             // ...but no page was tracked
             assertEquals(List.of(), collector.requests());
@@ -188,18 +192,15 @@ class DeploymentTest {
             d.close();
             assertEquals(List.of(), ourThreads(), "after undeploy " + i);
         }
-        long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (loaders.stream().anyMatch(r -> r.get() != null) && System.nanoTime() < end) {
-            System.gc();
-            Thread.sleep(50);
-        }
-        long alive = loaders.stream().filter(r -> r.get() != null).count();
-        assertEquals(0, alive, alive + " of 50 web application class loaders were not collected");
+        Await.until("the 50 web application class loaders collected (those not yet collected)",
+                Duration.ofSeconds(30), () -> {
+                    System.gc();
+                    return loaders.stream().filter(r -> r.get() != null).count();
+                }, alive -> alive == 0);
     }
 
     private static List<String> ourThreads() {
-        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
-                .filter(n -> n.startsWith("helloretail4j")).sorted().toList();
+        return threads("helloretail4j").stream().map(Thread::getName).sorted().toList();
     }
 
     @ParameterizedTest

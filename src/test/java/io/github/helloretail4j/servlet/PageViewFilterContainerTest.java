@@ -1,5 +1,8 @@
 package io.github.helloretail4j.servlet;
 
+import static io.github.helloretail4j.testing.Fixtures.ID;
+import static io.github.helloretail4j.testing.Fixtures.PAGEVIEW;
+import static io.github.helloretail4j.testing.Fixtures.TRACKING_USER;
 import static io.github.helloretail4j.testing.TestCollector.WEBSITE_UUID;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -7,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.helloretail4j.testing.Await;
 import io.github.helloretail4j.testing.TestCollector;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -34,9 +38,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PageViewFilterContainerTest {
 
-    static final String ID = "62a0317d17698aa57d369db9";
     static final String COOKIE = "Cookie: hello_retail_id=" + ID;
-    static final String PAGEVIEW = "/serve/collect/pageview";
     static final String PATTERN = "/products/(?<productNumber>[^/]+)";
 
     private final TestCollector collector = TestCollector.start();
@@ -124,11 +126,9 @@ class PageViewFilterContainerTest {
         collector.await(Duration.ofSeconds(20), all -> all.stream()
                 .anyMatch(r -> r.path().equals(PAGEVIEW) && r.body().contains(marker.substring(6))));
         ObjectName bean = new ObjectName("io.github.helloretail4j:type=HelloRetailTracker,name=\"" + shop.trackerName() + "\"");
-        long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while ((Long) ManagementFactory.getPlatformMBeanServer().getAttribute(bean, "PageViewsPending") > 0) {
-            assertTrue(System.nanoTime() < end, "tracker still has page views pending");
-            Thread.sleep(5);
-        }
+        Await.until("the tracker to have no page view pending",
+                () -> (Long) ManagementFactory.getPlatformMBeanServer().getAttribute(bean, "PageViewsPending"),
+                pending -> pending == 0);
         List<JsonNode> views = new ArrayList<>(collector.accepted(PAGEVIEW));
         views.removeIf(v -> v.get("location").asText().contains("?marker="));
         collector.reset();
@@ -429,27 +429,22 @@ class PageViewFilterContainerTest {
                 assertEquals(List.of(), shop.get("/page").header("Set-Cookie"));
                 Thread.sleep(20);
             }
-            assertEquals(0, collector.requests("/serve/trackingUser").size(), "no id created before consent");
+            assertEquals(0, collector.requests(TRACKING_USER).size(), "no id created before consent");
             // the first consenting visitor starts the stock, and gets an id
             RawHttp.Response consenting = untilSetCookie(shop, "/page", "Cookie: consent=1");
             assertEquals(1, consenting.header("Set-Cookie").size(), consenting.headers().toString());
             assertTrue(consenting.header("Set-Cookie").get(0).startsWith("hello_retail_id="), consenting.headers().toString());
-            assertTrue(collector.requests("/serve/trackingUser").size() > 0);
+            assertTrue(collector.requests(TRACKING_USER).size() > 0);
         }
     }
 
     /**
-     * The page, asked for until its answer sets a cookie (or for 20 s): ids are fetched in the
-     * background, so the first visitor may arrive before one is ready.
+     * The page, asked for until its answer sets a cookie (for at most 20 s): ids are fetched in
+     * the background, so the first visitor may arrive before one is ready.
      */
-    private static RawHttp.Response untilSetCookie(Shop shop, String path, String... headers) throws Exception {
-        RawHttp.Response r = shop.get(path, headers);
-        long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (r.header("Set-Cookie").isEmpty() && System.nanoTime() < end) {
-            Thread.sleep(20);
-            r = shop.get(path, headers);
-        }
-        return r;
+    private static RawHttp.Response untilSetCookie(Shop shop, String path, String... headers) {
+        return Await.until("an answer to " + path + " that sets a cookie", () -> shop.get(path, headers),
+                r -> !r.header("Set-Cookie").isEmpty());
     }
 
     @ParameterizedTest

@@ -1,5 +1,7 @@
 package io.github.helloretail4j.servlet;
 
+import static io.github.helloretail4j.testing.Fixtures.ID;
+import static io.github.helloretail4j.testing.Fixtures.PAGEVIEW;
 import static io.github.helloretail4j.testing.TestCollector.WEBSITE_UUID;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -9,11 +11,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.helloretail4j.internal.Check;
+import io.github.helloretail4j.testing.Await;
 import io.github.helloretail4j.testing.HostileStrings;
 import io.github.helloretail4j.testing.TestCollector;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashSet;
@@ -24,7 +28,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
@@ -63,8 +66,6 @@ import net.jqwik.api.statistics.Statistics;
  */
 class PageViewFilterPropertiesTest {
 
-    static final String PAGEVIEW = "/serve/collect/pageview";
-    static final String ID = "62a0317d17698aa57d369db9";
     static final List<String> IDS = List.of(ID, "000000000000000000000000", "0123456789abcdef01234567",
             "ffffffffffffffffffffffff");
     /**
@@ -196,11 +197,8 @@ class PageViewFilterPropertiesTest {
         long start = System.nanoTime();
         List<RawHttp.Response> responses = RawHttp.exchange(shop.port(), request, (int) BLOCKING_BOUND_MILLIS * 2);
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (counter(shop, "PageViewsPending") > 0) {
-            assertTrue(System.nanoTime() < end, "page views still pending after 10 s");
-            LockSupport.parkNanos(100_000);
-        }
+        Await.until("no page view pending", Duration.ofSeconds(10), () -> counter(shop, "PageViewsPending"),
+                pending -> pending == 0);
         return new Exchange(responses, millis, PageViews.FAILURES.sum() - failures,
                 List.copyOf(ExceptionProbeFilter.SEEN), List.copyOf(CONNECTOR_ERRORS),
                 counter(shop, "PageViewsTracked") - tracked,

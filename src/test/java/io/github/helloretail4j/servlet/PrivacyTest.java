@@ -1,5 +1,6 @@
 package io.github.helloretail4j.servlet;
 
+import static io.github.helloretail4j.testing.Fixtures.ID;
 import static io.github.helloretail4j.testing.TestCollector.WEBSITE_UUID;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -9,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.github.helloretail4j.Conversion;
 import io.github.helloretail4j.HelloRetailTracker;
 import io.github.helloretail4j.PageView;
+import io.github.helloretail4j.testing.Await;
 import io.github.helloretail4j.testing.LogCapture;
 import io.github.helloretail4j.testing.TestCollector;
 import java.math.BigDecimal;
@@ -29,7 +31,6 @@ import org.junit.jupiter.api.io.TempDir;
 class PrivacyTest {
 
     private static final String EMAIL = "jane.doe@example.com";
-    private static final String ID = "62a0317d17698aa57d369db9";
     private static final String SESSION = "SESSIONSECRET0123456789";
     private static final Set<String> PAGE_VIEW_FIELDS =
             Set.of("location", "trackingUserId", "websiteUuid", "referrer", "url", "productNumber");
@@ -63,20 +64,21 @@ class PrivacyTest {
                 } catch (IllegalArgumentException expected) {
                     System.err.println("shop logs the exception: " + expected.getMessage());
                 }
-                waitFor(() -> tracker.metrics().conversions().pending() == 0 && tracker.metrics().pageViews().pending() == 0);
+                Await.until("nothing pending", tracker::metrics,
+                        m -> m.conversions().pending() == 0 && m.pageViews().pending() == 0);
             }
             try (HelloRetailTracker rejected = HelloRetailTracker.builder()
                     .websiteUuid("00000000-0000-0000-0000-000000000000").endpoint(collector.endpoint())
                     .outboxDirectory(temp.resolve("b")).build()) {
                 rejected.trackConversion(conversion("p-3", ID));
-                waitFor(() -> rejected.metrics().conversions().rejected() == 1);
+                Await.until("the conversion rejected", rejected::metrics, m -> m.conversions().rejected() == 1);
             }
             try (HelloRetailTracker refused = HelloRetailTracker.builder().websiteUuid(WEBSITE_UUID)
                     .endpoint(URI.create("http://127.0.0.1:9/serve/")).outboxDirectory(temp.resolve("c"))
                     .maxAttempts(2).initialBackoff(Duration.ofMillis(10)).closeTimeout(Duration.ZERO).build()) {
                 refused.trackConversion(conversion("p-4", ID));
                 refused.trackPageView(PageView.builder().trackingUserId(ID).location("https://shop.example/").build());
-                waitFor(() -> refused.metrics().pageViews().failed() == 1);
+                Await.until("the page view failed", refused::metrics, m -> m.pageViews().failed() == 1);
             }
             // 2. the filter in a container, with cookies, a shop attribute it rejects, and a failing page
             try (Containers.Container jetty = Containers.Kind.JETTY.start();
@@ -123,13 +125,5 @@ class PrivacyTest {
     private static Conversion conversion(String order, String id) {
         return Conversion.builder().trackingUserId(id).orderNumber(order).total(new BigDecimal("12.00"))
                 .email(EMAIL).customerId("c-1").productNumbers(List.of("p")).build();
-    }
-
-    private static void waitFor(java.util.function.BooleanSupplier done) throws InterruptedException {
-        long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (!done.getAsBoolean()) {
-            assertTrue(System.nanoTime() < end, "timed out");
-            Thread.sleep(10);
-        }
     }
 }

@@ -1,5 +1,6 @@
 package io.github.helloretail4j.servlet;
 
+import static io.github.helloretail4j.testing.Fixtures.ID;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -32,7 +33,6 @@ import net.jqwik.api.Provide;
 class RequestRulesPropertiesTest {
 
     private static final Pattern PRODUCT = Pattern.compile("/products/(?<productNumber>[^/]+)");
-    private static final String ID = "62a0317d17698aa57d369db9";
 
     // ---- Locations ----
 

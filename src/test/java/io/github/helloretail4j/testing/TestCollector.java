@@ -2,10 +2,12 @@ package io.github.helloretail4j.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.helloretail4j.standin.HelloRetailAnswers;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -13,36 +15,33 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
-import java.nio.file.Path;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
-import org.eclipse.jetty.server.SslConnectionFactory;
-import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
- * A stand-in for Hello Retail's collect API on a loopback port: it answers as
- * {@code ../shared/helloretail-api.md} documents (200 with "Page view tracked" / "Conversion
- * tracked" / "Not tracked for anonymous user", 400 with Hello Retail's messages) and records
- * every request. Tests script faults: answers with any status and headers, and stalls.
+ * A stand-in for Hello Retail's collect API on a loopback port: it answers as {@link
+ * HelloRetailAnswers} (the answers the demo's stand-in gives too) and records every request.
+ * Tests script faults: answers with any status and headers, stalls and latency.
  */
 public final class TestCollector implements AutoCloseable {
 
     public static final String WEBSITE_UUID = "4bb65cc4-f2d2-4eb0-80d9-9496f912d2cf";
-    public static final String OPTED_OUT = "000000000000000000000000";
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     /**
@@ -65,10 +64,9 @@ public final class TestCollector implements AutoCloseable {
     }
 
     private final Server server;
-    private final Set<String> websites = new CopyOnWriteArraySet<>(Set.of(WEBSITE_UUID));
+    private final HelloRetailAnswers answers = new HelloRetailAnswers(Set.of(WEBSITE_UUID));
     private final List<Received> received = new ArrayList<>();
     private final Deque<Scripted> script = new ArrayDeque<>();
-    private final AtomicInteger trackingUsers = new AtomicInteger();
     private final AtomicInteger arrivals = new AtomicInteger();
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile CountDownLatch stall = new CountDownLatch(0);
@@ -192,46 +190,39 @@ public final class TestCollector implements AutoCloseable {
 
     /** Waits until {@code condition} holds for the recorded requests; fails after {@code timeout}. */
     public List<Received> await(Duration timeout, Predicate<List<Received>> condition) {
-        long end = System.nanoTime() + timeout.toNanos();
-        synchronized (this) {
-            while (!condition.test(received)) {
-                long left = end - System.nanoTime();
-                if (left <= 0) {
-                    throw new AssertionError("collector did not see the expected requests within " + timeout
-                            + "; it saw " + received.size() + ": " + received);
-                }
-                try {
-                    TimeUnit.NANOSECONDS.timedWait(this, left);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new AssertionError(e);
-                }
-            }
-            return List.copyOf(received);
-        }
+        return Await.until("the collector to see the expected requests", timeout, this::requests, condition);
     }
 
     /** Waits until {@code count} requests for {@code path} were answered. */
     public List<Received> awaitRequests(String path, int count) {
-        await(Duration.ofSeconds(20), all -> all.stream().filter(r -> r.path().equals(path)).count() >= count);
-        return requests(path);
+        return Await.until(count + " requests for " + path + " answered", () -> requests(path),
+                r -> r.size() >= count);
+    }
+
+    /** How often each order number was accepted (answered 200) at {@code collect/conversion}. */
+    public Map<String, Long> acceptedOrders() {
+        return accepted(Fixtures.CONVERSION).stream()
+                .collect(Collectors.groupingBy(j -> j.get("orderNumber").asText(), Collectors.counting()));
     }
 
     private void serve(Request request, Response response, Callback callback) throws Exception {
-        String body = Content.Source.asString(request, StandardCharsets.UTF_8);
+        byte[] bytes;
+        try (InputStream in = Content.Source.asInputStream(request)) {
+            bytes = in.readNBytes(HelloRetailAnswers.MAX_BODY + 1);
+        }
         String path = request.getHttpURI().getPath();
         String contentType = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
         long now = System.nanoTime();
         arrivals.incrementAndGet();
         int concurrent = inFlight.incrementAndGet();
         try {
-            answer(request, response, callback, body, path, contentType, now, concurrent);
+            answer(request, response, callback, bytes, path, contentType, now, concurrent);
         } finally {
             inFlight.decrementAndGet();
         }
     }
 
-    private void answer(Request request, Response response, Callback callback, String body, String path,
+    private void answer(Request request, Response response, Callback callback, byte[] body, String path,
                         String contentType, long now, int concurrent) throws Exception {
         if (!stall.await(60, TimeUnit.SECONDS)) {
             throw new IllegalStateException("stalled request never released");
@@ -244,7 +235,8 @@ public final class TestCollector implements AutoCloseable {
             answer = script.pollFirst();
         }
         if (answer == null) {
-            answer = contract(request.getMethod(), path, contentType, body);
+            HelloRetailAnswers.Answer contract = answers.answer(request.getMethod(), path, contentType, body);
+            answer = new Scripted(contract.status(), contract.body(), Map.of());
         }
         for (Map.Entry<String, String> h : answer.headers().entrySet()) {
             response.getHeaders().put(h.getKey(), h.getValue());
@@ -252,71 +244,11 @@ public final class TestCollector implements AutoCloseable {
         response.setStatus(answer.status());
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
         synchronized (this) {
-            received.add(new Received(request.getMethod(), path, contentType, body, answer.status(), now,
+            received.add(new Received(request.getMethod(), path, contentType, new String(body, StandardCharsets.UTF_8),
+                    answer.status(), now,
                     request.getHeaders().getFieldNamesCollection().stream().sorted().toList(), concurrent));
-            notifyAll();
         }
         Content.Sink.write(response, true, answer.body(), callback);
-    }
-
-    /** What Hello Retail answers, per the seeds and helloretail-api.md. */
-    private Scripted contract(String method, String path, String contentType, String body) {
-        if (!"POST".equals(method)) {
-            return fail(405, "Method not allowed");
-        }
-        if (contentType == null || !(contentType.startsWith("application/json") || contentType.startsWith("text/plain"))) {
-            return fail(400, "Content-Type must be application/json or text/plain");
-        }
-        JsonNode json;
-        try {
-            json = MAPPER.readTree(body);
-        } catch (IOException e) {
-            return fail(400, "Invalid JSON");
-        }
-        if (json == null || !json.isObject()) {
-            return fail(400, "Invalid JSON");
-        }
-        JsonNode uuid = json.get("websiteUuid");
-        if (uuid == null || !uuid.isTextual() || uuid.asText().isEmpty()) {
-            return fail(400, "websiteUuid is required");
-        }
-        if (!websites.contains(uuid.asText())) {
-            return fail(400, "Website not found");
-        }
-        JsonNode id = json.get("trackingUserId");
-        if (id != null && !(id.isTextual() && id.asText().matches("[0-9a-f]{24}"))) {
-            return fail(400, "Invalid trackingUserId: must be 24-character hex string");
-        }
-        boolean anonymous = id == null || OPTED_OUT.equals(id.asText());
-        switch (path) {
-            case "/serve/collect/pageview":
-                return ok("Page view tracked");
-            case "/serve/collect/conversion":
-                if (!json.path("total").isNumber()) {
-                    return fail(400, "total must be a number");
-                }
-                if (!json.path("orderNumber").isTextual()) {
-                    return fail(400, "orderNumber is required");
-                }
-                if (!json.path("urls").isArray() && !json.path("productNumbers").isArray()) {
-                    return fail(400, "urls or productNumbers is required");
-                }
-                return anonymous ? ok("Not tracked for anonymous user") : ok("Conversion tracked");
-            case "/serve/trackingUser":
-                String newId = String.format("%024x", 0xabc000000L + trackingUsers.incrementAndGet());
-                ObjectNode answer = MAPPER.createObjectNode().put("id", newId).put("success", true);
-                return new Scripted(200, answer.toString(), Map.of());
-            default:
-                return fail(404, "Not found");
-        }
-    }
-
-    private static Scripted ok(String message) {
-        return new Scripted(200, "{\"success\":true,\"message\":\"" + message + "\"}", Map.of());
-    }
-
-    private static Scripted fail(int status, String message) {
-        return new Scripted(status, "{\"success\":false,\"message\":\"" + message + "\"}", Map.of());
     }
 
     @Override

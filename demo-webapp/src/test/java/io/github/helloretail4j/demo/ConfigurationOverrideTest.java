@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.github.helloretail4j.demo.collector.CollectorLog;
 import io.github.helloretail4j.servlet.HelloRetailWeb;
+import io.github.helloretail4j.testing.Await;
+import io.github.helloretail4j.testing.Fixtures;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.URI;
@@ -107,7 +109,7 @@ class ConfigurationOverrideTest {
             assertTrue(page.contains("from the environment variable HELLORETAIL_WEBSITE_UUID"), page);
 
             // A visitor's page on the second demo arrives at the first demo's stand-in.
-            String id = "62a0317d17698aa57d369db9";
+            String id = Fixtures.ID;
             assertEquals(200, get(base.resolve("category/bags"), Map.of("User-Agent", BROWSER,
                     "Cookie", HelloRetailWeb.COOKIE_NAME + "=" + id, "Sec-Fetch-Dest", "document")).statusCode());
             CollectorLog.Received view = Await.until("the page view at the first demo's stand-in",

@@ -1,6 +1,7 @@
 package io.github.helloretail4j.demo.collector;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.helloretail4j.standin.HelloRetailAnswers;
 import jakarta.servlet.ServletContext;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -22,23 +23,11 @@ public final class CollectorLog {
 
     /** The endpoint a request was for. */
     public enum Kind {
-        PAGE_VIEW("/collect/pageview"), CONVERSION("/collect/conversion"), CART("/collect/cart"),
-        TRACKING_USER("/trackingUser"), OTHER(null);
+        PAGE_VIEW, CONVERSION, CART, TRACKING_USER, OTHER;
 
-        private final String path;
-
-        Kind(String path) {
-            this.path = path;
-        }
-
-        /** The kind for a path below {@code /serve}. */
-        static Kind of(String pathInfo) {
-            for (Kind k : values()) {
-                if (k.path != null && k.path.equals(pathInfo)) {
-                    return k;
-                }
-            }
-            return OTHER;
+        /** The kind of a request for {@code endpoint} (null: a path the stand-in does not know). */
+        static Kind of(HelloRetailAnswers.Endpoint endpoint) {
+            return endpoint == null ? OTHER : valueOf(endpoint.name());
         }
     }
 
