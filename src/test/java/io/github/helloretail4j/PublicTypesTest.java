@@ -20,6 +20,8 @@ class PublicTypesTest {
     @Test
     void jar_publicTypes_areThePublicFaceAndTheFencedInternals() throws Exception {
         assertEquals(List.of(
+                        "io.github.helloretail4j.Cart",
+                        "io.github.helloretail4j.Cart$Builder",
                         "io.github.helloretail4j.Conversion",
                         "io.github.helloretail4j.Conversion$Builder",
                         "io.github.helloretail4j.HelloRetailTracker",
