@@ -36,9 +36,9 @@ public final class Cart {
     private final List<String> productNumbers;
     private final List<String> urls;
 
-    private Cart(Builder b, List<String> productNumbers, List<String> urls) {
+    private Cart(Builder b, BigDecimal total, List<String> productNumbers, List<String> urls) {
         this.trackingUserId = b.trackingUserId;
-        this.total = b.total;
+        this.total = total;
         this.url = b.url;
         this.email = b.email;
         this.productNumbers = productNumbers;
@@ -182,12 +182,13 @@ public final class Cart {
                 if (total.signum() != 0) {
                     throw new IllegalArgumentException("total must be 0 for an empty cart: " + total.toPlainString());
                 }
-                // An emptied cart is sent as "productNumbers": [], whichever list was given.
-                return new Cart(this, List.of(), List.of());
+                // An emptied cart is sent as "productNumbers": [] and "total": 0, whichever list
+                // and whichever zero (0.00, 0.0) was given.
+                return new Cart(this, BigDecimal.ZERO, List.of(), List.of());
             }
             return productNumbers != null
-                    ? new Cart(this, products, List.of())
-                    : new Cart(this, List.of(), products);
+                    ? new Cart(this, total, products, List.of())
+                    : new Cart(this, total, List.of(), products);
         }
     }
 }

@@ -98,6 +98,20 @@ public final class HelloRetailTracker implements AutoCloseable {
     }
 
     /**
+     * Queues a visitor's whole current cart for Hello Retail ({@code collect/cart}). Never blocks
+     * and never throws for delivery problems. Only the newest cart of a visitor matters, so at
+     * most one per tracking id waits: a newer one replaces it (counted as {@code superseded}),
+     * and a visitor's carts are never in flight at the same time, so the newest arrives last.
+     * Carts are retried like page views, up to {@link Builder#maxAttempts}; when 10,000 visitors'
+     * carts wait, a new visitor's is dropped and counted. Not durable: a cart is also sent again
+     * with the visitor's next change.
+     */
+    public void trackCart(Cart cart) {
+        Objects.requireNonNull(cart, "cart");
+        engine.trackCart(cart);
+    }
+
+    /**
      * Submits a completed order. Returns once it is on disk in the outbox directory (written
      * and fsynced); from there it is delivered in the background, across outages and restarts,
      * until Hello Retail answers or it is older than the maximum age (then it goes to the dead

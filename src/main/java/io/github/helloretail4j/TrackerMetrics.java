@@ -5,16 +5,18 @@ package io.github.helloretail4j;
  * conversions apart. Also published over JMX as
  * {@code io.github.helloretail4j:type=HelloRetailTracker,name=...}.
  *
+ * @param carts carts handed to {@link HelloRetailTracker#trackCart}; a visitor's cart replaced by a newer
+ *        one before it was sent counts as {@code superseded}
  * @param outboxFailures operations of the conversion outbox that failed (a full disk, an I/O
  *        error): a conversion that could not be written (its {@code trackConversion} threw), an
  *        outcome or a rewrite that could not be made durable. The outbox recovers by itself once
  *        the disk works; a count that keeps rising means it does not.
  */
-public record TrackerMetrics(Counts pageViews, Counts conversions, long outboxFailures) {
+public record TrackerMetrics(Counts pageViews, Counts conversions, Counts carts, long outboxFailures) {
 
     /**
      * Every event handed to the tracker ends in exactly one of delivered, notTracked,
-     * rejected, dropped, failed, abandoned and duplicates, or is still {@link #pending()}.
+     * rejected, dropped, failed, abandoned, duplicates and superseded, or is still {@link #pending()}.
      * Conversions found in the outbox at start count as tracked.
      *
      * @param tracked handed to the tracker
@@ -29,14 +31,16 @@ public record TrackerMetrics(Counts pageViews, Counts conversions, long outboxFa
      * @param abandoned page views still undelivered when {@link HelloRetailTracker#close()} ran
      *        out of time (conversions are never abandoned: they wait on disk)
      * @param duplicates conversions whose order number was submitted before; not sent again
-     * @param retries attempts beyond the first, over all events
+     * @param retries attempts beyond the first, over all events, each counted when it starts
+     * @param superseded carts replaced by a newer cart of the same visitor before they were sent
+     *        (only the newest cart matters to Hello Retail); always 0 for page views and conversions
      */
     public record Counts(long tracked, long delivered, long notTracked, long rejected, long dropped,
-                         long failed, long abandoned, long duplicates, long retries) {
+                         long failed, long abandoned, long duplicates, long retries, long superseded) {
 
         /** Queued, being delivered, or (conversions) waiting in the outbox. */
         public long pending() {
-            return tracked - delivered - notTracked - rejected - dropped - failed - abandoned - duplicates;
+            return tracked - delivered - notTracked - rejected - dropped - failed - abandoned - duplicates - superseded;
         }
     }
 }

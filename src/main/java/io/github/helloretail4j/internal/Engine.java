@@ -1,5 +1,6 @@
 package io.github.helloretail4j.internal;
 
+import io.github.helloretail4j.Cart;
 import io.github.helloretail4j.Conversion;
 import io.github.helloretail4j.PageView;
 import io.github.helloretail4j.TrackerMetrics;
@@ -29,6 +30,11 @@ public final class Engine {
 
     static final String PAGE_VIEW_PATH = "collect/pageview";
     static final String CONVERSION_PATH = "collect/conversion";
+    static final String CART_PATH = "collect/cart";
+    /** Most visitors with a cart waiting; beyond it a new visitor's cart is dropped and counted. */
+    static final int CART_QUEUE_SIZE = 10_000;
+    /** Carts are few next to page views: fewer threads deliver them. */
+    static final int CART_SENDER_THREADS = 4;
     /** Order numbers are remembered this long (and at most {@link #DEDUPE_MAX_ORDERS} of them). */
     public static final Duration DEDUPE_WINDOW = Duration.ofDays(30);
     public static final int DEDUPE_MAX_ORDERS = 100_000;
@@ -56,7 +62,9 @@ public final class Engine {
     private final Sender sender;
     private final EventCounters pageViewCounts = new EventCounters();
     private final EventCounters conversionCounts = new EventCounters();
+    private final EventCounters cartCounts = new EventCounters();
     private final Pipeline<PageView> pageViews;
+    private final Pipeline<Cart> carts;
     private final Outbox outbox;
     private final OutboxHealth outboxHealth;
     private final ConversionWorker conversions;
@@ -90,7 +98,14 @@ public final class Engine {
         }
         this.sender = new Sender(client, new RetryPolicy(c.maxAttempts(), c.initialBackoff(), c.maxBackoff()));
         this.pageViews = new Pipeline<>(c.name() + "-pageview", c.senderThreads(), c.senderWindow(), c.queueSize(),
-                PAGE_VIEW_PATH, view -> Json.pageView(websiteUuid, view), sender, pageViewCounts);
+                new BoundedQueue<>(c.queueSize()), PAGE_VIEW_PATH, view -> Json.pageView(websiteUuid, view), sender,
+                pageViewCounts);
+        // One cart per visitor waits, the newest, and none of a visitor's is sent while another is
+        // in flight: so the newest always arrives last, and quick changes cost one request.
+        this.carts = new Pipeline<>(c.name() + "-cart", Math.min(CART_SENDER_THREADS, c.senderThreads()),
+                c.senderWindow(), CART_QUEUE_SIZE,
+                new CoalescingQueue<>(CART_QUEUE_SIZE, cart -> cart.trackingUserId().orElse(null), cartCounts.superseded),
+                CART_PATH, cart -> Json.cart(websiteUuid, cart), sender, cartCounts);
         if (enabled) {
             this.conversions = new ConversionWorker(outbox, outboxHealth, sender, conversionCounts,
                     c.conversionMaxAge(), c.clock(), CONVERSION_PATH, c.name() + "-conversion");
@@ -141,6 +156,16 @@ public final class Engine {
         }
     }
 
+    /** Queues a visitor's cart, replacing the one of theirs that waits; never blocks, never throws for delivery. */
+    public void trackCart(Cart cart) {
+        if (enabled) {
+            carts.offer(cart);
+        } else {
+            cartCounts.tracked.increment();
+            cartCounts.dropped.increment();
+        }
+    }
+
     /**
      * Adds a conversion to the outbox and returns once it is durable (or a duplicate).
      *
@@ -184,7 +209,8 @@ public final class Engine {
     }
 
     public TrackerMetrics metrics() {
-        return new TrackerMetrics(pageViewCounts.snapshot(), conversionCounts.snapshot(), outboxHealth.failures());
+        return new TrackerMetrics(pageViewCounts.snapshot(), conversionCounts.snapshot(), cartCounts.snapshot(),
+                outboxHealth.failures());
     }
 
     /**
@@ -201,10 +227,12 @@ public final class Engine {
         long abortAt = deadline - Math.min(ABORT_MARGIN_NANOS, closeTimeout.toNanos() / 10);
         sender.beginClose(abortAt);
         pageViews.beginClose();
+        carts.beginClose();
         if (conversions != null) {
             conversions.beginClose();
         }
         pageViews.awaitTermination(abortAt);
+        carts.awaitTermination(abortAt);
         if (conversions != null) {
             conversions.awaitTermination(abortAt);
         }
@@ -212,10 +240,12 @@ public final class Engine {
         // what they held counts as abandoned, as the deadline has passed.
         client.close(deadline);
         pageViews.awaitTermination(deadline);
+        carts.awaitTermination(deadline);
         if (conversions != null) {
             conversions.awaitTermination(deadline);
         }
         pageViews.stop();
+        carts.stop();
         int waiting = 0;
         if (outbox != null) {
             waiting = outbox.pending();
@@ -229,12 +259,14 @@ public final class Engine {
         }
         jmx.unregister();
         long abandonedViews = pageViewCounts.abandoned.sum();
-        if (abandonedViews > 0 || waiting > 0) {
-            LOG.warn("Hello Retail tracker closed after {} ms; abandoned {} page views; {} conversions wait in the"
-                            + " {} for the next start", (System.nanoTime() - start) / 1_000_000, abandonedViews, waiting,
-                    outbox == null ? "outbox" : outbox.describe());
+        long abandonedCarts = cartCounts.abandoned.sum();
+        if (abandonedViews > 0 || abandonedCarts > 0 || waiting > 0) {
+            LOG.warn("Hello Retail tracker closed after {} ms; abandoned {} page views and {} carts; {} conversions"
+                            + " wait in the {} for the next start", (System.nanoTime() - start) / 1_000_000, abandonedViews,
+                    abandonedCarts, waiting, outbox == null ? "outbox" : outbox.describe());
         }
-        int stuck = pageViews.liveThreads().size() + (conversions != null && conversions.isAlive() ? 1 : 0);
+        int stuck = pageViews.liveThreads().size() + carts.liveThreads().size()
+                + (conversions != null && conversions.isAlive() ? 1 : 0);
         if (stuck > 0) {
             LOG.warn("{} sender threads of the Hello Retail tracker did not stop", stuck);
         }

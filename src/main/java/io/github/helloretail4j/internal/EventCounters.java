@@ -14,6 +14,7 @@ final class EventCounters {
     public final LongAdder abandoned = new LongAdder();
     public final LongAdder duplicates = new LongAdder();
     public final LongAdder retries = new LongAdder();
+    public final LongAdder superseded = new LongAdder();
 
     public TrackerMetrics.Counts snapshot() {
         // Read the outcomes before "tracked" so a snapshot never shows a negative pending.
@@ -25,6 +26,7 @@ final class EventCounters {
         long a = abandoned.sum();
         long du = duplicates.sum();
         long re = retries.sum();
-        return new TrackerMetrics.Counts(tracked.sum(), d, n, r, dr, f, a, du, re);
+        long su = superseded.sum();
+        return new TrackerMetrics.Counts(tracked.sum(), d, n, r, dr, f, a, du, re, su);
     }
 }

@@ -38,7 +38,7 @@ final class Pipeline<T> {
     private final Sender sender;
     private final int maxAttempts;
     private final EventCounters counts;
-    private final BoundedQueue<T> queue;
+    private final WorkQueue<T> queue;
     private final Set<Threads.Worker> workers = new LinkedHashSet<>();
     private int workersStarted;
     private volatile boolean started;
@@ -49,9 +49,10 @@ final class Pipeline<T> {
      * @param maxWorkers most worker threads, each with at most one request in flight
      * @param workerWindow a worker beyond the first ends when it spent less than half of this
      *     delivering
+     * @param capacity the queue's bound, which scales when more workers start
      * @param path the collect API path below the endpoint
      */
-    Pipeline(String name, int maxWorkers, Duration workerWindow, int capacity, String path,
+    Pipeline(String name, int maxWorkers, Duration workerWindow, int capacity, WorkQueue<T> queue, String path,
              Function<T, byte[]> encoder, Sender sender, EventCounters counts) {
         this.name = name;
         this.maxWorkers = maxWorkers;
@@ -63,7 +64,7 @@ final class Pipeline<T> {
         this.sender = sender;
         this.maxAttempts = sender.policy().maxAttempts();
         this.counts = counts;
-        this.queue = new BoundedQueue<>(capacity);
+        this.queue = queue;
     }
 
     /** Counts the event as tracked and queues it; false (and counted dropped) when full or closed. */
@@ -97,7 +98,12 @@ final class Pipeline<T> {
     private void startWorker(boolean first) {
         Threads.Worker[] self = new Threads.Worker[1];
         self[0] = new Threads.Worker(name + "-" + ++workersStarted, () -> {
-            new DeliveryLoop<>(new Events(first), sender, path, counts).run();
+            Events events = new Events(first);
+            try {
+                new DeliveryLoop<>(events, sender, path, counts).run();
+            } finally {
+                events.releaseInHand(); // a key held by a dying worker must not block its successors
+            }
             // Returned: it ended on purpose (idle, or closing) and is gone for good. One that
             // dies throws instead, stays listed, and its Worker starts a thread in its place.
             synchronized (this) {
@@ -109,12 +115,14 @@ final class Pipeline<T> {
     }
 
     /** An event in hand: its body, encoded once, and how often it was attempted. */
-    private static final class Attempt {
+    private final class Attempt {
+        final T event;
         final byte[] body;
         int attempts;
 
-        Attempt(byte[] body) {
-            this.body = body;
+        Attempt(T event) {
+            this.event = event;
+            this.body = encoder.apply(event);
         }
     }
 
@@ -122,6 +130,8 @@ final class Pipeline<T> {
     private final class Events implements DeliveryLoop.Source<Attempt> {
         private final boolean first;
         private Attempt retry;
+        /** Taken from the queue and not yet {@code done}. */
+        private Attempt inHand;
         // A worker beyond the first measures how much of each window it spends delivering, and
         // ends when that is under half: the others can take its share. (Waiting for work alone
         // would not do: idle workers all look at the queue every 20 ms, so at a steady trickle
@@ -144,8 +154,13 @@ final class Pipeline<T> {
             if (retry != null) {
                 Attempt a = retry;
                 retry = null;
-                handedOutAt = System.nanoTime();
-                return a;
+                if (!queue.superseded(a.event)) {
+                    handedOutAt = System.nanoTime();
+                    return a;
+                }
+                // a newer one of the same key waits: retrying this one would only be overwritten
+                counts.superseded.increment();
+                release(a);
             }
             if (!first && now - windowStart >= windowNanos) {
                 if (busyNanos < (now - windowStart) / 2) {
@@ -159,7 +174,21 @@ final class Pipeline<T> {
                 return null;
             }
             handedOutAt = System.nanoTime();
-            return new Attempt(encoder.apply(event));
+            inHand = new Attempt(event);
+            return inHand;
+        }
+
+        private void release(Attempt a) {
+            queue.done(a.event);
+            if (inHand == a) {
+                inHand = null;
+            }
+        }
+
+        void releaseInHand() {
+            if (inHand != null) {
+                release(inHand);
+            }
         }
 
         @Override
@@ -185,6 +214,7 @@ final class Pipeline<T> {
 
         @Override
         public void answered(Attempt item, Outcome outcome) {
+            release(item);
             if (queue.size() >= growBacklog) {
                 grow();
             }
@@ -192,6 +222,7 @@ final class Pipeline<T> {
 
         @Override
         public void failed(Attempt item, Outcome last) {
+            release(item);
         }
 
         @Override

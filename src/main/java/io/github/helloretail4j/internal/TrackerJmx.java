@@ -84,5 +84,14 @@ final class TrackerJmx implements TrackerMXBean {
     @Override public long getConversionsDuplicates() { return metrics.get().conversions().duplicates(); }
     @Override public long getConversionsPending() { return metrics.get().conversions().pending(); }
     @Override public long getConversionRetries() { return metrics.get().conversions().retries(); }
+    @Override public long getCartsTracked() { return metrics.get().carts().tracked(); }
+    @Override public long getCartsDelivered() { return metrics.get().carts().delivered(); }
+    @Override public long getCartsNotTracked() { return metrics.get().carts().notTracked(); }
+    @Override public long getCartsRejected() { return metrics.get().carts().rejected(); }
+    @Override public long getCartsDropped() { return metrics.get().carts().dropped(); }
+    @Override public long getCartsFailed() { return metrics.get().carts().failed(); }
+    @Override public long getCartsSuperseded() { return metrics.get().carts().superseded(); }
+    @Override public long getCartsPending() { return metrics.get().carts().pending(); }
+    @Override public long getCartRetries() { return metrics.get().carts().retries(); }
     @Override public long getOutboxFailures() { return metrics.get().outboxFailures(); }
 }

@@ -44,5 +44,23 @@ public interface TrackerMXBean {
 
     long getConversionRetries();
 
+    long getCartsTracked();
+
+    long getCartsDelivered();
+
+    long getCartsNotTracked();
+
+    long getCartsRejected();
+
+    long getCartsDropped();
+
+    long getCartsFailed();
+
+    long getCartsSuperseded();
+
+    long getCartsPending();
+
+    long getCartRetries();
+
     long getOutboxFailures();
 }
