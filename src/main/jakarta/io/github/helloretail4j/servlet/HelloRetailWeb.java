@@ -1,5 +1,6 @@
 package io.github.helloretail4j.servlet;
 
+import io.github.helloretail4j.Cart;
 import io.github.helloretail4j.Conversion;
 import io.github.helloretail4j.HelloRetailTracker;
 import jakarta.servlet.ServletContext;
@@ -8,7 +9,7 @@ import java.util.Optional;
 
 /**
  * The servlet layer's entry points for a shop's own code: the web application's tracker, the
- * visitor's tracking id, and the order-completion call that takes both.
+ * visitor's tracking id, and the order-completion and cart calls that take both.
  */
 public final class HelloRetailWeb {
 
@@ -54,5 +55,21 @@ public final class HelloRetailWeb {
     public static Conversion trackConversion(HttpServletRequest request, Conversion.Builder conversion) {
         return WebTracking.required(new ServletWebApp(request.getServletContext()))
                 .trackConversion(conversion, new ServletExchange(request, null));
+    }
+
+    /**
+     * Sends the visitor's whole current cart, from the shop's cart code after each change (an
+     * empty cart after the order): builds {@code cart} (a bad value throws as
+     * {@link Cart.Builder#build()} does), with the visitor's id of {@link #trackingUserId} when
+     * the builder has none, and queues it with the web application's tracker, which sends only
+     * the newest cart of each visitor ({@link HelloRetailTracker#trackCart}). Never blocks, never
+     * throws for delivery problems. The builder is left as it was.
+     *
+     * @return the cart that was queued
+     * @throws IllegalStateException when the application has no Hello Retail configuration
+     */
+    public static Cart trackCart(HttpServletRequest request, Cart.Builder cart) {
+        return WebTracking.required(new ServletWebApp(request.getServletContext()))
+                .trackCart(cart, new ServletExchange(request, null));
     }
 }

@@ -1,5 +1,6 @@
 package io.github.helloretail4j.servlet;
 
+import io.github.helloretail4j.Cart;
 import io.github.helloretail4j.Conversion;
 import io.github.helloretail4j.HelloRetailTracker;
 import io.github.helloretail4j.internal.Check;
@@ -194,6 +195,25 @@ final class WebTracking {
         }
         tracker.trackConversion(conversion);
         return conversion;
+    }
+
+    /** As {@link #trackConversion}, for the visitor's current cart; never throws for delivery. */
+    Cart trackCart(Cart.Builder builder, WebExchange request) {
+        Objects.requireNonNull(builder, "cart");
+        Cart cart = builder.build();
+        if (cart.trackingUserId().isEmpty()) {
+            String id = trackingUserId(this, request);
+            if (id != null) {
+                builder.trackingUserId(id);
+                try {
+                    cart = builder.build();
+                } finally {
+                    builder.trackingUserId(null);
+                }
+            }
+        }
+        tracker.trackCart(cart);
+        return cart;
     }
 
     /** The init-params of a context or a filter, as a map. */

@@ -1,5 +1,6 @@
 package io.github.helloretail4j.servlet;
 
+import io.github.helloretail4j.Cart;
 import io.github.helloretail4j.Conversion;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ServletException;
@@ -103,6 +104,15 @@ public class ShopServlet extends HttpServlet {
                     resp.setStatus(400);
                     resp.getWriter().write(e.getMessage());
                 }
+            }
+            case "/cart" -> {
+                // cart code's one call after each change: the visitor's id is taken from the cookie
+                String items = req.getParameter("items");
+                Cart.Builder cart = Cart.builder().total(items.isEmpty() ? BigDecimal.ZERO : new BigDecimal("9.90"))
+                        .productNumbers(items.isEmpty() ? List.of() : List.of(items.split(",")));
+                resp.setContentType("text/plain");
+                Cart queued = HelloRetailWeb.trackCart(req, cart);
+                resp.getWriter().write("queued " + queued.productNumbers() + " id=" + queued.trackingUserId().orElse("none"));
             }
             case "/whoami-html" -> html(resp, "id=" + HelloRetailWeb.trackingUserId(req).orElse("none"));
             default -> resp.sendError(404);

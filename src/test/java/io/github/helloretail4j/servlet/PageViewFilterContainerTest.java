@@ -218,6 +218,20 @@ class PageViewFilterContainerTest {
 
     @ParameterizedTest
     @EnumSource(Containers.Kind.class)
+    void trackCart_takesTheVisitorsIdFromTheCookie_andAnEmptyCartClears(Containers.Kind kind) throws Exception {
+        Shop shop = shop(kind);
+        assertEquals("queued [sh-101, bg-201] id=" + ID, shop.get("/cart?items=sh-101,bg-201", COOKIE).body());
+        assertEquals("queued [] id=" + ID, shop.get("/cart?items=", COOKIE).body());
+        List<TestCollector.Received> sent = collector.await(Duration.ofSeconds(20), all -> all.stream()
+                .filter(r -> r.path().equals("/serve/collect/cart")).anyMatch(r -> r.body().contains("\"productNumbers\":[]")));
+        TestCollector.Received last = sent.stream().filter(r -> r.path().equals("/serve/collect/cart"))
+                .reduce((a, b) -> b).orElseThrow();
+        assertEquals("{\"trackingUserId\":\"" + ID + "\",\"websiteUuid\":\"" + TestCollector.WEBSITE_UUID
+                + "\",\"total\":0,\"productNumbers\":[]}", last.body());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Containers.Kind.class)
     void notPageViews_areNotTracked(Containers.Kind kind) throws Exception {
         Shop shop = shop(kind);
         assertNotTracked(shop, "POST", "/checkout", COOKIE);
