@@ -129,6 +129,14 @@ class ShopBrowserTest {
         assertEquals("2", browser.findElement(By.id("cart-count")).getText());
         assertEquals("€218.95", browser.findElement(By.id("cart-total")).getText());
         screenshot("cart");
+        // The newest cart at the stand-in is what the cart page shows: its products, each once, and its total.
+        List<String> pageProducts = browser.findElements(By.cssSelector("table.lines td.line-product a")).stream()
+                .map(a -> a.getAttribute("href").replaceFirst(".*/products/", "")).toList();
+        String pageTotal = browser.findElement(By.id("cart-total")).getText().replace("€", "");
+        assertEquals(List.of("sh-101", "bg-201"), pageProducts);
+        Await.until("the stand-in's newest cart to be the cart page's", () -> lastCart(id),
+                c -> c != null && c.list("productNumbers").equals(pageProducts)
+                        && pageTotal.equals(c.decimal("total").toPlainString()));
         click(By.id("go-to-checkout"), base + "/checkout");
         browser.findElement(By.id("email")).sendKeys("ada@example.com");
         screenshot("checkout");
@@ -139,6 +147,9 @@ class ShopBrowserTest {
         assertEquals("Paid", browser.findElement(By.id("order-status")).getText());
         assertEquals(id, browser.findElement(By.id("stored-tracking-id")).getText());
         screenshot("thank-you");
+        Received emptied = Await.until("an empty cart after the order", () -> lastCart(id),
+                c -> c != null && c.list("productNumbers").isEmpty());
+        assertEquals("0", emptied.decimal("total").toPlainString());
 
         // Every page the shopper saw, with the page before it as referrer; product pages carry
         // their product number. Several sender threads may deliver, so the order of arrival may differ.
@@ -316,6 +327,12 @@ class ShopBrowserTest {
         // the shop submits each order once: a second submission would be suppressed by the
         // library, so the collector alone could not tell
         assertEquals(0, m.conversions().duplicates(), m.toString());
+    }
+
+    /** The last cart of this visitor the stand-in received, or null. */
+    private static Received lastCart(String id) {
+        return log().of(Kind.CART).stream().filter(r -> id.equals(r.text("trackingUserId"))).reduce((a, b) -> b)
+                .orElse(null);
     }
 
     private static CollectorLog log() {

@@ -92,6 +92,8 @@ public final class CollectorPageServlet extends HttpServlet {
                 %s
                 <h2>Conversions <small>%s received</small></h2>
                 %s
+                <h2>Carts <small>%s received</small></h2>
+                %s
                 <h2>Page views <small>%s received</small></h2>
                 %s
                 <h2>Other requests</h2>
@@ -99,6 +101,7 @@ public final class CollectorPageServlet extends HttpServlet {
                 <p class="muted updated">Updated %s</p>
                 """, configuration(request, tracker), counters(tracker.metrics()),
                 log.total(Kind.CONVERSION), conversions(newestFirst(all, Kind.CONVERSION)),
+                log.total(Kind.CART), carts(newestFirst(all, Kind.CART)),
                 log.total(Kind.PAGE_VIEW), pageViews(newestFirst(all, Kind.PAGE_VIEW)),
                 others(log, all), TIME.format(java.time.Instant.now()));
     }
@@ -160,17 +163,19 @@ public final class CollectorPageServlet extends HttpServlet {
         return html("""
                 <table class="data counters" id="counters">
                   <thead><tr><th></th><th>tracked</th><th>delivered</th><th>not tracked</th><th>rejected</th>
-                    <th>dropped</th><th>failed</th><th>abandoned</th><th>duplicates</th><th>retries</th>
-                    <th>pending</th></tr></thead>
-                  <tbody>%s%s</tbody>
+                    <th>dropped</th><th>failed</th><th>abandoned</th><th>duplicates</th><th>superseded</th>
+                    <th>retries</th><th>pending</th></tr></thead>
+                  <tbody>%s%s%s</tbody>
                 </table>
-                """, countRow("Page views", m.pageViews()), countRow("Conversions", m.conversions()));
+                """, countRow("Page views", m.pageViews()), countRow("Conversions", m.conversions()),
+                countRow("Carts", m.carts()));
     }
 
     private static Safe countRow(String label, TrackerMetrics.Counts c) {
         return html("<tr><th>%s</th><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td>"
-                        + "<td>%s</td><td>%s</td><td>%s</td></tr>", label, c.tracked(), c.delivered(), c.notTracked(),
-                c.rejected(), c.dropped(), c.failed(), c.abandoned(), c.duplicates(), c.retries(), c.pending());
+                        + "<td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>", label, c.tracked(), c.delivered(),
+                c.notTracked(), c.rejected(), c.dropped(), c.failed(), c.abandoned(), c.duplicates(), c.superseded(),
+                c.retries(), c.pending());
     }
 
     private static Safe conversions(List<Received> received) {
@@ -190,6 +195,26 @@ public final class CollectorPageServlet extends HttpServlet {
                 r.decimal("total") == null ? r.text("total") : r.decimal("total").toPlainString(),
                 String.join(", ", r.list("productNumbers").isEmpty() ? r.list("urls") : r.list("productNumbers")),
                 r.text("email"), r.text("customerId"), r.text("trackingUserId"), uuid(r.text("websiteUuid")))));
+    }
+
+    private static Safe carts(List<Received> received) {
+        if (received.isEmpty()) {
+            return html("<p class=\"empty\">None yet: add something to the cart in the shop.</p>");
+        }
+        return html("""
+                <table class="data" id="carts">
+                  <thead><tr><th>time</th><th>answer</th><th>total</th><th>productNumbers / urls</th><th>url</th>
+                    <th>email</th><th>trackingUserId</th><th>websiteUuid</th></tr></thead>
+                  <tbody>%s</tbody>
+                </table>
+                """, Html.each(received, r -> html("""
+                <tr><td>%s</td>%s<td><strong>%s</strong></td><td>%s</td><td class="url">%s</td><td>%s</td>
+                  <td><code>%s</code></td><td>%s</td></tr>
+                """, TIME.format(r.at()), answer(r),
+                r.decimal("total") == null ? r.text("total") : r.decimal("total").toPlainString(),
+                r.list("productNumbers").isEmpty() && r.list("urls").isEmpty() ? "(empty)"
+                        : String.join(", ", r.list("productNumbers").isEmpty() ? r.list("urls") : r.list("productNumbers")),
+                r.text("url"), r.text("email"), r.text("trackingUserId"), uuid(r.text("websiteUuid")))));
     }
 
     private static Safe pageViews(List<Received> received) {
@@ -213,7 +238,7 @@ public final class CollectorPageServlet extends HttpServlet {
         List<Received> ids = newestFirst(all, Kind.TRACKING_USER);
         List<Received> rest = new ArrayList<>();
         for (Received r : all) {
-            if (r.kind() == Kind.CART || r.kind() == Kind.OTHER
+            if (r.kind() == Kind.OTHER
                     || (!r.accepted() && (r.kind() == Kind.TRACKING_USER))) {
                 rest.add(0, r);
             }

@@ -3,6 +3,7 @@ package io.github.helloretail4j.demo.shop;
 import static io.github.helloretail4j.demo.html.Html.html;
 
 import io.github.helloretail4j.demo.html.Html;
+import io.github.helloretail4j.servlet.HelloRetailWeb;
 import io.github.helloretail4j.demo.html.Html.Safe;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -14,7 +15,8 @@ import java.util.stream.Collectors;
 
 /**
  * {@code GET /cart} shows the cart; {@code POST /cart/add} and {@code POST /cart/remove} change
- * it and redirect back to {@code /cart} (303), so that a reload never adds twice. The POSTs are
+ * it, send the whole cart to Hello Retail ({@code HelloRetailWeb.trackCart}), and redirect back
+ * to {@code /cart} (303), so that a reload never adds twice. The POSTs are
  * not page views (the filter tracks GETs only); the cart page they lead to is.
  */
 public final class CartServlet extends ShopServlet {
@@ -109,6 +111,21 @@ public final class CartServlet extends ShopServlet {
             notFound(response);
             return;
         }
+        tellHelloRetail(request, Cart.of(request).lines(catalog()));
         seeOther(request, response, "/cart");
+    }
+
+    /**
+     * After each change, the whole cart goes to Hello Retail (for abandoned-cart emails and
+     * cart-based recommendations); the library sends only the newest of quick changes. Each
+     * product once: Hello Retail's cart has no quantities. An empty list clears the cart there.
+     */
+    static void tellHelloRetail(HttpServletRequest request, List<Cart.Line> lines) {
+        String cartPage = request.getRequestURL().toString().replaceFirst("/cart/(add|remove)$", "/cart")
+                .replaceFirst("/checkout$", "/cart");
+        HelloRetailWeb.trackCart(request, io.github.helloretail4j.Cart.builder()
+                .total(Cart.total(lines))
+                .url(cartPage)
+                .productNumbers(lines.stream().map(l -> l.product().number()).distinct().toList()));
     }
 }

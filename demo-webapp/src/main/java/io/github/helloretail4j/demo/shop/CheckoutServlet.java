@@ -62,6 +62,7 @@ public final class CheckoutServlet extends ShopServlet {
         Order order = orders().place(lines, email, payment, trackingUserId);
         Orders.rememberMine(request, order);
         cart.clear();
+        CartServlet.tellHelloRetail(request, List.of()); // bought: the cart at Hello Retail is empty now
         seeOther(request, response, "/thank-you?order=" + Html.queryValue(order.number()));
     }
 
