@@ -9,7 +9,7 @@ import org.springframework.context.annotation.Configuration;
 class FastRetries {
 
     @Bean
-    HelloRetailTrackerCustomizer fastRetries() {
+    HelloRetailTrackerCustomizer shopTrackerCustomizer() {
         return builder -> builder.name("shop-tracker").initialBackoff(Duration.ofMillis(20)).maxBackoff(Duration.ofMillis(50));
     }
 }

@@ -89,7 +89,7 @@ final class Shop implements AutoCloseable {
                 .header("User-Agent", BROWSER)
                 .header("Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8");
         for (int i = 0; i < headers.length; i += 2) {
-            request.header(headers[i], headers[i + 1]);
+            request.setHeader(headers[i], headers[i + 1]); // replaces: a test may set its own User-Agent
         }
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
