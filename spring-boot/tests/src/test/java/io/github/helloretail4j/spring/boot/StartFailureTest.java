@@ -61,6 +61,15 @@ class StartFailureTest {
     }
 
     @Test
+    void start_badValueInAPropertiesFile_failsNamingTheFileLineAndColumn(CapturedOutput output) {
+        assertThrows(RuntimeException.class, () -> Shop.run(new Class<?>[] {ShopApplication.class}, "--server.port=0",
+                "--spring.config.location=classpath:/bad-pattern.properties", "--helloretail.outbox-directory=" + outbox));
+        assertTrue(output.getOut().contains("Description:\n\nhelloretail.product-number-pattern (class path resource"
+                + " [bad-pattern.properties] - 3:36) must have a named group (?<productNumber>...), e.g."
+                + " /products/(?<productNumber>[^/]+): \"/p/([^/]+)\"\n"), output.getOut());
+    }
+
+    @Test
     void start_endpointNotHttps_failsNamingTheProperty(CapturedOutput output) {
         assertThrows(RuntimeException.class, () -> Shop.run(new Class<?>[] {ShopApplication.class}, "--server.port=0",
                 "--helloretail.website-uuid=" + TestCollector.WEBSITE_UUID, "--helloretail.outbox-directory=" + outbox,
