@@ -173,6 +173,34 @@ class StarterTest {
     }
 
     @Test
+    void createTrackingUser_visitorWithoutId_getsOneAndItsThreadEndsWithTheContext() throws Exception {
+        try (Shop shop = Shop.start(collector, outbox, "--helloretail.create-tracking-user=true")) {
+            // the stock of ids is fetched in the background from the start
+            collector.awaitRequests("/serve/trackingUser", 1);
+            assertTrue(Thread.getAllStackTraces().keySet().stream()
+                    .anyMatch(t -> t.getName().equals("helloretail4j-trackinguser")));
+            HttpResponse<String> page = awaitCookie(shop);
+            String id = page.headers().firstValue("Set-Cookie").orElseThrow().replaceFirst("^hello_retail_id=([0-9a-f]{24});.*", "$1");
+            collector.awaitRequests(PAGEVIEW, 1);
+            assertEquals(List.of(pageView(shop.base() + "/", null, null).replace(ID, id)),
+                    collector.requests(PAGEVIEW).stream().map(TestCollector.Received::body).toList());
+        }
+    }
+
+    /** A first visit, no cookie; until the stock has an id, a page gets none and is not tracked. */
+    private static HttpResponse<String> awaitCookie(Shop shop) throws Exception {
+        long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (true) {
+            HttpResponse<String> page = shop.send("GET", "/");
+            if (page.headers().firstValue("Set-Cookie").isPresent()) {
+                return page;
+            }
+            assertTrue(System.nanoTime() < end, "no hello_retail_id cookie was ever set");
+            Thread.sleep(50);
+        }
+    }
+
+    @Test
     void customizer_renamesTheTracker_threadsAndJmxBeanCarryTheName() throws Exception {
         try (Shop shop = Shop.startWith(new Class<?>[] {ShopApplication.class, FastRetries.class}, collector, outbox)) {
             assertTrue(ManagementFactory.getPlatformMBeanServer().isRegistered(
