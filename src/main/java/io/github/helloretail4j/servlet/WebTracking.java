@@ -184,7 +184,12 @@ final class WebTracking {
         }
         WebTracking web = new WebTracking(context, settings, tracker);
         context.setAttribute(ATTRIBUTE, web);
-        LOG.info("Hello Retail tracking for {}: {}", displayName(context), settings.describe());
+        // The tracker's own website and endpoint: one the application built may differ from the settings'.
+        LOG.info("Hello Retail tracking for {} with the application's tracker: websiteUuid={}, endpoint={}, {}={}, {}={}",
+                displayName(context), tracker.websiteUuid(), tracker.endpoint(), Parameters.PARAM_CONSENT_COOKIE,
+                settings.consentCookieName == null ? "none" : settings.consentCookieValue == null
+                        ? settings.consentCookieName : settings.consentCookieName + "=" + settings.consentCookieValue,
+                Parameters.PARAM_CREATE_TRACKING_USER, settings.createTrackingUser);
         return web;
     }
 
