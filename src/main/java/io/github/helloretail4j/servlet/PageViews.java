@@ -71,7 +71,7 @@ final class PageViews {
             // A framework (the Spring Boot starter) read every parameter already, from its own
             // configuration: system properties, environment and context-params are its business.
             for (String name : initParams.keySet()) {
-                if (name.toLowerCase(java.util.Locale.ROOT).startsWith("helloretail.")) {
+                if (name.toLowerCase(Locale.ROOT).startsWith("helloretail.")) {
                     throw new IllegalArgumentException("filter " + filterName + " has the init-param " + Check.echo(name)
                             + ", but this application's Hello Retail settings come from its framework's configuration"
                             + " (Spring Boot: the helloretail.* properties); set it there");

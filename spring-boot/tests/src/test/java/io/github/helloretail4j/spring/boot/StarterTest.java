@@ -127,6 +127,18 @@ class StarterTest {
     }
 
     @Test
+    void health_switchedOffByManagementProperty_isNotAComponent() throws Exception {
+        try (Shop shop = Shop.start(collector, outbox, "--management.health.helloretail.enabled=false",
+                "--management.endpoint.health.show-components=always")) {
+            HttpResponse<String> health = shop.actuator("health");
+            assertEquals(200, health.statusCode(), health.body());
+            JsonNode components = JSON.readTree(health.body()).path("components");
+            assertTrue(components.has("diskSpace"), health.body());
+            assertTrue(components.path("helloRetail").isMissingNode(), health.body());
+        }
+    }
+
+    @Test
     void health_conversionsFailingLongerThanDownAfter_isDownUntilOneIsDelivered() throws Exception {
         // Hello Retail answers 503 for a while; short backoff (through a customizer) keeps retrying fast.
         collector.answer(100, 503);
