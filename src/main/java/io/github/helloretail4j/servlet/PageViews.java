@@ -66,8 +66,20 @@ final class PageViews {
      * @throws IllegalArgumentException naming the parameter, where it was found and the value
      */
     static PageViews start(WebApp app, String filterName, Map<String, String> initParams) {
-        Settings settings = Settings.resolve(Settings.Sources.of(initParams, app.initParameters()));
         WebTracking web = WebTracking.get(app);
+        if (web != null && !web.ownsTracker) {
+            // A framework (the Spring Boot starter) read every parameter already, from its own
+            // configuration: system properties, environment and context-params are its business.
+            for (String name : initParams.keySet()) {
+                if (name.toLowerCase(Locale.ROOT).startsWith("helloretail.")) {
+                    throw new IllegalArgumentException("filter " + filterName + " has the init-param " + Check.echo(name)
+                            + ", but this application's Hello Retail settings come from its framework's configuration"
+                            + " (Spring Boot: the helloretail.* properties); set it there");
+                }
+            }
+            return new PageViews(web.settings, web, false);
+        }
+        Settings settings = Settings.resolve(Settings.Sources.of(initParams, app.initParameters()));
         if (web == null) {
             return new PageViews(settings, WebTracking.start(app, settings), true);
         }

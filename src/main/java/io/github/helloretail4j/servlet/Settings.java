@@ -17,6 +17,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -63,9 +64,18 @@ final class Settings {
         }
     }
 
-    /** A value and where it was found, for error messages. */
+    /** A value and where it was found, for error messages; {@code where} null when unknown. */
     private record Found(String value, String where) {
     }
+
+    /**
+     * How a framework that reads its own configuration (the Spring Boot starter) names each
+     * parameter and where it found its value, so that a bad value is reported as the user wrote
+     * it ({@code helloretail.product-number-pattern}, from {@code application.properties}).
+     * Null for the servlet layer's own sources, which report the web.xml name.
+     */
+    private final UnaryOperator<String> frameworkName;
+    private final UnaryOperator<String> frameworkOrigin;
 
     final boolean enabled;
     final String websiteUuid;
@@ -90,15 +100,20 @@ final class Settings {
     final boolean createTrackingUser;
     final boolean installFilter;
 
-    private Settings(Sources sources) {
+    private Settings(Sources sources, UnaryOperator<String> frameworkName, UnaryOperator<String> frameworkOrigin) {
+        this.frameworkName = frameworkName;
+        this.frameworkOrigin = frameworkOrigin;
         rejectUnknown(sources.initParams(), "init-param");
         rejectUnknown(sources.contextParams(), "context-param");
-        Function<String, Found> get = name -> lookup(sources, name);
+        Function<String, Found> get = frameworkName == null ? name -> lookup(sources, name)
+                : name -> frameworkLookup(sources.initParams(), name);
 
         enabled = bool(get.apply(PARAM_ENABLED), PARAM_ENABLED);
         Found uuid = get.apply(PARAM_WEBSITE_UUID);
         if (uuid.value() == null && enabled) {
-            throw new IllegalArgumentException(PARAM_WEBSITE_UUID + " is required: set it as a context-param, a"
+            throw new IllegalArgumentException(frameworkName != null
+                    ? name(PARAM_WEBSITE_UUID) + " is required (or set " + name(PARAM_ENABLED) + "=false)"
+                    : PARAM_WEBSITE_UUID + " is required: set it as a context-param, a"
                     + " system property or the environment variable HELLORETAIL_WEBSITE_UUID (or set "
                     + PARAM_ENABLED + "=false)");
         }
@@ -220,7 +235,22 @@ final class Settings {
     }
 
     static Settings resolve(Sources sources) {
-        return new Settings(sources);
+        return new Settings(sources, null, null);
+    }
+
+    /**
+     * Settings from a framework's own configuration alone (the Spring Boot starter's properties),
+     * which it has read already from wherever it reads them: no system property, environment
+     * variable or context-param is looked up here. {@code values} by parameter name
+     * ({@code helloretail.websiteUuid}); a bad value is reported under {@code name.apply(parameter)}
+     * with {@code origin.apply(parameter)} (null when unknown).
+     *
+     * @throws IllegalArgumentException starting with the framework's name of the parameter,
+     *         naming where it was found and echoing the value
+     */
+    static Settings fromFramework(Map<String, String> values, UnaryOperator<String> name, UnaryOperator<String> origin) {
+        return new Settings(new Sources(n -> null, n -> null, values, Map.of()),
+                Objects.requireNonNull(name, "name"), Objects.requireNonNull(origin, "origin"));
     }
 
     /** The same name as an environment variable, upper snake case: {@code HELLORETAIL_WEBSITE_UUID}. */
@@ -249,6 +279,16 @@ final class Settings {
         return new Found(DEFAULTS.get(name), "default");
     }
 
+    private Found frameworkLookup(Map<String, String> values, String name) {
+        String v = blankToNull(values.get(name));
+        return v != null ? new Found(v, frameworkOrigin.apply(name)) : new Found(DEFAULTS.get(name), null);
+    }
+
+    /** The parameter as the user wrote it: the web.xml name, or the framework's. */
+    private String name(String parameter) {
+        return frameworkName == null ? parameter : frameworkName.apply(parameter);
+    }
+
     private static String blankToNull(String v) {
         return v == null || v.isBlank() ? null : v.strip();
     }
@@ -262,7 +302,7 @@ final class Settings {
         }
     }
 
-    private static boolean bool(Found f, String name) {
+    private boolean bool(Found f, String name) {
         String v = f.value().toLowerCase(Locale.ROOT);
         if (v.equals("true")) {
             return true;
@@ -273,7 +313,7 @@ final class Settings {
         throw bad(name, f, "must be true or false");
     }
 
-    private static String publicBaseUrl(Found f) {
+    private String publicBaseUrl(Found f) {
         String v = f.value();
         String trimmed = v.endsWith("/") ? v.substring(0, v.length() - 1) : v;
         int schemeEnd = trimmed.indexOf("://");
@@ -285,8 +325,9 @@ final class Settings {
         return scheme + trimmed.substring(schemeEnd);
     }
 
-    private static IllegalArgumentException bad(String name, Found f, String problem) {
-        return new IllegalArgumentException(name + " (" + f.where() + ") " + problem + ": " + Check.echo(f.value()));
+    private IllegalArgumentException bad(String parameter, Found f, String problem) {
+        return new IllegalArgumentException(name(parameter) + (f.where() == null ? "" : " (" + f.where() + ")") + " "
+                + problem + ": " + Check.echo(f.value()));
     }
 
     /** True when these settings configure the same tracker as {@code other}. */

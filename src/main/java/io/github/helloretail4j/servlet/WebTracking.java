@@ -38,33 +38,65 @@ final class WebTracking {
     final Settings settings;
     final HelloRetailTracker tracker;
     final TrackingUserIds ids;
+    /**
+     * False when the application made the tracker itself (a Spring bean) and handed it over
+     * with {@link #adopt}: then the application closes it, after its web server stopped, and
+     * the settings are the framework's alone (a filter reads no parameter of its own).
+     */
+    final boolean ownsTracker;
     private final WebApp context;
 
     private WebTracking(WebApp context, Settings settings) {
         this.context = context;
         this.settings = settings;
+        this.ownsTracker = true;
         String name = trackerName(context.contextPath());
         Path outbox = outboxDirectory(context, settings, name);
         try {
-            this.tracker = HelloRetailTracker.builder()
-                    .enabled(settings.enabled)
-                    .websiteUuid(settings.websiteUuid)
-                    .endpoint(settings.endpoint)
-                    .outboxDirectory(outbox)
-                    .trustStore(settings.trustStore)
-                    .senderThreads(settings.senderThreads)
-                    .name(name)
-                    .build();
+            this.tracker = trackerBuilder(settings, outbox, name).build();
         } catch (UncheckedIOException e) {
             // the tracker's message names the directory and the failure; say which setting it came from
             throw new IllegalArgumentException(Parameters.PARAM_OUTBOX_DIRECTORY
                     + (settings.outboxDirectory == null ? " (not set: the container's temp directory) " : " ")
                     + Check.echo(outbox) + " cannot be used: " + Check.describe(e.getCause()), e);
         }
-        this.ids = settings.enabled && settings.createTrackingUser
-                ? TrackingUserIds.create(settings.endpoint, settings.websiteUuid, settings.trustStore, ID_STOCK,
+        this.ids = trackingUserIds(settings, tracker, name);
+        startIds();
+    }
+
+    private WebTracking(WebApp context, Settings settings, HelloRetailTracker tracker) {
+        this.context = context;
+        this.settings = settings;
+        this.ownsTracker = false;
+        this.tracker = Objects.requireNonNull(tracker, "tracker");
+        this.ids = trackingUserIds(settings, tracker, trackerName(context.contextPath()));
+        startIds();
+    }
+
+    /** A tracker builder with every tracker-wide setting of {@code settings}; the outbox and name as given. */
+    static HelloRetailTracker.Builder trackerBuilder(Settings settings, Path outbox, String name) {
+        return HelloRetailTracker.builder()
+                .enabled(settings.enabled)
+                .websiteUuid(settings.websiteUuid)
+                .endpoint(settings.endpoint)
+                .outboxDirectory(outbox)
+                .trustStore(settings.trustStore)
+                .senderThreads(settings.senderThreads)
+                .name(name);
+    }
+
+    /**
+     * The stock of fresh ids, when {@code createTrackingUser} is on: at the tracker's own
+     * endpoint and website (an adopted tracker may have been built with other ones).
+     */
+    private static TrackingUserIds trackingUserIds(Settings settings, HelloRetailTracker tracker, String name) {
+        return settings.enabled && settings.createTrackingUser && tracker.isEnabled()
+                ? TrackingUserIds.create(tracker.endpoint(), tracker.websiteUuid(), settings.trustStore, ID_STOCK,
                         ID_MAX_AGE, ID_TIMEOUT, name + "-trackinguser")
                 : null;
+    }
+
+    private void startIds() {
         if (ids != null && settings.consentCookieName == null) {
             // With the application, so that its first visitors find ids ready. Where consent is
             // required, not before a consenting visitor asks for one: no id is made before consent.
@@ -139,12 +171,37 @@ final class WebTracking {
         return web;
     }
 
+    /**
+     * Publishes a tracker the application made itself (the Spring Boot starter's bean) as this
+     * application's, with the settings the framework read, so that {@code HelloRetailWeb.tracker}
+     * returns it and {@code PageViewFilter} uses both. The caller closes the result when the
+     * application stops (the id stock, the attribute) and closes the tracker itself afterwards.
+     *
+     * @throws IllegalStateException when the application has a tracker already
+     */
+    static WebTracking adopt(WebApp context, Settings settings, HelloRetailTracker tracker) {
+        if (get(context) != null) {
+            throw new IllegalStateException(displayName(context) + " has a Hello Retail tracker already");
+        }
+        WebTracking web = new WebTracking(context, settings, tracker);
+        context.setAttribute(ATTRIBUTE, web);
+        // The tracker's own website and endpoint: one the application built may differ from the settings'.
+        LOG.info("Hello Retail tracking for {} with the application's tracker: websiteUuid={}, endpoint={}, {}={}, {}={}",
+                displayName(context), tracker.websiteUuid(), tracker.endpoint(), Parameters.PARAM_CONSENT_COOKIE,
+                settings.consentCookieName == null ? "none" : settings.consentCookieValue == null
+                        ? settings.consentCookieName : settings.consentCookieName + "=" + settings.consentCookieValue,
+                Parameters.PARAM_CREATE_TRACKING_USER, settings.createTrackingUser);
+        return web;
+    }
+
     void close() {
         context.removeAttribute(ATTRIBUTE);
         if (ids != null) {
             ids.close();
         }
-        tracker.close();
+        if (ownsTracker) {
+            tracker.close();
+        }
     }
 
     /**

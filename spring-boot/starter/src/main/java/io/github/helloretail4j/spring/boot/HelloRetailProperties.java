@@ -1,0 +1,269 @@
+package io.github.helloretail4j.spring.boot;
+
+import java.time.Duration;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * The {@code helloretail.*} properties: the servlet layer's {@code web.xml} parameters in Boot's
+ * relaxed form ({@code helloretail.websiteUuid} is {@code helloretail.website-uuid}, or
+ * {@code HELLORETAIL_WEBSITE_UUID} in the environment). Bound as Boot binds any property; then
+ * every value is checked by helloretail4j itself, as a {@code web.xml} parameter is. An unknown
+ * {@code helloretail.*} key fails the start, as does a bad value, naming the property.
+ */
+@ConfigurationProperties(prefix = "helloretail", ignoreUnknownFields = false)
+public class HelloRetailProperties {
+
+    /**
+     * Whether to track at all. false: the starter creates nothing (no tracker, no filter, no
+     * meters), and no website UUID is needed.
+     */
+    private boolean enabled = true;
+
+    /**
+     * The shop's website UUID, from my.helloretail.com. Required unless the application defines
+     * its own HelloRetailTracker bean.
+     */
+    private String websiteUuid;
+
+    /**
+     * Base URL of Hello Retail's collect API; https, or http on a loopback address only.
+     */
+    private String endpoint = "https://core.helloretail.com/serve/";
+
+    /**
+     * Absolute path of the directory where conversions wait until Hello Retail has them. Set it
+     * to a persistent directory of this application's own: the default, java.io.tmpdir +
+     * /helloretail-outbox, may not survive a restart, and one directory serves one tracker.
+     */
+    private String outboxDirectory;
+
+    /**
+     * Reserved: keeping conversions in the application's own DataSource is not supported by
+     * this version of the starter yet; true fails the start. Conversions wait in
+     * outbox-directory.
+     */
+    private boolean outboxDataSource;
+
+    /**
+     * Most threads delivering page views (1 to 64), each with one request in flight. Page views
+     * per second that can be delivered ≈ this / the round trip to Hello Retail (16 at 50 ms:
+     * 320/s); beyond that the newest are dropped and counted.
+     */
+    private int senderThreads = 16;
+
+    /**
+     * A PKCS12 or JKS file with the certificates to trust for an https endpoint behind a
+     * private CA; default: the JVM's trust store. Certificates and host names are always
+     * verified.
+     */
+    private String trustStore;
+
+    /**
+     * The trust store's password, if it has one; never logged.
+     */
+    private String trustStorePassword;
+
+    /**
+     * Regular expression searched in the request path within the application (still
+     * percent-encoded); its named group productNumber is the product shown, e.g.
+     * /products/(?&lt;productNumber&gt;[^/]+). Anchor it with ^...$ to match the whole path.
+     */
+    private String productNumberPattern;
+
+    /**
+     * The name of a query parameter that carries the product number on product pages
+     * (/catalog/viewProduct?productId=FI-SW-01): letters, digits, '-', '.', '_', '~'. After the
+     * request attribute helloretail.productNumber and product-number-pattern.
+     */
+    private String productNumberParameter;
+
+    /**
+     * Path globs not tracked; a glob without '/' matches the last path segment, one with '/'
+     * the whole path ('*' within a segment, '**' across: /admin/**). Setting it replaces the
+     * default, static assets: *.css, *.js, *.mjs, *.map, *.json, *.xml, *.txt, images, fonts,
+     * media, *.pdf and *.zip.
+     */
+    private List<String> excludePaths;
+
+    /**
+     * scheme://host[:port] the visitors see, when the application runs behind a proxy.
+     */
+    private String publicBaseUrl;
+
+    /**
+     * Whether to take scheme, host and port from Forwarded / X-Forwarded-Proto, -Host, -Port;
+     * only behind a proxy that sets them.
+     */
+    private boolean trustForwardedHeaders;
+
+    /**
+     * A cookie name, or name=value: when set, nothing is tracked and no tracking id is created
+     * for a visitor without that cookie (or value).
+     */
+    private String consentCookie;
+
+    /**
+     * Whether a visitor sending Sec-GPC: 1 (Global Privacy Control) is not tracked.
+     */
+    private boolean honorGlobalPrivacyControl;
+
+    /**
+     * Whether visitors without a hello_retail_id get one from Hello Retail, fetched ahead in
+     * the background; for shops whose pages load no Hello Retail script.
+     */
+    private boolean createTrackingUser;
+
+    private final Health health = new Health();
+
+    /** The Actuator health indicator {@code helloRetail}. */
+    public static class Health {
+
+        /**
+         * How long conversions may keep failing before the helloRetail health indicator
+         * reports DOWN: conversions waiting with none delivered, or the outbox failing to
+         * write. They are not lost meanwhile: they wait in the outbox and are retried.
+         */
+        private Duration downAfter = Duration.ofMinutes(30);
+
+        public Duration getDownAfter() {
+            return downAfter;
+        }
+
+        public void setDownAfter(Duration downAfter) {
+            this.downAfter = downAfter;
+        }
+    }
+
+    public boolean isEnabled() {
+        return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+        this.enabled = enabled;
+    }
+
+    public String getWebsiteUuid() {
+        return websiteUuid;
+    }
+
+    public void setWebsiteUuid(String websiteUuid) {
+        this.websiteUuid = websiteUuid;
+    }
+
+    public String getEndpoint() {
+        return endpoint;
+    }
+
+    public void setEndpoint(String endpoint) {
+        this.endpoint = endpoint;
+    }
+
+    public String getOutboxDirectory() {
+        return outboxDirectory;
+    }
+
+    public void setOutboxDirectory(String outboxDirectory) {
+        this.outboxDirectory = outboxDirectory;
+    }
+
+    public boolean isOutboxDataSource() {
+        return outboxDataSource;
+    }
+
+    public void setOutboxDataSource(boolean outboxDataSource) {
+        this.outboxDataSource = outboxDataSource;
+    }
+
+    public int getSenderThreads() {
+        return senderThreads;
+    }
+
+    public void setSenderThreads(int senderThreads) {
+        this.senderThreads = senderThreads;
+    }
+
+    public String getTrustStore() {
+        return trustStore;
+    }
+
+    public void setTrustStore(String trustStore) {
+        this.trustStore = trustStore;
+    }
+
+    public String getTrustStorePassword() {
+        return trustStorePassword;
+    }
+
+    public void setTrustStorePassword(String trustStorePassword) {
+        this.trustStorePassword = trustStorePassword;
+    }
+
+    public String getProductNumberPattern() {
+        return productNumberPattern;
+    }
+
+    public void setProductNumberPattern(String productNumberPattern) {
+        this.productNumberPattern = productNumberPattern;
+    }
+
+    public String getProductNumberParameter() {
+        return productNumberParameter;
+    }
+
+    public void setProductNumberParameter(String productNumberParameter) {
+        this.productNumberParameter = productNumberParameter;
+    }
+
+    public List<String> getExcludePaths() {
+        return excludePaths;
+    }
+
+    public void setExcludePaths(List<String> excludePaths) {
+        this.excludePaths = excludePaths;
+    }
+
+    public String getPublicBaseUrl() {
+        return publicBaseUrl;
+    }
+
+    public void setPublicBaseUrl(String publicBaseUrl) {
+        this.publicBaseUrl = publicBaseUrl;
+    }
+
+    public boolean isTrustForwardedHeaders() {
+        return trustForwardedHeaders;
+    }
+
+    public void setTrustForwardedHeaders(boolean trustForwardedHeaders) {
+        this.trustForwardedHeaders = trustForwardedHeaders;
+    }
+
+    public String getConsentCookie() {
+        return consentCookie;
+    }
+
+    public void setConsentCookie(String consentCookie) {
+        this.consentCookie = consentCookie;
+    }
+
+    public boolean isHonorGlobalPrivacyControl() {
+        return honorGlobalPrivacyControl;
+    }
+
+    public void setHonorGlobalPrivacyControl(boolean honorGlobalPrivacyControl) {
+        this.honorGlobalPrivacyControl = honorGlobalPrivacyControl;
+    }
+
+    public boolean isCreateTrackingUser() {
+        return createTrackingUser;
+    }
+
+    public void setCreateTrackingUser(boolean createTrackingUser) {
+        this.createTrackingUser = createTrackingUser;
+    }
+
+    public Health getHealth() {
+        return health;
+    }
+}
