@@ -116,6 +116,9 @@ class StarterTest {
             assertEquals(1.0, meter(shop, "helloretail.conversions?tag=outcome:delivered"));
             assertEquals(0.0, meter(shop, "helloretail.conversions.pending"));
             assertEquals(0.0, meter(shop, "helloretail.outbox.failures"));
+            // bound though no cart was sent (an unbound meter is a 404 here)
+            assertEquals(0.0, meter(shop, "helloretail.carts.tracked"));
+            assertEquals(0.0, meter(shop, "helloretail.carts?tag=outcome:superseded"));
 
             HttpResponse<String> health = shop.actuator("health");
             assertEquals(200, health.statusCode(), health.body());
