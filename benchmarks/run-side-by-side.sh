@@ -16,7 +16,8 @@ mkdir -p "$OUT"
 for j in "$BEFORE" "$AFTER"; do [ -f "$j" ] || { echo "no jar $j" >&2; exit 1; }; done
 mkdir -p "$BENCH_DIR/target/run"
 cp "$BEFORE" "$BENCH_DIR/target/run/before.jar"; cp "$AFTER" "$BENCH_DIR/target/run/after.jar"
-JAR="$BENCH_DIR/target/run/after.jar"   # for the watcher and environment()
+JAR="$BENCH_DIR/target/run/after.jar"   # for environment()
+WATCH_EXCLUDE="$BENCH_DIR/target/run/"   # the watcher counts neither jar's own processes
 
 one() { # <label> <jar> <round>
   local label="$1" jar="$2" round="$3"
