@@ -1,0 +1,761 @@
+package io.github.helloretail4j.internal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Conversions in a table of the shop's own PostgreSQL (12 or newer), shared by every node of
+ * the shop: a conversion commits with the shop's order, or not at all, and whichever node is
+ * alive delivers it.
+ *
+ * <h2>The table</h2>
+ * Created when missing from {@value #DDL_RESOURCE} (which ships in the jar for shops that run
+ * Flyway or Liquibase), under a transaction-scoped advisory lock, so that nodes starting at once
+ * do not race on the catalog. One row per website and order number: the unique key is the
+ * order-number memory of all nodes, and a duplicate insert is {@code ON CONFLICT DO NOTHING},
+ * which never aborts the shop's transaction. Each tracker sees only the rows of its own website
+ * UUID, so a staging tracker on a shared database never delivers production's conversions.
+ *
+ * <h2>Sharing the delivery</h2>
+ * {@link #next} claims one row in one auto-committed statement: {@code SELECT ... FOR UPDATE
+ * SKIP LOCKED} picks the oldest pending row that no node holds, and the same statement writes
+ * this node's name and a lease ({@code lease_until}, on the database's clock, so that nodes whose
+ * clocks disagree still never hold a row together). No row lock outlives the statement: the lease
+ * is the claim. {@link #delivered}, {@link #failedAttempt} and {@link #deadLetter} end it; so
+ * does {@link #close} for whatever this node still holds. A node that dies keeps its claim until
+ * the lease runs out, and then any node takes the row: the row is late by at most the lease, and
+ * it is sent twice only when the node died after Hello Retail recorded it and before the
+ * {@code delivered} update committed. The lease must outlast one attempt (connect plus response
+ * timeout), or a slow attempt could be taken over and sent twice.
+ *
+ * <h2>Connections</h2>
+ * Every operation borrows a connection from the shop's pool and returns it before it returns;
+ * nothing is held between operations, none while idle. A connection the pool hands out without
+ * auto-commit is committed (or rolled back) by the operation that borrowed it. The shop's own
+ * connection in {@link #add(Connection, String, byte[])} is used as it is.
+ *
+ * <h2>Several nodes</h2>
+ * {@link #pending()} counts the rows of this website that wait and that no other node holds now
+ * (so it reads 0 exactly when {@link #next} finds nothing), over the whole table, not only
+ * those this node added: every node shows the same backlog, and summing it over nodes counts it
+ * several times. {@link #recovered()} is that count when the outbox was opened. Outcomes are
+ * committed one by one, so {@link #sync()} has nothing left to do.
+ *
+ * <h2>Pruning</h2>
+ * Delivered rows lose their body at once (it holds the customer's email) and are deleted once
+ * their order number is older than the order-number window, by whichever node's delivery thread
+ * gets there first, at most every {@code pruneEvery}, in batches of {@code pruneBatch} rows
+ * (each its own short transaction). Dead letters stay until an operator deletes them.
+ */
+final class DatabaseOutbox implements Outbox {
+    private static final Logger LOG = LoggerFactory.getLogger("io.github.helloretail4j");
+
+    static final String DEFAULT_TABLE = "helloretail_outbox";
+    static final String DDL_RESOURCE = "/META-INF/helloretail4j/postgresql.sql";
+    /** Older releases are out of upstream support; 12 has everything used here (identity columns, SKIP LOCKED, ON CONFLICT). */
+    static final int MIN_POSTGRESQL = 12;
+    /** Longer than an attempt takes with the default timeouts (2 s connect + 10 s response), several times over. */
+    static final Duration DEFAULT_LEASE = Duration.ofSeconds(60);
+    /**
+     * An idle node looks for conversions other nodes (or a shop transaction that committed after
+     * the tracker was told) added this often: one indexed query a second per node.
+     */
+    static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(1);
+    static final Duration DEFAULT_PRUNE_EVERY = Duration.ofMinutes(1);
+    static final int DEFAULT_PRUNE_BATCH = 500;
+    /** Per pruning round, so that a backlog of old rows is worked off over several rounds, not in one long pause. */
+    static final int MAX_PRUNE_BATCHES = 20;
+    /** As for the file outbox: a conversion of 10,000 product URLs fits. */
+    static final int MAX_BODY = 64 * 1024 * 1024;
+    /** Our own statements give up after this, so a hung database cannot hold the delivery thread for ever. */
+    static final int QUERY_TIMEOUT_SECONDS = 30;
+
+    /**
+     * Unquoted lower-case identifiers only: they read the same in the DDL, in the catalog and in
+     * a shop's own SQL, and leave no room for injection into the statements built from them.
+     */
+    private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]*");
+    /** PostgreSQL's NAMEDATALEN - 1. */
+    private static final int MAX_IDENTIFIER = 63;
+    /** The longest index suffix the DDL appends to the table's name. */
+    private static final int LONGEST_SUFFIX = "_pending".length();
+    private static final Pattern DDL_NAME = Pattern.compile("\\b" + DEFAULT_TABLE + "(_[a-z]+)?\\b");
+
+    private static final String COLUMNS = "id, website_uuid, order_number, created_at, state, body, claimed_by,"
+            + " lease_until, attempts, last_status, last_message, done_at, dead_reason";
+
+    /**
+     * How the outbox shares its table.
+     *
+     * @param table the table, optionally with its schema ({@code shop.helloretail_outbox})
+     * @param lease how long a claim lasts; must outlast one attempt
+     * @param pollInterval what {@link #pollInterval()} returns
+     * @param pruneEvery how often a node prunes delivered rows past the order-number window
+     * @param pruneBatch rows deleted per pruning transaction
+     * @param node this node's name in {@code claimed_by}
+     */
+    record Options(String table, Duration lease, Duration pollInterval, Duration pruneEvery, int pruneBatch,
+                   String node) {
+
+        static Options defaults() {
+            return new Options(DEFAULT_TABLE, DEFAULT_LEASE, DEFAULT_POLL_INTERVAL, DEFAULT_PRUNE_EVERY,
+                    DEFAULT_PRUNE_BATCH, defaultNode());
+        }
+
+        Options table(String table) {
+            return new Options(table, lease, pollInterval, pruneEvery, pruneBatch, node);
+        }
+
+        Options lease(Duration lease) {
+            return new Options(table, lease, pollInterval, pruneEvery, pruneBatch, node);
+        }
+
+        Options pollInterval(Duration pollInterval) {
+            return new Options(table, lease, pollInterval, pruneEvery, pruneBatch, node);
+        }
+
+        Options pruning(Duration pruneEvery, int pruneBatch) {
+            return new Options(table, lease, pollInterval, pruneEvery, pruneBatch, node);
+        }
+
+        Options node(String node) {
+            return new Options(table, lease, pollInterval, pruneEvery, pruneBatch, node);
+        }
+    }
+
+    private final DataSource dataSource;
+    private final String websiteUuid;
+    private final Clock clock;
+    private final long windowMillis;
+    private final Options options;
+    private final String table;
+    private final String description;
+    /** Non-UTF-8 databases get the JSON with every non-ASCII character escaped: the same JSON, storable in any encoding. */
+    private final boolean asciiOnly;
+    private final int recovered;
+
+    private final String insertSql;
+    private final String claimSql;
+    private final String deliveredSql;
+    private final String failedSql;
+    private final String deadSql;
+    private final String releaseSql;
+    private final String pendingSql;
+    private final String pruneSql;
+
+    private final AtomicBoolean pruning = new AtomicBoolean();
+    private volatile long nextPruneNanos;
+    private volatile boolean pruneTroubleLogged;
+    private volatile int lastPending;
+    private volatile long pendingCountedNanos;
+    private volatile boolean closed;
+
+    private DatabaseOutbox(DataSource dataSource, String websiteUuid, Clock clock, Duration dedupeWindow,
+                           Options options, String[] name, String description, boolean asciiOnly) throws IOException {
+        this.dataSource = dataSource;
+        this.websiteUuid = websiteUuid;
+        this.clock = clock;
+        this.windowMillis = dedupeWindow.toMillis();
+        this.options = options;
+        this.table = name[0];
+        this.description = description;
+        this.asciiOnly = asciiOnly;
+        String t = table;
+        this.insertSql = "INSERT INTO " + t + " (website_uuid, order_number, created_at, body) VALUES (?, ?, ?, ?)"
+                + " ON CONFLICT (website_uuid, order_number) DO NOTHING";
+        // The lease condition is repeated outside the sub-select on purpose: the row lock taken
+        // there makes PostgreSQL re-read a row another node claimed meanwhile, and the outer
+        // condition then leaves it alone.
+        String claimable = "state = 'pending' AND (lease_until IS NULL OR lease_until < now())";
+        this.claimSql = "UPDATE " + t + " SET claimed_by = ?, lease_until = now() + ? * interval '1 millisecond',"
+                + " attempts = attempts + 1"
+                + " WHERE id = (SELECT id FROM " + t + " WHERE website_uuid = ? AND " + claimable + " AND id > ?"
+                + " ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED) AND " + claimable
+                + " RETURNING id, created_at, order_number, body, last_status, last_message";
+        this.deliveredSql = "UPDATE " + t + " SET state = ?, done_at = ?, body = NULL, claimed_by = NULL,"
+                + " lease_until = NULL WHERE id = ? AND state = 'pending'";
+        // Releases the claim only when it is still this node's: after a lease ran out another
+        // node may hold the row now.
+        this.failedSql = "UPDATE " + t + " SET last_status = ?, last_message = ?,"
+                + " lease_until = CASE WHEN claimed_by = ? THEN NULL ELSE lease_until END,"
+                + " claimed_by = CASE WHEN claimed_by = ? THEN NULL ELSE claimed_by END"
+                + " WHERE id = ? AND state = 'pending'";
+        // With no answer of its own to record (expired before this node tried it), a dead letter
+        // keeps the last failure any node recorded.
+        this.deadSql = "UPDATE " + t + " SET state = 'dead', dead_reason = ?, done_at = ?,"
+                + " last_status = CASE WHEN ? THEN ? ELSE last_status END,"
+                + " last_message = CASE WHEN ? THEN ? ELSE last_message END,"
+                + " claimed_by = NULL, lease_until = NULL WHERE id = ? AND state = 'pending'";
+        this.releaseSql = "UPDATE " + t + " SET claimed_by = NULL, lease_until = NULL"
+                + " WHERE website_uuid = ? AND claimed_by = ? AND state = 'pending'";
+        this.pendingSql = "SELECT count(*) FROM " + t + " WHERE website_uuid = ? AND state = 'pending'"
+                + " AND (lease_until IS NULL OR lease_until < now() OR claimed_by = ?)";
+        this.pruneSql = "DELETE FROM " + t + " WHERE id IN (SELECT id FROM " + t + " WHERE website_uuid = ?"
+                + " AND state IN ('delivered', 'not_tracked') AND created_at < ? ORDER BY created_at LIMIT ?"
+                + " FOR UPDATE SKIP LOCKED)";
+        this.recovered = countPending();
+        this.lastPending = recovered;
+        this.pendingCountedNanos = System.nanoTime();
+        this.nextPruneNanos = System.nanoTime();
+    }
+
+    /**
+     * Opens the outbox on the shop's database, creating its table when missing.
+     *
+     * @throws IllegalArgumentException when the database is not PostgreSQL 12 or newer, or the
+     *         table name is not one this outbox takes; the message names what was found
+     * @throws IOException when the database cannot be reached, or the table exists but is not
+     *         a helloretail4j outbox
+     */
+    static DatabaseOutbox open(DataSource dataSource, String websiteUuid, Clock clock, Duration dedupeWindow,
+                               Options options) throws IOException {
+        Objects.requireNonNull(dataSource, "outboxDataSource");
+        Objects.requireNonNull(websiteUuid, "websiteUuid");
+        String[] name = tableName(options.table());
+        requirePositive("lease", options.lease());
+        requirePositive("pollInterval", options.pollInterval());
+        requirePositive("pruneEvery", options.pruneEvery());
+        if (options.pruneBatch() < 1) {
+            throw new IllegalArgumentException("pruneBatch must be at least 1: " + options.pruneBatch());
+        }
+        String description;
+        boolean asciiOnly;
+        try (Connection c = dataSource.getConnection()) {
+            DatabaseMetaData md = c.getMetaData();
+            String product = md.getDatabaseProductName();
+            String version = md.getDatabaseProductVersion();
+            String refusal = refusal(product, version, md.getDatabaseMajorVersion());
+            if (refusal != null) {
+                throw new IllegalArgumentException(refusal);
+            }
+            String schema;
+            String encoding;
+            try (Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT current_schema(), current_setting('server_encoding')")) {
+                rs.next();
+                schema = rs.getString(1);
+                encoding = rs.getString(2);
+            }
+            asciiOnly = !"UTF8".equalsIgnoreCase(encoding);
+            String where = name[0].indexOf('.') >= 0 ? name[0] : schema + "." + name[0];
+            description = "outbox table " + where + " (PostgreSQL " + version + ")";
+            createIfMissing(c, name);
+            verify(c, name[0]);
+        } catch (SQLException e) {
+            throw failure("the outbox table " + name[0] + " cannot be used", e);
+        }
+        return new DatabaseOutbox(dataSource, websiteUuid, clock, dedupeWindow, options, name, description, asciiOnly);
+    }
+
+    private static void requirePositive(String what, Duration d) {
+        if (d == null || d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(what + " must be positive: " + d);
+        }
+    }
+
+    /**
+     * Why the outbox cannot keep conversions in this database, or null when it can. The
+     * product is the driver's {@code DatabaseMetaData.getDatabaseProductName()}.
+     */
+    static String refusal(String product, String version, int major) {
+        if (!"PostgreSQL".equals(product)) {
+            return "outboxDataSource is a " + product + " " + version + " database; helloretail4j keeps"
+                    + " conversions in PostgreSQL " + MIN_POSTGRESQL + " or newer";
+        }
+        if (major < MIN_POSTGRESQL) {
+            return "outboxDataSource is PostgreSQL " + version + "; helloretail4j needs PostgreSQL "
+                    + MIN_POSTGRESQL + " or newer";
+        }
+        return null;
+    }
+
+    /**
+     * The table as written in SQL, and its name without the schema (for index and constraint
+     * names, which PostgreSQL keeps per schema).
+     */
+    static String[] tableName(String value) {
+        if (value != null) {
+            String[] parts = value.split("\\.", -1);
+            String bare = parts[parts.length - 1];
+            boolean ok = parts.length <= 2 && bare.length() <= MAX_IDENTIFIER - LONGEST_SUFFIX;
+            for (String part : parts) {
+                ok &= IDENTIFIER.matcher(part).matches() && part.length() <= MAX_IDENTIFIER;
+            }
+            if (ok) {
+                return new String[] {value, bare};
+            }
+        }
+        throw new IllegalArgumentException("outboxTable must be a table name, optionally after its schema and a dot"
+                + " (" + DEFAULT_TABLE + ", shop." + DEFAULT_TABLE + "), of lower-case letters, digits and _, the"
+                + " table at most " + (MAX_IDENTIFIER - LONGEST_SUFFIX) + " characters: " + Check.echo(value));
+    }
+
+    /** The shipped DDL for this table: every name derived from the default table's, renamed. */
+    static String ddl(String[] name) throws IOException {
+        String script;
+        try (InputStream in = DatabaseOutbox.class.getResourceAsStream(DDL_RESOURCE)) {
+            if (in == null) {
+                throw new IOException(DDL_RESOURCE + " is missing from the helloretail4j jar");
+            }
+            script = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        Matcher m = DDL_NAME.matcher(script);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String replacement = m.group(1) == null ? name[0] : name[1] + m.group(1);
+            m.appendReplacement(out, Matcher.quoteReplacement(replacement));
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+
+    /**
+     * Runs the DDL only when the table is missing, so that a shop whose application user may
+     * not create tables (the schema is Flyway's) needs no such right; under an advisory lock,
+     * because concurrent {@code CREATE TABLE IF NOT EXISTS} can still fail on PostgreSQL's
+     * catalog (a unique violation in pg_type).
+     */
+    private static void createIfMissing(Connection c, String[] name) throws SQLException, IOException {
+        if (exists(c, name[0])) {
+            return;
+        }
+        String script = ddl(name);
+        boolean auto = c.getAutoCommit();
+        c.setAutoCommit(false);
+        try {
+            try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))")) {
+                lock.setString(1, "helloretail4j outbox " + name[0]);
+                lock.execute();
+            }
+            if (!exists(c, name[0])) {
+                try (Statement s = c.createStatement()) {
+                    s.execute(script);
+                }
+                LOG.info("created the Hello Retail outbox table {}", name[0]);
+            }
+            c.commit();
+        } catch (SQLException | RuntimeException e) {
+            try {
+                c.rollback();
+            } catch (SQLException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        } finally {
+            c.setAutoCommit(auto);
+        }
+    }
+
+    private static boolean exists(Connection c, String table) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+            s.setString(1, table);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
+    }
+
+    /** A table of that name that is not ours is refused at start, not at the first order. */
+    private static void verify(Connection c, String table) throws IOException {
+        try (Statement s = c.createStatement()) {
+            s.executeQuery("SELECT " + COLUMNS + " FROM " + table + " WHERE false").close();
+        } catch (SQLException e) {
+            throw failure("table " + table + " exists but is not a helloretail4j outbox (its DDL is "
+                    + DDL_RESOURCE + " in the helloretail4j jar)", e);
+        }
+    }
+
+    @Override
+    public Added add(String orderNumber, byte[] body) throws IOException {
+        String json = prepare(orderNumber, body);
+        try {
+            return inTransaction(c -> insert(c, orderNumber, json));
+        } catch (SQLException e) {
+            throw failure("conversion " + Check.echo(orderNumber) + " could not be written to the " + description, e);
+        }
+    }
+
+    @Override
+    public Added add(Connection connection, String orderNumber, byte[] body) throws IOException {
+        Objects.requireNonNull(connection, "connection");
+        String json = prepare(orderNumber, body);
+        try {
+            return insert(connection, orderNumber, json);
+        } catch (SQLException e) {
+            throw failure("conversion " + Check.echo(orderNumber) + " could not be written to the " + description
+                    + " on the shop's connection", e);
+        }
+    }
+
+    private String prepare(String orderNumber, byte[] body) {
+        Objects.requireNonNull(orderNumber, "orderNumber");
+        ensureOpen();
+        if (body.length > MAX_BODY) {
+            throw new IllegalArgumentException("conversion " + Check.echo(orderNumber) + " is " + body.length
+                    + " bytes as JSON; the outbox takes at most " + MAX_BODY);
+        }
+        String json = new String(body, StandardCharsets.UTF_8);
+        return asciiOnly ? asciiJson(json) : json;
+    }
+
+    private Added insert(Connection c, String orderNumber, String json) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(insertSql)) {
+            s.setString(1, websiteUuid);
+            s.setString(2, orderNumber);
+            s.setObject(3, OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC));
+            s.setString(4, json);
+            return s.executeUpdate() == 1 ? Added.ACCEPTED : Added.DUPLICATE;
+        }
+    }
+
+    @Override
+    public Entry next(long afterId) throws IOException {
+        ensureOpen();
+        maybePrune();
+        try {
+            return inTransaction(c -> {
+                Entry claimed = claim(c, afterId);
+                return claimed == null && afterId > 0 ? claim(c, 0) : claimed;
+            });
+        } catch (SQLException e) {
+            throw failure("could not take the next conversion from the " + description, e);
+        }
+    }
+
+    private Entry claim(Connection c, long afterId) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(claimSql)) {
+            s.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
+            s.setString(1, options.node());
+            s.setLong(2, options.lease().toMillis());
+            s.setString(3, websiteUuid);
+            s.setLong(4, afterId);
+            try (ResultSet rs = s.executeQuery()) {
+                if (!rs.next()) {
+                    return null;
+                }
+                String message = rs.getString("last_message");
+                int status = rs.getInt("last_status");
+                Outcome last = message == null ? null : new Outcome(Outcome.Type.RETRY, status, message, null);
+                return new Entry(rs.getLong("id"), rs.getObject("created_at", OffsetDateTime.class).toInstant().toEpochMilli(),
+                        rs.getString("order_number"), rs.getString("body").getBytes(StandardCharsets.UTF_8), last);
+            }
+        }
+    }
+
+    @Override
+    public void delivered(Entry entry, Fate fate) throws IOException {
+        ensureOpen();
+        String state = fate == Fate.DELIVERED ? "delivered" : "not_tracked";
+        update("record the delivery of", entry, deliveredSql, s -> {
+            s.setString(1, state);
+            s.setObject(2, OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC));
+            s.setLong(3, entry.id());
+        });
+    }
+
+    @Override
+    public void failedAttempt(Entry entry, Outcome outcome) throws IOException {
+        ensureOpen();
+        update("record the failed attempt of", entry, failedSql, s -> {
+            setStatus(s, 1, outcome.status());
+            s.setString(2, outcome.message());
+            s.setString(3, options.node());
+            s.setString(4, options.node());
+            s.setLong(5, entry.id());
+        });
+    }
+
+    @Override
+    public void deadLetter(Entry entry, String reason, Outcome last, Instant now) throws IOException {
+        ensureOpen();
+        update("move to the dead letters", entry, deadSql, s -> {
+            s.setString(1, reason);
+            s.setObject(2, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
+            s.setBoolean(3, last != null);
+            setStatus(s, 4, last == null ? 0 : last.status());
+            s.setBoolean(5, last != null);
+            s.setString(6, last == null ? null : last.message());
+            s.setLong(7, entry.id());
+        });
+    }
+
+    /** No HTTP status (an I/O failure, status 0) is NULL in the table. */
+    private static void setStatus(PreparedStatement s, int index, int status) throws SQLException {
+        if (status == 0) {
+            s.setNull(index, Types.INTEGER);
+        } else {
+            s.setInt(index, status);
+        }
+    }
+
+    private interface Binder {
+        void bind(PreparedStatement s) throws SQLException;
+    }
+
+    private void update(String what, Entry entry, String sql, Binder binder) throws IOException {
+        try {
+            int rows = inTransaction(c -> {
+                try (PreparedStatement s = c.prepareStatement(sql)) {
+                    s.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
+                    binder.bind(s);
+                    return s.executeUpdate();
+                }
+            });
+            if (rows == 0 && LOG.isDebugEnabled()) {
+                // another node finished it after this node's lease ran out
+                LOG.debug("conversion {} was no longer waiting in the {}", Check.echo(entry.orderNumber()), description);
+            }
+        } catch (SQLException e) {
+            throw failure("could not " + what + " conversion " + Check.echo(entry.orderNumber()) + " in the "
+                    + description, e);
+        }
+    }
+
+    /** Every outcome was committed as it was recorded. */
+    @Override
+    public void sync() {
+    }
+
+    @Override
+    public java.time.Duration pollInterval() {
+        return options.pollInterval();
+    }
+
+    /**
+     * Rows of this website that wait and no other node holds, counted at most once per poll
+     * interval (metrics and the close path may ask often); the last count when the database
+     * cannot be asked.
+     */
+    @Override
+    public int pending() {
+        if (!closed && System.nanoTime() - pendingCountedNanos >= options.pollInterval().toNanos()) {
+            try {
+                lastPending = countPending();
+            } catch (IOException e) {
+                LOG.debug("could not count the conversions waiting in the {}: {}", description, e.getMessage());
+            }
+            pendingCountedNanos = System.nanoTime();
+        }
+        return lastPending;
+    }
+
+    private int countPending() throws IOException {
+        try {
+            return inTransaction(c -> {
+                try (PreparedStatement s = c.prepareStatement(pendingSql)) {
+                    s.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
+                    s.setString(1, websiteUuid);
+                    s.setString(2, options.node());
+                    try (ResultSet rs = s.executeQuery()) {
+                        rs.next();
+                        return (int) Math.min(Integer.MAX_VALUE, rs.getLong(1));
+                    }
+                }
+            });
+        } catch (SQLException e) {
+            throw failure("could not count the conversions waiting in the " + description, e);
+        }
+    }
+
+    @Override
+    public int recovered() {
+        return recovered;
+    }
+
+    @Override
+    public List<String> recoveryProblems() {
+        return List.of();
+    }
+
+    @Override
+    public String describe() {
+        return description;
+    }
+
+    String nodeName() {
+        return options.node();
+    }
+
+    /** Prunes when a round is due; a failure is logged, never thrown: delivery goes on without it. */
+    private void maybePrune() {
+        if (System.nanoTime() - nextPruneNanos < 0 || !pruning.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            nextPruneNanos = System.nanoTime() + options.pruneEvery().toNanos();
+            prune(MAX_PRUNE_BATCHES);
+            pruneTroubleLogged = false;
+        } catch (IOException e) {
+            if (!pruneTroubleLogged) {
+                pruneTroubleLogged = true;
+                LOG.warn("{}; trying again in {} s. Further failures are logged at DEBUG", e.getMessage(),
+                        options.pruneEvery().toSeconds());
+            } else {
+                LOG.debug("{}", e.getMessage());
+            }
+        } finally {
+            pruning.set(false);
+        }
+    }
+
+    /**
+     * Deletes delivered rows whose order number is past the window, a batch per transaction,
+     * until a batch comes back short or {@code maxBatches} ran; the rows deleted.
+     */
+    int prune(int maxBatches) throws IOException {
+        OffsetDateTime before = OffsetDateTime.ofInstant(clock.instant().minusMillis(windowMillis), ZoneOffset.UTC);
+        int total = 0;
+        try {
+            for (int i = 0; i < maxBatches; i++) {
+                int deleted = inTransaction(c -> {
+                    try (PreparedStatement s = c.prepareStatement(pruneSql)) {
+                        s.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
+                        s.setString(1, websiteUuid);
+                        s.setObject(2, before);
+                        s.setInt(3, options.pruneBatch());
+                        return s.executeUpdate();
+                    }
+                });
+                total += deleted;
+                if (deleted < options.pruneBatch()) {
+                    break;
+                }
+            }
+        } catch (SQLException e) {
+            throw failure("could not prune delivered conversions from the " + description, e);
+        }
+        return total;
+    }
+
+    private interface SqlWork<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    /**
+     * One borrowed connection, one transaction: committed here when the pool handed the
+     * connection out without auto-commit, and rolled back on failure, so that nothing
+     * half-done goes back to the pool.
+     */
+    private <T> T inTransaction(SqlWork<T> work) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            boolean auto = c.getAutoCommit();
+            try {
+                T result = work.run(c);
+                if (!auto) {
+                    c.commit();
+                }
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                if (!auto) {
+                    try {
+                        c.rollback();
+                    } catch (SQLException suppressed) {
+                        e.addSuppressed(suppressed);
+                    }
+                }
+                throw e;
+            }
+        }
+    }
+
+    /** What went wrong, with the SQL state, and the driver's cause where a pool wrapped it. */
+    static IOException failure(String what, SQLException e) {
+        StringBuilder m = new StringBuilder(what).append(": SQL state ")
+                .append(e.getSQLState() == null ? "unknown" : e.getSQLState()).append(": ").append(e.getMessage());
+        Throwable cause = e.getCause();
+        if (cause != null && cause.getMessage() != null && !Objects.equals(cause.getMessage(), e.getMessage())) {
+            m.append(" (").append(cause.getMessage()).append(')');
+        }
+        return new IOException(m.toString(), e);
+    }
+
+    /** The same JSON with every character above ASCII as a {@code \\uXXXX} escape. */
+    static String asciiJson(String json) {
+        StringBuilder out = null;
+        for (int i = 0; i < json.length(); i++) {
+            char c = json.charAt(i);
+            if (c >= 0x80) {
+                if (out == null) {
+                    out = new StringBuilder(json.length() + 16).append(json, 0, i);
+                }
+                out.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+            } else if (out != null) {
+                out.append(c);
+            }
+        }
+        return out == null ? json : out.toString();
+    }
+
+    /** host/pid/random: the pod's name on Kubernetes, and apart for two trackers in one JVM. */
+    static String defaultNode() {
+        String host = System.getenv("HOSTNAME");
+        if (host == null || host.isBlank()) {
+            try {
+                host = InetAddress.getLocalHost().getHostName();
+            } catch (IOException e) {
+                host = "unknown-host";
+            }
+        }
+        if (host.length() > 150) {
+            host = host.substring(0, 150);
+        }
+        return host + "/" + ProcessHandle.current().pid() + "/"
+                + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000000) | 0x1000000).substring(1);
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("the outbox is closed");
+        }
+    }
+
+    /**
+     * Hands back whatever this node still holds, so that another node takes it at once rather
+     * than after the lease. Idempotent.
+     */
+    @Override
+    public void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            inTransaction(c -> {
+                try (PreparedStatement s = c.prepareStatement(releaseSql)) {
+                    s.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
+                    s.setString(1, websiteUuid);
+                    s.setString(2, options.node());
+                    return s.executeUpdate();
+                }
+            });
+        } catch (SQLException e) {
+            throw failure("could not hand back the conversions this node held in the " + description
+                    + "; other nodes take them when their lease ends", e);
+        }
+    }
+}

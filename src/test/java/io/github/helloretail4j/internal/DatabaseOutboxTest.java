@@ -1,0 +1,684 @@
+package io.github.helloretail4j.internal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.zaxxer.hikari.HikariDataSource;
+import io.github.helloretail4j.internal.Outbox.Added;
+import io.github.helloretail4j.internal.Outbox.Entry;
+import io.github.helloretail4j.internal.Outbox.Fate;
+import io.github.helloretail4j.testing.PostgresCluster;
+import io.github.helloretail4j.testing.PostgresExtension;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The database outbox against a real PostgreSQL 15, through a real pool (HikariCP). */
+@ExtendWith(PostgresExtension.class)
+class DatabaseOutboxTest {
+    private static final String WEBSITE = "4bb65cc4-f2d2-4eb0-80d9-9496f912d2cf";
+    private static final String OTHER_WEBSITE = "0f8fad5b-d9cb-469f-a165-70867728950e";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final PostgresCluster pg;
+    private final String table;
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+    private final OutboxTest.MutableClock clock = new OutboxTest.MutableClock(Instant.parse("2026-11-22T12:00:00Z"));
+
+    DatabaseOutboxTest(PostgresCluster pg) {
+        this.pg = pg;
+        this.table = pg.freshTable("outbox");
+    }
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (int i = toClose.size() - 1; i >= 0; i--) {
+            toClose.get(i).close();
+        }
+    }
+
+    private HikariDataSource pool(String name, int size) {
+        HikariDataSource ds = pg.pool(name, size);
+        toClose.add(ds);
+        return ds;
+    }
+
+    /** This test's table; pending() counts afresh on every call (it counts at most once per poll interval). */
+    private DatabaseOutbox.Options base() {
+        return DatabaseOutbox.Options.defaults().table(table).pollInterval(Duration.ofMillis(1));
+    }
+
+    private DatabaseOutbox open(javax.sql.DataSource ds, String node) throws IOException {
+        return open(ds, base().node(node));
+    }
+
+    private DatabaseOutbox open(javax.sql.DataSource ds, DatabaseOutbox.Options options) throws IOException {
+        return open(ds, WEBSITE, options);
+    }
+
+    private DatabaseOutbox open(javax.sql.DataSource ds, String website, DatabaseOutbox.Options options)
+            throws IOException {
+        DatabaseOutbox outbox = DatabaseOutbox.open(ds, website, clock, Duration.ofDays(30), options);
+        toClose.add(outbox);
+        return outbox;
+    }
+
+    private static byte[] body(String order) {
+        return ("{\"orderNumber\":\"" + order + "\",\"total\":1}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    private <T> T query(String sql, SqlRead<T> read) throws SQLException {
+        try (Connection c = pg.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            return read.read(rs);
+        }
+    }
+
+    private interface SqlRead<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+
+    private long scalar(String sql) throws SQLException {
+        return query(sql, rs -> {
+            rs.next();
+            return rs.getLong(1);
+        });
+    }
+
+    private long count(String where) throws SQLException {
+        return scalar("SELECT count(*) FROM " + table + " WHERE " + where);
+    }
+
+    private void execute(String sql) throws SQLException {
+        try (Connection c = pg.connect(); Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    private void createShopTable() throws SQLException {
+        execute("CREATE TABLE shop_" + table + " (order_number text PRIMARY KEY)");
+    }
+
+    private static void shopOrder(Connection c, String shopTable, String order) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO " + shopTable + " VALUES (?)")) {
+            s.setString(1, order);
+            s.executeUpdate();
+        }
+    }
+
+    // --- opening -------------------------------------------------------------------------------
+
+    @Test
+    void open_missingTable_createsItFromTheShippedDdl() throws Exception {
+        DatabaseOutbox outbox = open(pool("open", 2), "a");
+        assertEquals("helloretail4j outbox, version 1",
+                query("SELECT obj_description('" + table + "'::regclass, 'pg_class')", rs -> {
+                    rs.next();
+                    return rs.getString(1);
+                }));
+        Set<String> indexes = query("SELECT indexname FROM pg_indexes WHERE tablename = '" + table + "'", rs -> {
+            Set<String> names = new HashSet<>();
+            while (rs.next()) {
+                names.add(rs.getString(1));
+            }
+            return names;
+        });
+        assertEquals(Set.of(table + "_pkey", table + "_order", table + "_pending", table + "_done"), indexes);
+        assertTrue(outbox.describe().startsWith("outbox table public." + table + " (PostgreSQL 15."),
+                outbox.describe());
+        assertEquals(0, outbox.recovered());
+    }
+
+    @Test
+    void open_severalNodesAtOnce_allOpenOnOneTable() throws Exception {
+        int nodes = 6;
+        HikariDataSource ds = pool("race", nodes);
+        CyclicBarrier start = new CyclicBarrier(nodes);
+        ExecutorService pool = Executors.newFixedThreadPool(nodes);
+        try {
+            List<Future<DatabaseOutbox>> opened = new ArrayList<>();
+            for (int i = 0; i < nodes; i++) {
+                String node = "n" + i;
+                opened.add(pool.submit(() -> {
+                    start.await();
+                    return open(ds, node);
+                }));
+            }
+            for (Future<DatabaseOutbox> f : opened) {
+                assertNotNull(f.get(60, TimeUnit.SECONDS));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(1, scalar("SELECT count(*) FROM pg_class WHERE relname = '" + table + "'"));
+    }
+
+    @Test
+    void open_existingTableOfAnotherShape_isRefusedNamingIt() throws Exception {
+        execute("CREATE TABLE " + table + " (id bigint, order_number text)");
+        IOException e = assertThrows(IOException.class, () -> open(pool("shape", 1), "a"));
+        assertTrue(e.getMessage().startsWith("table " + table
+                + " exists but is not a helloretail4j outbox (its DDL is /META-INF/helloretail4j/postgresql.sql"
+                + " in the helloretail4j jar): SQL state 42703: "), e.getMessage());
+    }
+
+    @Test
+    void open_tableInAnotherSchema_createsItThereWithItsIndexes() throws Exception {
+        String schema = "shop_" + table;
+        execute("CREATE SCHEMA " + schema);
+        DatabaseOutbox outbox = open(pool("schema", 2),
+                DatabaseOutbox.Options.defaults().table(schema + ".conversions").node("a"));
+        assertTrue(outbox.describe().startsWith("outbox table " + schema + ".conversions (PostgreSQL 15."));
+        assertEquals(2, scalar("SELECT count(*) FROM pg_indexes WHERE schemaname = '" + schema
+                + "' AND indexname IN ('conversions_pending', 'conversions_done')"));
+        assertEquals(Added.ACCEPTED, outbox.add("o-1", body("o-1")));
+        assertEquals("o-1", outbox.next(0).orderNumber());
+    }
+
+    @Test
+    void refusal_anotherProduct_namesIt() {
+        assertEquals("outboxDataSource is a MySQL 8.0.36 database; helloretail4j keeps conversions in PostgreSQL 12"
+                + " or newer", DatabaseOutbox.refusal("MySQL", "8.0.36", 8));
+        assertEquals("outboxDataSource is a H2 2.2.224 (2023-09-17) database; helloretail4j keeps conversions in"
+                + " PostgreSQL 12 or newer", DatabaseOutbox.refusal("H2", "2.2.224 (2023-09-17)", 2));
+    }
+
+    @Test
+    void refusal_postgresqlBefore12_isRefused_12AndLaterTaken() {
+        assertEquals("outboxDataSource is PostgreSQL 11.22; helloretail4j needs PostgreSQL 12 or newer",
+                DatabaseOutbox.refusal("PostgreSQL", "11.22", 11));
+        assertNull(DatabaseOutbox.refusal("PostgreSQL", "12.0", 12));
+        assertNull(DatabaseOutbox.refusal("PostgreSQL", "17.2", 17));
+    }
+
+    @Test
+    void tableName_notAPlainLowerCaseName_isRefusedEchoingIt() {
+        for (String bad : List.of("", "Outbox", "a.b.c", "x; DROP TABLE orders", "\"quoted\"", "1table", ".t",
+                "t.", "a".repeat(56))) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> DatabaseOutbox.tableName(bad), bad);
+            assertEquals("outboxTable must be a table name, optionally after its schema and a dot (helloretail_outbox,"
+                    + " shop.helloretail_outbox), of lower-case letters, digits and _, the table at most 55"
+                    + " characters: " + Check.echo(bad), e.getMessage());
+        }
+        assertArrayEquals(new String[] {"shop.hr_1", "hr_1"}, DatabaseOutbox.tableName("shop.hr_1"));
+        assertArrayEquals(new String[] {"a".repeat(55), "a".repeat(55)}, DatabaseOutbox.tableName("a".repeat(55)));
+    }
+
+    @Test
+    void ddl_anotherTable_renamesTheTableAndEveryNameDerivedFromIt() throws IOException {
+        String ddl = DatabaseOutbox.ddl(DatabaseOutbox.tableName("shop.conversions"));
+        assertTrue(ddl.contains("CREATE TABLE IF NOT EXISTS shop.conversions ("), ddl);
+        assertTrue(ddl.contains("CONSTRAINT conversions_order UNIQUE (website_uuid, order_number)"), ddl);
+        assertTrue(ddl.contains("CREATE INDEX IF NOT EXISTS conversions_pending ON shop.conversions (website_uuid, id)"),
+                ddl);
+        assertTrue(ddl.contains("COMMENT ON TABLE shop.conversions IS 'helloretail4j outbox, version 1'"), ddl);
+        assertFalse(ddl.contains("helloretail_outbox"), ddl);
+    }
+
+    // --- adding --------------------------------------------------------------------------------
+
+    @Test
+    void add_autoCommitPool_isCommittedAtOnce_andARepeatIsDuplicate() throws Exception {
+        DatabaseOutbox outbox = open(pool("add", 1), "a");
+        assertEquals(Added.ACCEPTED, outbox.add("o-1", body("o-1")));
+        assertEquals(1, count("order_number = 'o-1' AND state = 'pending'"));
+        assertEquals(Added.DUPLICATE, outbox.add("o-1", body("o-1")));
+        assertEquals(1, count("true"));
+    }
+
+    @Test
+    void add_poolWithoutAutoCommit_commitsItsOwnInsert() throws Exception {
+        HikariDataSource ds = pg.pool("manual", 1, false);
+        toClose.add(ds);
+        DatabaseOutbox outbox = open(ds, "a");
+        assertEquals(Added.ACCEPTED, outbox.add("o-1", body("o-1")));
+        assertEquals(1, count("order_number = 'o-1'"), "seen by another connection, so committed");
+        assertEquals("o-1", outbox.next(0).orderNumber());
+        assertEquals(0, ds.getHikariPoolMXBean().getActiveConnections());
+    }
+
+    @Test
+    void add_sameOrderNumberForAnotherWebsite_isItsOwnConversion() throws Exception {
+        HikariDataSource ds = pool("websites", 2);
+        DatabaseOutbox ours = open(ds, "a");
+        DatabaseOutbox theirs = open(ds, OTHER_WEBSITE, base().node("b"));
+        assertEquals(Added.ACCEPTED, ours.add("o-1", body("o-1")));
+        assertEquals(Added.ACCEPTED, theirs.add("o-1", body("o-1")));
+        Entry mine = ours.next(0);
+        assertEquals("o-1", mine.orderNumber());
+        assertNull(ours.next(mine.id()), "the other website's row is not ours to deliver");
+        assertEquals(1, ours.pending());
+    }
+
+    @Test
+    void addOnConnection_insideTransaction_isInvisibleUntilCommit_andTheConnectionIsLeftAsGiven() throws Exception {
+        DatabaseOutbox outbox = open(pool("tx", 1), "a");
+        try (Connection shop = pg.connect()) {
+            shop.setAutoCommit(false);
+            assertEquals(Added.ACCEPTED, outbox.add(shop, "o-1", body("o-1")));
+            assertFalse(shop.getAutoCommit());
+            assertEquals(0, count("true"), "not committed yet");
+            assertNull(outbox.next(0), "no node delivers what may still roll back");
+            shop.commit();
+        }
+        assertEquals("o-1", outbox.next(0).orderNumber());
+    }
+
+    @Test
+    void addOnConnection_duplicateInTheShopsTransaction_doesNotAbortIt() throws Exception {
+        createShopTable();
+        DatabaseOutbox outbox = open(pool("dup", 1), "a");
+        assertEquals(Added.ACCEPTED, outbox.add("o-0", body("o-0")));
+        try (Connection shop = pg.connect()) {
+            shop.setAutoCommit(false);
+            shopOrder(shop, "shop_" + table, "o-1");
+            assertEquals(Added.ACCEPTED, outbox.add(shop, "o-1", body("o-1")));
+            assertEquals(Added.DUPLICATE, outbox.add(shop, "o-1", body("o-1")), "repeated in the same transaction");
+            assertEquals(Added.DUPLICATE, outbox.add(shop, "o-0", body("o-0")), "committed earlier by another node");
+            shopOrder(shop, "shop_" + table, "o-2");
+            shop.commit();
+        }
+        assertEquals(2, scalar("SELECT count(*) FROM shop_" + table), "the shop's transaction went on after the duplicates and committed");
+        assertEquals(2, count("true"));
+    }
+
+    @Test
+    void addOnConnection_rolledBack_leavesNothing_andTheOrderCanBeTrackedAgain() throws Exception {
+        createShopTable();
+        DatabaseOutbox outbox = open(pool("rollback", 1), "a");
+        try (Connection shop = pg.connect()) {
+            shop.setAutoCommit(false);
+            shopOrder(shop, "shop_" + table, "o-1");
+            assertEquals(Added.ACCEPTED, outbox.add(shop, "o-1", body("o-1")));
+            shop.rollback();
+        }
+        assertEquals(0, count("true"));
+        assertNull(outbox.next(0));
+        assertEquals(0, outbox.pending());
+        assertEquals(Added.ACCEPTED, outbox.add("o-1", body("o-1")), "its order number was not remembered");
+    }
+
+    @Test
+    void addOnConnection_sameOrderInTwoOpenTransactions_theSecondIsDuplicateOnceTheFirstCommits() throws Exception {
+        DatabaseOutbox outbox = open(pool("two-tx", 1), "a");
+        ExecutorService other = Executors.newSingleThreadExecutor();
+        try (Connection first = pg.connect(); Connection second = pg.connect()) {
+            first.setAutoCommit(false);
+            second.setAutoCommit(false);
+            assertEquals(Added.ACCEPTED, outbox.add(first, "o-1", body("o-1")));
+            // the second waits on the first's uncommitted row, as PostgreSQL's unique index makes it
+            Future<Added> secondAdd = other.submit(() -> outbox.add(second, "o-1", body("o-1")));
+            Thread.sleep(200);
+            assertFalse(secondAdd.isDone());
+            first.commit();
+            assertEquals(Added.DUPLICATE, secondAdd.get(10, TimeUnit.SECONDS));
+            second.commit();
+        } finally {
+            other.shutdownNow();
+        }
+        assertEquals(1, count("true"));
+    }
+
+    @Test
+    void addOnConnection_closedConnection_throwsNamingTheOrderAndTheSqlState() throws Exception {
+        DatabaseOutbox outbox = open(pool("closed", 1), "a");
+        Connection shop = pg.connect();
+        shop.close();
+        IOException e = assertThrows(IOException.class, () -> outbox.add(shop, "110-2347", body("110-2347")));
+        assertEquals("conversion \"110-2347\" could not be written to the " + outbox.describe()
+                + " on the shop's connection: SQL state 08003: This connection has been closed.", e.getMessage());
+        assertEquals(Added.ACCEPTED, outbox.add("110-2347", body("110-2347")), "nothing of it was kept");
+    }
+
+    @Test
+    void add_latin1Database_storesTheSameJsonEscaped() throws Exception {
+        String db = "latin1_" + table;
+        execute("CREATE DATABASE " + db + " ENCODING 'LATIN1' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0");
+        com.zaxxer.hikari.HikariConfig config = new com.zaxxer.hikari.HikariConfig();
+        config.setJdbcUrl("jdbc:postgresql://127.0.0.1:" + pg.port() + "/" + db);
+        config.setUsername(PostgresCluster.USER);
+        config.setMaximumPoolSize(1);
+        HikariDataSource latin1 = new HikariDataSource(config);
+        toClose.add(latin1);
+        DatabaseOutbox outbox = open(latin1, "a");
+        byte[] json = "{\"orderNumber\":\"o-1\",\"email\":\"søren€@example.com\",\"productNumbers\":[\"\uD83D\uDC5F\"]}"
+                .getBytes(StandardCharsets.UTF_8);
+        assertEquals(Added.ACCEPTED, outbox.add("o-1", json));
+        Entry e = outbox.next(0);
+        assertEquals(JSON.readTree(json), JSON.readTree(e.body()));
+        assertEquals("{\"orderNumber\":\"o-1\",\"email\":\"s\\u00f8ren\\u20ac@example.com\",\"productNumbers\":"
+                + "[\"\\ud83d\\udc5f\"]}", new String(e.body(), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void asciiJson_asciiAlready_isTheSameString() {
+        String json = "{\"a\":\"plain\"}";
+        assertSame(json, DatabaseOutbox.asciiJson(json));
+        assertEquals("\"\\u00e6\\u00f8\\u00e5\"", DatabaseOutbox.asciiJson("\"æøå\""));
+    }
+
+    // --- claiming ------------------------------------------------------------------------------
+
+    @Test
+    void next_wrapsAroundToTheOldest_andReturnsTheBody() throws Exception {
+        DatabaseOutbox outbox = open(pool("wrap", 1), "a");
+        for (int i = 0; i < 3; i++) {
+            outbox.add("o-" + i, body("o-" + i));
+        }
+        Entry first = outbox.next(0);
+        assertEquals("o-0", first.orderNumber());
+        assertEquals(clock.millis(), first.createdAtMillis());
+        assertArrayEquals(body("o-0"), first.body());
+        assertNull(first.lastFailure());
+        Entry second = outbox.next(first.id());
+        assertEquals("o-1", second.orderNumber());
+        outbox.failedAttempt(second, new Outcome(Outcome.Type.RETRY, 503, "busy", null));
+        outbox.failedAttempt(first, new Outcome(Outcome.Type.RETRY, 503, "busy", null));
+        Entry third = outbox.next(second.id());
+        assertEquals("o-2", third.orderNumber());
+        assertEquals("o-0", outbox.next(third.id()).orderNumber(), "after the newest comes the oldest again");
+    }
+
+    @Test
+    void next_twoOutboxesOnOneTable_claimsNeverOverlap_andEveryRowIsDeliveredOnce() throws Exception {
+        int rows = 600;
+        DatabaseOutbox a = open(pool("node-a", 3), "node-a");
+        DatabaseOutbox b = open(pool("node-b", 3), "node-b");
+        for (int i = 0; i < rows; i++) {
+            (i % 2 == 0 ? a : b).add("o-" + i, body("o-" + i));
+        }
+        Map<Long, String> claims = new ConcurrentHashMap<>();
+        AtomicInteger overlaps = new AtomicInteger();
+        Map<String, AtomicInteger> perNode = Map.of("node-a", new AtomicInteger(), "node-b", new AtomicInteger());
+        int threadsPerNode = 2;
+        ExecutorService threads = Executors.newFixedThreadPool(2 * threadsPerNode);
+        CyclicBarrier start = new CyclicBarrier(2 * threadsPerNode);
+        List<Future<?>> done = new ArrayList<>();
+        for (DatabaseOutbox outbox : List.of(a, b)) {
+            for (int t = 0; t < threadsPerNode; t++) {
+                done.add(threads.submit(() -> {
+                    start.await();
+                    long cursor = 0;
+                    Entry e;
+                    while ((e = outbox.next(cursor)) != null) {
+                        if (claims.putIfAbsent(e.id(), outbox.nodeName()) != null) {
+                            overlaps.incrementAndGet();
+                        }
+                        perNode.get(outbox.nodeName()).incrementAndGet();
+                        // hold the claim a moment, as an attempt does, so that a second claim could happen
+                        Thread.sleep(0, 200_000);
+                        outbox.delivered(e, Fate.DELIVERED);
+                        cursor = e.id();
+                    }
+                    return null;
+                }));
+            }
+        }
+        try {
+            for (Future<?> f : done) {
+                f.get(120, TimeUnit.SECONDS);
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+        assertEquals(0, overlaps.get(), "rows claimed twice");
+        assertEquals(rows, claims.size());
+        assertEquals(rows, count("state = 'delivered' AND attempts = 1 AND body IS NULL AND claimed_by IS NULL"));
+        assertTrue(perNode.get("node-a").get() > 0 && perNode.get("node-b").get() > 0,
+                "both nodes delivered: " + perNode);
+    }
+
+    @Test
+    void next_leaseRunsOut_anotherOutboxTakesTheRow() throws Exception {
+        DatabaseOutbox.Options shortLease = base().lease(Duration.ofMillis(500));
+        DatabaseOutbox dying = open(pool("dying", 1), shortLease.node("dying"));
+        DatabaseOutbox alive = open(pool("alive", 1), shortLease.node("alive"));
+        dying.add("o-1", body("o-1"));
+        Entry held = dying.next(0);
+        assertEquals("o-1", held.orderNumber());
+        assertNull(alive.next(0), "held by the other node while its lease lasts");
+        assertEquals(0, alive.pending(), "held by another node: not this node's to wait for");
+        Thread.sleep(700);
+        Entry taken = alive.next(0);
+        assertNotNull(taken, "the lease ran out");
+        assertEquals(held.id(), taken.id());
+        assertEquals(1, count("claimed_by = 'alive' AND attempts = 2"));
+        alive.delivered(taken, Fate.DELIVERED);
+        dying.delivered(held, Fate.DELIVERED); // the late answer of a node that came back changes nothing
+        assertEquals(1, count("state = 'delivered'"));
+    }
+
+    @Test
+    void failedAttempt_releasesTheClaim_andAnotherNodeSeesTheFailure() throws Exception {
+        DatabaseOutbox a = open(pool("fail-a", 1), "a");
+        DatabaseOutbox b = open(pool("fail-b", 1), "b");
+        a.add("o-1", body("o-1"));
+        Entry e = a.next(0);
+        assertNull(b.next(0));
+        a.failedAttempt(e, new Outcome(Outcome.Type.RETRY, 503, "Service Unavailable", Duration.ofSeconds(5)));
+        Entry retried = b.next(0);
+        assertEquals(e.id(), retried.id());
+        assertEquals(new Outcome(Outcome.Type.RETRY, 503, "Service Unavailable", null), retried.lastFailure());
+        b.failedAttempt(retried, new Outcome(Outcome.Type.RETRY, 0, "Connection refused", null));
+        assertEquals(new Outcome(Outcome.Type.RETRY, 0, "Connection refused", null), a.next(0).lastFailure());
+        assertEquals(1, count("last_status IS NULL AND last_message = 'Connection refused' AND attempts = 3"));
+    }
+
+    @Test
+    void failedAttempt_afterAnotherNodeTookTheRow_leavesTheOtherNodesClaim() throws Exception {
+        DatabaseOutbox.Options shortLease = base().lease(Duration.ofMillis(300));
+        DatabaseOutbox slow = open(pool("slow", 1), shortLease.node("slow"));
+        DatabaseOutbox other = open(pool("other", 1), shortLease.lease(Duration.ofMinutes(1)).node("other"));
+        slow.add("o-1", body("o-1"));
+        Entry e = slow.next(0);
+        Thread.sleep(500);
+        assertNotNull(other.next(0));
+        slow.failedAttempt(e, new Outcome(Outcome.Type.RETRY, 500, "late", null));
+        assertEquals(1, count("claimed_by = 'other' AND lease_until > now() AND last_message = 'late'"));
+    }
+
+    @Test
+    void close_handsBackWhatTheNodeHeld_soAnotherTakesItAtOnce() throws Exception {
+        DatabaseOutbox leaving = open(pool("leaving", 1), "leaving");
+        DatabaseOutbox staying = open(pool("staying", 1), "staying");
+        leaving.add("o-1", body("o-1"));
+        assertNotNull(leaving.next(0));
+        assertNull(staying.next(0));
+        leaving.close();
+        leaving.close();
+        assertEquals("o-1", staying.next(0).orderNumber());
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> leaving.add("o-2", body("o-2")));
+        assertEquals("the outbox is closed", e.getMessage());
+    }
+
+    @Test
+    void recovered_countsWhatWaitsWhenOpened() throws Exception {
+        HikariDataSource ds = pool("recover", 1);
+        DatabaseOutbox first = open(ds, "first");
+        for (int i = 0; i < 5; i++) {
+            first.add("o-" + i, body("o-" + i));
+        }
+        first.delivered(first.next(0), Fate.DELIVERED);
+        first.next(0); // still held by "first" when the second opens
+        DatabaseOutbox second = open(ds, "second");
+        assertEquals(3, second.recovered());
+        assertEquals(4, first.pending(), "its own claim is still its to wait for");
+    }
+
+    // --- outcomes ------------------------------------------------------------------------------
+
+    @Test
+    void delivered_clearsTheBody_andTheOrderNumberStaysRemembered() throws Exception {
+        DatabaseOutbox outbox = open(pool("delivered", 1), "a");
+        outbox.add("o-1", body("o-1"));
+        outbox.add("o-2", body("o-2"));
+        outbox.delivered(outbox.next(0), Fate.DELIVERED);
+        outbox.delivered(outbox.next(0), Fate.NOT_TRACKED);
+        assertEquals(1, count("order_number = 'o-1' AND state = 'delivered' AND body IS NULL AND done_at IS NOT NULL"));
+        assertEquals(1, count("order_number = 'o-2' AND state = 'not_tracked' AND body IS NULL"));
+        assertNull(outbox.next(0));
+        assertEquals(Added.DUPLICATE, outbox.add("o-1", body("o-1")));
+    }
+
+    @Test
+    void deadLetter_keepsReasonStatusMessageAndBody_andIsNotHandedOutAgain() throws Exception {
+        DatabaseOutbox outbox = open(pool("dead", 1), "a");
+        outbox.add("o-1", body("o-1"));
+        Entry e = outbox.next(0);
+        Instant now = clock.instant().plusSeconds(5);
+        outbox.deadLetter(e, "rejected", new Outcome(Outcome.Type.REJECTED, 400, "Website not found", null), now);
+        assertEquals(List.of("dead", "rejected", "400", "Website not found", new String(body("o-1"),
+                        StandardCharsets.UTF_8), "true"),
+                query("SELECT state, dead_reason, last_status, last_message, body, (done_at = '" + now + "')::text"
+                        + " FROM " + table, rs -> {
+                            rs.next();
+                            return List.of(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                                    rs.getString(5), rs.getString(6));
+                        }));
+        assertNull(outbox.next(0));
+        assertEquals(0, outbox.pending());
+        assertEquals(Added.DUPLICATE, outbox.add("o-1", body("o-1")), "a dead letter's order is not taken again");
+    }
+
+    @Test
+    void deadLetter_expiredWithoutAnAnswerOfItsOwn_keepsTheLastFailureAnyNodeRecorded() throws Exception {
+        DatabaseOutbox a = open(pool("expire-a", 1), "a");
+        DatabaseOutbox b = open(pool("expire-b", 1), "b");
+        a.add("o-1", body("o-1"));
+        a.failedAttempt(a.next(0), new Outcome(Outcome.Type.RETRY, 500, "Internal error", null));
+        b.deadLetter(b.next(0), "expired", null, clock.instant());
+        assertEquals(1, count("state = 'dead' AND dead_reason = 'expired' AND last_status = 500"
+                + " AND last_message = 'Internal error' AND claimed_by IS NULL"));
+    }
+
+    @Test
+    void prune_deletesDeliveredRowsPastTheWindow_inBatches_andKeepsTheRest() throws Exception {
+        DatabaseOutbox outbox = open(pool("prune", 1),
+                base().node("a").pruning(Duration.ofDays(1), 100));
+        for (int i = 0; i < 250; i++) {
+            outbox.add("old-" + i, body("old-" + i));
+        }
+        Entry e;
+        while ((e = outbox.next(0)) != null) {
+            outbox.delivered(e, Fate.DELIVERED);
+        }
+        outbox.add("old-dead", body("old-dead"));
+        outbox.deadLetter(outbox.next(0), "rejected", new Outcome(Outcome.Type.REJECTED, 400, "bad", null),
+                clock.instant());
+        outbox.add("old-pending", body("old-pending"));
+        clock.now = clock.now.plus(Duration.ofDays(29));
+        outbox.add("recent", body("recent"));
+        outbox.delivered(outbox.next(outbox.next(0).id()), Fate.DELIVERED);
+        clock.now = clock.now.plus(Duration.ofDays(2)); // the old ones are 31 days old, "recent" 2 days
+
+        assertEquals(100, outbox.prune(1), "one batch");
+        assertEquals(150, outbox.prune(10), "batches until one comes back short");
+        assertEquals(0, outbox.prune(10));
+        assertEquals(3, count("true"));
+        assertEquals(1, count("order_number = 'old-dead' AND state = 'dead'"));
+        assertEquals(1, count("order_number = 'old-pending' AND state = 'pending'"));
+        assertEquals(Added.ACCEPTED, outbox.add("old-7", body("old-7")), "its order number was forgotten");
+        assertEquals(Added.DUPLICATE, outbox.add("recent", body("recent")), "still within the window");
+    }
+
+    // --- faults and resources ------------------------------------------------------------------
+
+    @Test
+    void databaseStopped_addAndNextThrowClearly_thenTheSameOutboxWorksAgain_andNothingIsLost() throws Exception {
+        HikariDataSource ds = pool("restart", 2);
+        DatabaseOutbox outbox = open(ds, "a");
+        for (int i = 0; i < 20; i++) {
+            outbox.add("o-" + i, body("o-" + i));
+        }
+        assertEquals(20, outbox.pending());
+        pg.stop();
+        try {
+            IOException add = assertThrows(IOException.class, () -> outbox.add("110-2347", body("110-2347")));
+            // 57P01 from a pooled connection the server ended as it stopped, 08001 from a new one
+            assertTrue(add.getMessage().matches(Pattern.quote("conversion \"110-2347\" could not be written to the "
+                    + outbox.describe() + ": SQL state ") + "(08001|57P01): .+"), add.getMessage());
+            IOException next = assertThrows(IOException.class, () -> outbox.next(0));
+            assertTrue(next.getMessage().matches(Pattern.quote("could not take the next conversion from the "
+                    + outbox.describe() + ": SQL state ") + "(08001|57P01): .+"), next.getMessage());
+            assertEquals(20, outbox.pending(), "the last count while the database cannot be asked");
+        } finally {
+            pg.restart();
+        }
+        // The pool may take a moment to connect again (HikariCP backs off after failed connects).
+        Added again = null;
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (again == null) {
+            try {
+                again = outbox.add("110-2347", body("110-2347"));
+            } catch (IOException stillDown) {
+                if (System.nanoTime() > end) {
+                    throw stillDown;
+                }
+                Thread.sleep(100);
+            }
+        }
+        assertEquals(Added.ACCEPTED, again, "nothing of the failed add was kept");
+        Set<String> delivered = new HashSet<>();
+        Entry e;
+        long cursor = 0;
+        while ((e = outbox.next(cursor)) != null) {
+            delivered.add(e.orderNumber());
+            outbox.delivered(e, Fate.DELIVERED);
+            cursor = e.id();
+        }
+        assertEquals(21, delivered.size());
+        assertTrue(delivered.contains("110-2347") && delivered.contains("o-0") && delivered.contains("o-19"));
+    }
+
+    @Test
+    void everyOperation_returnsItsConnection_noneHeldWhileIdle() throws Exception {
+        HikariDataSource ds = pool("idle", 1);
+        DatabaseOutbox a = open(ds, "a");
+        DatabaseOutbox b = open(pool("idle-b", 1), "b");
+        // a pool of one: any connection kept would make the next operation time out
+        for (int i = 0; i < 5; i++) {
+            a.add("o-" + i, body("o-" + i));
+            assertEquals(Added.DUPLICATE, a.add("o-" + i, body("o-" + i)));
+        }
+        a.delivered(a.next(0), Fate.DELIVERED);
+        a.failedAttempt(a.next(0), new Outcome(Outcome.Type.RETRY, 503, "busy", null));
+        a.deadLetter(a.next(0), "rejected", null, clock.instant());
+        b.next(0);
+        a.pending();
+        a.prune(3);
+        a.sync();
+        assertEquals(0, ds.getHikariPoolMXBean().getActiveConnections());
+        assertEquals(0, scalar("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'idle'"
+                + " AND state <> 'idle'"), "no transaction left open on the pool's connection");
+    }
+}
