@@ -205,6 +205,55 @@ class DatabaseOutboxTest {
     }
 
     @Test
+    void open_tableMadeByTheShippedSqlAsAMigration_isTakenAsItIs() throws Exception {
+        String schema = "flyway_" + table;
+        String script;
+        try (var in = DatabaseOutbox.class.getResourceAsStream(DatabaseOutbox.DDL_RESOURCE)) {
+            script = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        try (Connection c = pg.connect(); Statement s = c.createStatement()) {
+            s.execute("CREATE SCHEMA " + schema);
+            s.execute("SET search_path TO " + schema);
+            s.execute(script); // the file as a migration tool would run it, untouched
+        }
+        HikariDataSource ds = pool("flyway", 1);
+        DatabaseOutbox outbox = open(ds, DatabaseOutbox.Options.defaults().table(schema + ".helloretail_outbox")
+                .node("a"));
+        assertEquals(Added.ACCEPTED, outbox.add("o-1", body("o-1")));
+        assertEquals("o-1", outbox.next(0).orderNumber());
+    }
+
+    @Test
+    void open_applicationUserWithoutCreateRight_usesAnExistingTable_andIsToldWhenItIsMissing() throws Exception {
+        String user = "app_" + table;
+        String schema = "app_schema_" + table;
+        execute("CREATE ROLE " + user + " LOGIN");
+        execute("CREATE SCHEMA " + schema);
+        execute("GRANT USAGE ON SCHEMA " + schema + " TO " + user);
+        com.zaxxer.hikari.HikariConfig config = new com.zaxxer.hikari.HikariConfig();
+        config.setJdbcUrl(pg.jdbcUrl());
+        config.setUsername(user);
+        config.setMaximumPoolSize(1);
+        config.setConnectionTimeout(1000);
+        HikariDataSource app = new HikariDataSource(config);
+        toClose.add(app);
+        String missing = schema + ".helloretail_outbox";
+        IOException e = assertThrows(IOException.class,
+                () -> open(app, DatabaseOutbox.Options.defaults().table(missing).node("app")));
+        assertTrue(e.getMessage().startsWith("the outbox table " + missing + " cannot be used: SQL state 42501: "
+                + "ERROR: permission denied for schema " + schema), e.getMessage());
+
+        open(pool("owner", 1), DatabaseOutbox.Options.defaults().table(missing).node("owner")).close();
+        execute("GRANT SELECT, INSERT, UPDATE, DELETE ON " + missing + " TO " + user);
+        DatabaseOutbox outbox = open(app, DatabaseOutbox.Options.defaults().table(missing).node("app"));
+        assertEquals(Added.ACCEPTED, outbox.add("o-1", body("o-1")));
+        Entry entry = outbox.next(0);
+        outbox.delivered(entry, Fate.DELIVERED);
+        clock.now = clock.now.plus(Duration.ofDays(31));
+        assertEquals(1, outbox.prune(1));
+    }
+
+    @Test
     void refusal_anotherProduct_namesIt() {
         assertEquals("outboxDataSource is a MySQL 8.0.36 database; helloretail4j keeps conversions in PostgreSQL 12"
                 + " or newer", DatabaseOutbox.refusal("MySQL", "8.0.36", 8));
@@ -609,6 +658,21 @@ class DatabaseOutboxTest {
         assertEquals(1, count("order_number = 'old-pending' AND state = 'pending'"));
         assertEquals(Added.ACCEPTED, outbox.add("old-7", body("old-7")), "its order number was forgotten");
         assertEquals(Added.DUPLICATE, outbox.add("recent", body("recent")), "still within the window");
+    }
+
+    @Test
+    void next_whenAPruningRoundIsDue_prunesOnItsOwn() throws Exception {
+        DatabaseOutbox outbox = open(pool("auto-prune", 1),
+                base().node("a").pruning(Duration.ofMillis(1), 2));
+        for (int i = 0; i < 5; i++) {
+            outbox.add("old-" + i, body("old-" + i));
+            outbox.delivered(outbox.next(0), Fate.DELIVERED);
+        }
+        assertEquals(5, count("state = 'delivered'"), "within the window: kept");
+        clock.now = clock.now.plus(Duration.ofDays(31));
+        Thread.sleep(2);
+        assertNull(outbox.next(0));
+        assertEquals(0, count("true"), "in batches of 2 within one round");
     }
 
     // --- faults and resources ------------------------------------------------------------------
