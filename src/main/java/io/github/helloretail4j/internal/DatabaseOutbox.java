@@ -91,6 +91,12 @@ final class DatabaseOutbox implements Outbox {
     static final int MAX_PRUNE_BATCHES = 20;
     /** As for the file outbox: a conversion of 10,000 product URLs fits. */
     static final int MAX_BODY = 64 * 1024 * 1024;
+    /**
+     * How long {@link #pending()} answers from memory after the database could not be reached
+     * (SQL state class 08, or 57P: the server shutting down), so that metrics and a tracker's
+     * close do not wait a pool's connection timeout each time.
+     */
+    static final Duration UNREACHABLE_PAUSE = Duration.ofSeconds(5);
     /** Our own statements give up after this, so a hung database cannot hold the delivery thread for ever. */
     static final int QUERY_TIMEOUT_SECONDS = 30;
 
@@ -173,6 +179,8 @@ final class DatabaseOutbox implements Outbox {
     private volatile int lastPending;
     private volatile long pendingCountedNanos;
     private volatile boolean closed;
+    /** Until then {@link #pending()} does not ask: the database just failed to answer, and asking again would only wait. */
+    private volatile long unreachableUntilNanos = System.nanoTime();
 
     private DatabaseOutbox(DataSource dataSource, String websiteUuid, Clock clock, Duration dedupeWindow,
                            Options options, String[] name, String description, boolean asciiOnly) throws IOException {
@@ -247,8 +255,7 @@ final class DatabaseOutbox implements Outbox {
         try (Connection c = dataSource.getConnection()) {
             DatabaseMetaData md = c.getMetaData();
             String product = md.getDatabaseProductName();
-            String version = md.getDatabaseProductVersion();
-            String refusal = refusal(product, version, md.getDatabaseMajorVersion());
+            String refusal = refusal(product, md.getDatabaseProductVersion(), md.getDatabaseMajorVersion());
             if (refusal != null) {
                 throw new IllegalArgumentException(refusal);
             }
@@ -262,7 +269,9 @@ final class DatabaseOutbox implements Outbox {
             }
             asciiOnly = !"UTF8".equalsIgnoreCase(encoding);
             String where = name[0].indexOf('.') >= 0 ? name[0] : schema + "." + name[0];
-            description = "outbox table " + where + " (PostgreSQL " + version + ")";
+            // major.minor only: the full version string carries the build's distribution and compiler
+            description = "outbox table " + where + " (PostgreSQL " + md.getDatabaseMajorVersion() + "."
+                    + md.getDatabaseMinorVersion() + ")";
             createIfMissing(c, name);
             verify(c, name[0]);
         } catch (SQLException e) {
@@ -553,7 +562,8 @@ final class DatabaseOutbox implements Outbox {
      */
     @Override
     public int pending() {
-        if (!closed && System.nanoTime() - pendingCountedNanos >= options.pollInterval().toNanos()) {
+        long now = System.nanoTime();
+        if (!closed && now - pendingCountedNanos >= options.pollInterval().toNanos() && now - unreachableUntilNanos >= 0) {
             try {
                 lastPending = countPending();
             } catch (IOException e) {
@@ -662,6 +672,18 @@ final class DatabaseOutbox implements Outbox {
      * half-done goes back to the pool.
      */
     private <T> T inTransaction(SqlWork<T> work) throws SQLException {
+        try {
+            return borrowing(work);
+        } catch (SQLException e) {
+            String state = e.getSQLState();
+            if (state != null && (state.startsWith("08") || state.startsWith("57P"))) {
+                unreachableUntilNanos = System.nanoTime() + UNREACHABLE_PAUSE.toNanos();
+            }
+            throw e;
+        }
+    }
+
+    private <T> T borrowing(SqlWork<T> work) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             boolean auto = c.getAutoCommit();
             try {
