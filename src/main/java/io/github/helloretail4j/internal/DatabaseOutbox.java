@@ -59,8 +59,8 @@ import org.slf4j.LoggerFactory;
  * connection in {@link #add(Connection, String, byte[])} is used as it is.
  *
  * <h2>Several nodes</h2>
- * {@link #pending()} counts the rows of this website that wait and that no other node holds now
- * (so it reads 0 exactly when {@link #next} finds nothing), over the whole table, not only
+ * {@link #pending()} counts the rows of this website that wait and that no node holds now (so
+ * it reads 0 exactly when {@link #next} finds nothing), over the whole table, not only
  * those this node added: every node shows the same backlog, and summing it over nodes counts it
  * several times. {@link #recovered()} is that count when the outbox was opened. Outcomes are
  * committed one by one, so {@link #sync()} has nothing left to do.
@@ -220,8 +220,7 @@ final class DatabaseOutbox implements Outbox {
                 + " claimed_by = NULL, lease_until = NULL WHERE id = ? AND state = 'pending'";
         this.releaseSql = "UPDATE " + t + " SET claimed_by = NULL, lease_until = NULL"
                 + " WHERE website_uuid = ? AND claimed_by = ? AND state = 'pending'";
-        this.pendingSql = "SELECT count(*) FROM " + t + " WHERE website_uuid = ? AND state = 'pending'"
-                + " AND (lease_until IS NULL OR lease_until < now() OR claimed_by = ?)";
+        this.pendingSql = "SELECT count(*) FROM " + t + " WHERE website_uuid = ? AND " + claimable;
         this.pruneSql = "DELETE FROM " + t + " WHERE id IN (SELECT id FROM " + t + " WHERE website_uuid = ?"
                 + " AND state IN ('delivered', 'not_tracked') AND created_at < ? ORDER BY created_at LIMIT ?"
                 + " FOR UPDATE SKIP LOCKED)";
@@ -405,7 +404,8 @@ final class DatabaseOutbox implements Outbox {
         try {
             return inTransaction(c -> insert(c, orderNumber, json));
         } catch (SQLException e) {
-            throw failure("conversion " + Check.echo(orderNumber) + " could not be written to the " + description, e);
+            // the engine names the order and this outbox around it
+            throw failure(null, e);
         }
     }
 
@@ -416,8 +416,7 @@ final class DatabaseOutbox implements Outbox {
         try {
             return insert(connection, orderNumber, json);
         } catch (SQLException e) {
-            throw failure("conversion " + Check.echo(orderNumber) + " could not be written to the " + description
-                    + " on the shop's connection", e);
+            throw failure(null, e);
         }
     }
 
@@ -447,12 +446,19 @@ final class DatabaseOutbox implements Outbox {
         ensureOpen();
         maybePrune();
         try {
-            return inTransaction(c -> {
+            Entry e = inTransaction(c -> {
                 Entry claimed = claim(c, afterId);
                 return claimed == null && afterId > 0 ? claim(c, 0) : claimed;
             });
+            if (e == null) {
+                // Nothing to claim is what pending() counts, and the engine's closing loop asks it
+                // right after: a stale count would send it round again.
+                lastPending = 0;
+                pendingCountedNanos = System.nanoTime();
+            }
+            return e;
         } catch (SQLException e) {
-            throw failure("could not take the next conversion from the " + description, e);
+            throw failure("could not claim the next conversion", e);
         }
     }
 
@@ -540,8 +546,7 @@ final class DatabaseOutbox implements Outbox {
                 LOG.debug("conversion {} was no longer waiting in the {}", Check.echo(entry.orderNumber()), description);
             }
         } catch (SQLException e) {
-            throw failure("could not " + what + " conversion " + Check.echo(entry.orderNumber()) + " in the "
-                    + description, e);
+            throw failure("could not " + what + " conversion " + Check.echo(entry.orderNumber()), e);
         }
     }
 
@@ -556,9 +561,9 @@ final class DatabaseOutbox implements Outbox {
     }
 
     /**
-     * Rows of this website that wait and no other node holds, counted at most once per poll
-     * interval (metrics and the close path may ask often); the last count when the database
-     * cannot be asked.
+     * Rows of this website that wait and that no node holds now (so 0 exactly when {@link #next}
+     * finds nothing), counted at most once per poll interval (metrics and the close path may ask
+     * often); the last count when the database cannot be asked.
      */
     @Override
     public int pending() {
@@ -580,7 +585,6 @@ final class DatabaseOutbox implements Outbox {
                 try (PreparedStatement s = c.prepareStatement(pendingSql)) {
                     s.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
                     s.setString(1, websiteUuid);
-                    s.setString(2, options.node());
                     try (ResultSet rs = s.executeQuery()) {
                         rs.next();
                         return (int) Math.min(Integer.MAX_VALUE, rs.getLong(1));
@@ -588,7 +592,7 @@ final class DatabaseOutbox implements Outbox {
                 }
             });
         } catch (SQLException e) {
-            throw failure("could not count the conversions waiting in the " + description, e);
+            throw failure("could not count the conversions waiting", e);
         }
     }
 
@@ -705,9 +709,12 @@ final class DatabaseOutbox implements Outbox {
         }
     }
 
-    /** What went wrong, with the SQL state, and the driver's cause where a pool wrapped it. */
+    /**
+     * What went wrong ({@code what}: ..., or only the rest when null), with the SQL state, and
+     * the driver's cause where a pool wrapped it.
+     */
     static IOException failure(String what, SQLException e) {
-        StringBuilder m = new StringBuilder(what).append(": SQL state ")
+        StringBuilder m = new StringBuilder(what == null ? "" : what + ": ").append("SQL state ")
                 .append(e.getSQLState() == null ? "unknown" : e.getSQLState()).append(": ").append(e.getMessage());
         Throwable cause = e.getCause();
         if (cause != null && cause.getMessage() != null && !Objects.equals(cause.getMessage(), e.getMessage())) {

@@ -323,10 +323,12 @@ class DatabaseOutboxTest {
         DatabaseOutbox theirs = open(ds, OTHER_WEBSITE, base().node("b"));
         assertEquals(Added.ACCEPTED, ours.add("o-1", body("o-1")));
         assertEquals(Added.ACCEPTED, theirs.add("o-1", body("o-1")));
+        assertEquals(1, ours.pending());
         Entry mine = ours.next(0);
         assertEquals("o-1", mine.orderNumber());
         assertNull(ours.next(mine.id()), "the other website's row is not ours to deliver");
-        assertEquals(1, ours.pending());
+        assertEquals(0, ours.pending());
+        assertEquals(1, theirs.pending());
     }
 
     @Test
@@ -404,8 +406,7 @@ class DatabaseOutboxTest {
         Connection shop = pg.connect();
         shop.close();
         IOException e = assertThrows(IOException.class, () -> outbox.add(shop, "110-2347", body("110-2347")));
-        assertEquals("conversion \"110-2347\" could not be written to the " + outbox.describe()
-                + " on the shop's connection: SQL state 08003: This connection has been closed.", e.getMessage());
+        assertEquals("SQL state 08003: This connection has been closed.", e.getMessage());
         assertEquals(Added.ACCEPTED, outbox.add("110-2347", body("110-2347")), "nothing of it was kept");
     }
 
@@ -580,8 +581,8 @@ class DatabaseOutboxTest {
         first.delivered(first.next(0), Fate.DELIVERED);
         first.next(0); // still held by "first" when the second opens
         DatabaseOutbox second = open(ds, "second");
-        assertEquals(3, second.recovered());
-        assertEquals(4, first.pending(), "its own claim is still its to wait for");
+        assertEquals(3, second.recovered(), "not the delivered one, nor the one another node holds");
+        assertEquals(3, first.pending());
     }
 
     // --- outcomes ------------------------------------------------------------------------------
@@ -689,11 +690,10 @@ class DatabaseOutboxTest {
         try {
             IOException add = assertThrows(IOException.class, () -> outbox.add("110-2347", body("110-2347")));
             // 57P01 from a pooled connection the server ended as it stopped, 08001 from a new one
-            assertTrue(add.getMessage().matches(Pattern.quote("conversion \"110-2347\" could not be written to the "
-                    + outbox.describe() + ": SQL state ") + "(08001|57P01): .+"), add.getMessage());
+            assertTrue(add.getMessage().matches("SQL state (08001|57P01): .+"), add.getMessage());
             IOException next = assertThrows(IOException.class, () -> outbox.next(0));
-            assertTrue(next.getMessage().matches(Pattern.quote("could not take the next conversion from the "
-                    + outbox.describe() + ": SQL state ") + "(08001|57P01): .+"), next.getMessage());
+            assertTrue(next.getMessage().matches("could not claim the next conversion: SQL state (08001|57P01): .+"),
+                    next.getMessage());
             long before = System.nanoTime();
             assertEquals(20, outbox.pending(), "the last count while the database cannot be asked");
             assertTrue(System.nanoTime() - before < TimeUnit.MILLISECONDS.toNanos(500),
