@@ -7,9 +7,11 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.security.KeyStore;
+import java.sql.Connection;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import javax.sql.DataSource;
 
 /**
  * Sends page views and conversions to Hello Retail's collect API from the server.
@@ -21,11 +23,15 @@ import java.util.Objects;
  *       ({@link Builder#queueSize}); when it is full the newest is dropped and counted, so
  *       memory stays bounded whatever the collector does.</li>
  *   <li>{@link #trackConversion} returns once the conversion is on disk in the outbox directory
- *       (fsynced), and throws {@code UncheckedIOException} exactly when it is not; then nothing
- *       of it remains, and the same order may be tracked again. A disk fault never needs a
- *       restart: the outbox goes on once the disk works ({@link TrackerMetrics#outboxFailures()}). It is delivered in order by a background thread, through outages, restarts
- *       and crashes, once per order number (at least once across a crash: see the README for
- *       the window where a duplicate can happen).</li>
+ *       (fsynced), or committed in the shop's database ({@link Builder#outboxDataSource}), and
+ *       throws {@code UncheckedIOException} exactly when it is not; then nothing of it remains,
+ *       and the same order may be tracked again. A disk or database fault never needs a restart:
+ *       the outbox goes on once it works ({@link TrackerMetrics#outboxFailures()}). It is
+ *       delivered in order by a background thread, through outages, restarts and crashes, once
+ *       per order number (at least once across a crash: see the README for the window where a
+ *       duplicate can happen). With a database, {@link #trackConversion(Connection, Conversion)}
+ *       writes it in the shop's own transaction, and whichever node of the shop is alive
+ *       delivers it.</li>
  *   <li>A 2xx answer is a delivery ("Not tracked for anonymous user" is counted apart). A 400
  *       (and any other 4xx but 408, 425 and 429) is final: counted as rejected, logged with the
  *       collector's message, never retried; a rejected conversion goes to the dead letters. A
@@ -80,8 +86,8 @@ public final class HelloRetailTracker implements AutoCloseable {
         this.endpoint = b.endpoint;
         this.engine = new Engine(new Engine.Config(b.enabled, b.websiteUuid, b.endpoint, b.name, USER_AGENT,
                 b.queueSize, b.senderThreads, b.senderWindow, b.connectTimeout, b.responseTimeout, b.maxAttempts,
-                b.initialBackoff, b.maxBackoff, b.closeTimeout, b.outboxDirectory, b.conversionMaxAge, b.trustStore,
-                b.storage, b.clock));
+                b.initialBackoff, b.maxBackoff, b.closeTimeout, b.outboxDirectory, b.outboxDataSource, b.outboxTable,
+                b.conversionMaxAge, b.trustStore, b.storage, b.clock));
     }
 
     public static Builder builder() {
@@ -113,18 +119,40 @@ public final class HelloRetailTracker implements AutoCloseable {
 
     /**
      * Submits a completed order. Returns once it is on disk in the outbox directory (written
-     * and fsynced); from there it is delivered in the background, across outages and restarts,
+     * and fsynced), or committed in the {@link Builder#outboxDataSource} (on a connection of its
+     * own, with auto-commit); from there it is delivered in the background, across outages and restarts,
      * until Hello Retail answers or it is older than the maximum age (then it goes to the dead
      * letters). An order number seen in the last 30 days is not sent again: submitting the same
      * order twice (a reloaded thank-you page, a retried payment callback) is harmless.
      *
-     * @throws UncheckedIOException when the conversion could not be written (a full disk): it
-     *         was not taken, and calling again later is safe
+     * @throws UncheckedIOException when the conversion could not be written (a full disk, a
+     *         database that is down; the message names the order and, for a database, the SQL
+     *         state): it was not taken, and calling again later is safe
      * @throws IllegalStateException when the tracker is closed
      */
     public void trackConversion(Conversion conversion) {
         Objects.requireNonNull(conversion, "conversion");
         engine.trackConversion(conversion);
+    }
+
+    /**
+     * Submits a completed order inside the shop's own transaction: the conversion is written with
+     * {@code connection}, which must reach the {@link Builder#outboxDataSource} database, and it
+     * exists, and is delivered by whichever node is alive, if and only if that transaction
+     * commits. The connection is used as given: this never changes its auto-commit, never commits
+     * and never rolls back. An order number tracked before, by any node, is ignored without
+     * aborting the transaction (counted as a duplicate; sent once).
+     *
+     * @throws UncheckedIOException when the database refused the row; the message names the
+     *         order and the SQL state. Nothing of it remains, and PostgreSQL holds the shop's
+     *         transaction as failed, as after any failed statement: roll it back
+     * @throws IllegalStateException when the tracker was built without {@code outboxDataSource},
+     *         or is closed
+     */
+    public void trackConversion(Connection connection, Conversion conversion) {
+        Objects.requireNonNull(connection, "connection");
+        Objects.requireNonNull(conversion, "conversion");
+        engine.trackConversion(connection, conversion);
     }
 
     /** What the tracker did so far. */
@@ -174,6 +202,9 @@ public final class HelloRetailTracker implements AutoCloseable {
         private Duration maxBackoff = DEFAULT_MAX_BACKOFF;
         private Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
         private Path outboxDirectory = Path.of(System.getProperty("java.io.tmpdir"), "helloretail-outbox");
+        private boolean outboxDirectorySet;
+        private DataSource outboxDataSource;
+        private String outboxTable;
         private Duration conversionMaxAge = DEFAULT_CONVERSION_MAX_AGE;
         private KeyStore trustStore;
         private Storage storage = Storage.FILES;
@@ -189,6 +220,29 @@ public final class HelloRetailTracker implements AutoCloseable {
          */
         public Builder outboxDirectory(Path outboxDirectory) {
             this.outboxDirectory = outboxDirectory;
+            this.outboxDirectorySet = true;
+            return this;
+        }
+
+        /**
+         * Keeps conversions in the shop's own PostgreSQL (12 or newer) instead of a directory:
+         * for shops of several nodes, and for conversions written in the shop's transaction with
+         * {@link HelloRetailTracker#trackConversion(Connection, Conversion)}. Connections are
+         * borrowed per operation and returned at once. The table ({@link #outboxTable}) is created
+         * when missing; {@code build()} fails for another database, naming it.
+         */
+        public Builder outboxDataSource(DataSource outboxDataSource) {
+            this.outboxDataSource = outboxDataSource;
+            return this;
+        }
+
+        /**
+         * The {@link #outboxDataSource}'s table, optionally after its schema and a dot; default
+         * {@code helloretail_outbox} in the connection's default schema. Its DDL ships in the jar
+         * as {@code META-INF/helloretail4j/postgresql.sql}.
+         */
+        public Builder outboxTable(String outboxTable) {
+            this.outboxTable = outboxTable;
             return this;
         }
 
@@ -307,7 +361,11 @@ public final class HelloRetailTracker implements AutoCloseable {
 
         /**
          * @throws IllegalStateException when {@code websiteUuid} is missing
-         * @throws IllegalArgumentException naming the setting and echoing the value that is wrong
+         * @throws IllegalArgumentException naming the setting and echoing the value that is wrong;
+         *         also when the {@code outboxDataSource} is not PostgreSQL 12 or newer (naming what
+         *         it is)
+         * @throws UncheckedIOException when the outbox directory or the outbox data source cannot
+         *         be used (the database cannot be reached, a table of that name is not an outbox)
          */
         public HelloRetailTracker build() {
             if (enabled || websiteUuid != null) {
@@ -328,6 +386,15 @@ public final class HelloRetailTracker implements AutoCloseable {
             if (maxBackoff.compareTo(initialBackoff) < 0) {
                 throw new IllegalArgumentException("maxBackoff must not be shorter than initialBackoff ("
                         + initialBackoff + "): " + maxBackoff);
+            }
+            if (outboxDataSource != null && outboxDirectorySet) {
+                throw new IllegalArgumentException("outboxDirectory and outboxDataSource are both set; conversions"
+                        + " wait in one of them: keep outboxDataSource for a shop of several nodes, or"
+                        + " outboxDirectory " + outboxDirectory + " for one");
+            }
+            if (outboxTable != null && outboxDataSource == null) {
+                throw new IllegalArgumentException("outboxTable " + Check.echo(outboxTable)
+                        + " is set without outboxDataSource; it names the database outbox's table");
             }
             if (outboxDirectory == null) {
                 throw new IllegalArgumentException("outboxDirectory must not be null");

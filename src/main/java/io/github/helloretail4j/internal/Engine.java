@@ -8,11 +8,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.security.KeyStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,12 +46,32 @@ public final class Engine {
      */
     static final long ABORT_MARGIN_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
-    /** The tracker's settings, validated by its builder. */
+    /**
+     * The tracker's settings, validated by its builder. Conversions wait in {@code outboxDataSource}
+     * (in {@code outboxTable}, null for the default) when it is set, else in {@code outboxDirectory}.
+     */
     public record Config(boolean enabled, String websiteUuid, URI endpoint, String name, String userAgent,
                          int queueSize, int senderThreads, Duration senderWindow, Duration connectTimeout,
                          Duration responseTimeout, int maxAttempts, Duration initialBackoff, Duration maxBackoff,
-                         Duration closeTimeout, Path outboxDirectory, Duration conversionMaxAge, KeyStore trustStore,
-                         Storage storage, Clock clock) {
+                         Duration closeTimeout, Path outboxDirectory, DataSource outboxDataSource, String outboxTable,
+                         Duration conversionMaxAge, KeyStore trustStore, Storage storage, Clock clock) {
+    }
+
+    /** The default name of the database outbox's table. */
+    public static final String DEFAULT_OUTBOX_TABLE = DatabaseOutbox.DEFAULT_TABLE;
+
+    /** The shortest lease, so that a slow database round trip does not hand a row to a second node. */
+    static final Duration MIN_LEASE = Duration.ofSeconds(10);
+
+    /**
+     * A database outbox's lease: three attempts' hard deadline (connect + response timeout), at
+     * least {@link #MIN_LEASE}; 36 s with the default timeouts. Long enough that a node that is
+     * slow but alive is not taken over (which would send twice), short enough that a dead
+     * node's conversion is not held up for long.
+     */
+    static Duration lease(Duration connectTimeout, Duration responseTimeout) {
+        Duration attempts = connectTimeout.plus(responseTimeout).multipliedBy(3);
+        return attempts.compareTo(MIN_LEASE) > 0 ? attempts : MIN_LEASE;
     }
 
     /** The default of a setting that the engine owns. */
@@ -66,6 +88,7 @@ public final class Engine {
     private final Pipeline<PageView> pageViews;
     private final Pipeline<Cart> carts;
     private final Outbox outbox;
+    private final boolean inDatabase;
     private final OutboxHealth outboxHealth;
     private final ConversionWorker conversions;
     private final TrackerJmx jmx;
@@ -82,6 +105,7 @@ public final class Engine {
         this.enabled = c.enabled();
         this.websiteUuid = c.websiteUuid();
         this.closeTimeout = c.closeTimeout();
+        this.inDatabase = c.outboxDataSource() != null;
         if (enabled) {
             this.outbox = openOutbox(c);
             this.outboxHealth = new OutboxHealth(outbox.describe());
@@ -133,6 +157,16 @@ public final class Engine {
     }
 
     private static Outbox openOutbox(Config c) {
+        if (c.outboxDataSource() != null) {
+            try {
+                return DatabaseOutbox.open(c.outboxDataSource(), c.websiteUuid(), c.clock(), DEDUPE_WINDOW,
+                        DatabaseOutbox.Options.defaults()
+                                .table(c.outboxTable() == null ? DEFAULT_OUTBOX_TABLE : c.outboxTable())
+                                .lease(lease(c.connectTimeout(), c.responseTimeout())));
+            } catch (IOException e) {
+                throw new UncheckedIOException("outboxDataSource cannot be used: " + e.getMessage(), e);
+            }
+        }
         Outbox outbox;
         try {
             outbox = FileOutbox.open(c.storage(), c.outboxDirectory(), c.clock(), DEDUPE_WINDOW, DEDUPE_MAX_ORDERS);
@@ -186,13 +220,57 @@ public final class Engine {
         try {
             result = outbox.add(conversion.orderNumber(), body);
         } catch (IOException e) {
-            outboxHealth.failed("to keep conversion " + Check.echo(conversion.orderNumber()), e);
-            throw new UncheckedIOException("conversion " + Check.echo(conversion.orderNumber())
-                    + " could not be written to the " + outbox.describe() + ": " + e.getMessage(), e);
+            throw notWritten(conversion, "", e);
         } catch (IllegalStateException e) {
             // closed between the check above and the add
             throw closed(conversion, e);
         }
+        accepted(conversion, result);
+    }
+
+    /**
+     * Adds a conversion in the shop's transaction, on the shop's connection, used as given. Other
+     * nodes (and this one's conversion thread) see it once the shop commits; it is found then by
+     * the thread's poll.
+     *
+     * @throws UncheckedIOException when the database refused it: then nothing of it remains, and
+     *         PostgreSQL holds the shop's transaction as failed
+     * @throws IllegalStateException when the tracker keeps conversions in a directory, or is closed
+     */
+    public void trackConversion(Connection connection, Conversion conversion) {
+        if (!inDatabase) {
+            throw new IllegalStateException("conversion " + Check.echo(conversion.orderNumber()) + " was not accepted:"
+                    + " trackConversion(Connection, Conversion) writes in the shop's transaction, and this tracker"
+                    + " keeps conversions in an outbox directory; build it with outboxDataSource, or call"
+                    + " trackConversion(Conversion)");
+        }
+        if (!enabled) {
+            conversionCounts.tracked.increment();
+            conversionCounts.dropped.increment();
+            return;
+        }
+        if (closed.get()) {
+            throw closed(conversion, null);
+        }
+        byte[] body = Json.conversion(websiteUuid, conversion);
+        Outbox.Added result;
+        try {
+            result = outbox.add(connection, conversion.orderNumber(), body);
+        } catch (IOException e) {
+            throw notWritten(conversion, " on the shop's connection", e);
+        } catch (IllegalStateException e) {
+            throw closed(conversion, e);
+        }
+        accepted(conversion, result);
+    }
+
+    private UncheckedIOException notWritten(Conversion conversion, String how, IOException e) {
+        outboxHealth.failed("to keep conversion " + Check.echo(conversion.orderNumber()), e);
+        return new UncheckedIOException("conversion " + Check.echo(conversion.orderNumber())
+                + " could not be written to the " + outbox.describe() + how + ": " + e.getMessage(), e);
+    }
+
+    private void accepted(Conversion conversion, Outbox.Added result) {
         outboxHealth.worked();
         conversionCounts.tracked.increment();
         if (result == Outbox.Added.DUPLICATE) {
@@ -262,8 +340,9 @@ public final class Engine {
         long abandonedCarts = cartCounts.abandoned.sum();
         if (abandonedViews > 0 || abandonedCarts > 0 || waiting > 0) {
             LOG.warn("Hello Retail tracker closed after {} ms; abandoned {} page views and {} carts; {} conversions"
-                            + " wait in the {} for the next start", (System.nanoTime() - start) / 1_000_000, abandonedViews,
-                    abandonedCarts, waiting, outbox == null ? "outbox" : outbox.describe());
+                            + " wait in the {} {}", (System.nanoTime() - start) / 1_000_000, abandonedViews,
+                    abandonedCarts, waiting, outbox == null ? "outbox" : outbox.describe(),
+                    inDatabase ? "for any node to deliver" : "for the next start");
         }
         int stuck = pageViews.liveThreads().size() + carts.liveThreads().size()
                 + (conversions != null && conversions.isAlive() ? 1 : 0);
