@@ -20,6 +20,7 @@ as_pg "$PG_BIN/initdb" -D "$PG_DIR/data" -U bench -A trust -E UTF8 --locale=C >/
 as_pg "$PG_BIN/pg_ctl" start -w -D "$PG_DIR/data" -l "$PG_DIR/server.log" \
   -o "-p $PG_PORT -c listen_addresses=127.0.0.1 -k $PG_DIR -c max_connections=300" >/dev/null
 
-measure b7-database-outbox.txt bash -c "echo '# PostgreSQL: $("$PG_BIN/postgres" --version), fsync on, synchronous_commit on, data in $PG_DIR'; \
+# In a subshell: measure's watcher sets an EXIT trap of its own, which would replace stop_pg.
+( measure b7-database-outbox.txt bash -c "echo '# PostgreSQL: $("$PG_BIN/postgres" --version), fsync on, synchronous_commit on, data in $PG_DIR'; \
   java -Xmx1g -cp '$JAR' io.github.helloretail4j.benchmarks.B7DatabaseOutbox \
-  jdbc:postgresql://127.0.0.1:$PG_PORT/postgres bench '$BENCH_DIR/target/b7-files' $*"
+  jdbc:postgresql://127.0.0.1:$PG_PORT/postgres bench '$BENCH_DIR/target/b7-files' $*" )

@@ -50,7 +50,7 @@ public final class DbNodeChild {
                 .initialBackoff(Duration.ofMillis(50))
                 .maxBackoff(Duration.ofMillis(200))
                 .connectTimeout(Duration.ofMillis(500))
-                .responseTimeout(Duration.ofSeconds(1))
+                .responseTimeout(Duration.ofSeconds(3))
                 .closeTimeout(Duration.ofSeconds(2))
                 .build();
         say("ready");

@@ -219,12 +219,21 @@ class MultiNodeTest {
         Node victim = nodes.get(2);
         String victimClaims = "state = 'pending' AND claimed_by LIKE '%/" + victim.process.pid() + "/%'";
         awaitTrue("deliveries started", Duration.ofSeconds(20), () -> collector.accepted(CONVERSION).size() >= 10);
-        awaitTrue("the victim holds a conversion", Duration.ofSeconds(20), () -> count(victimClaims) > 0);
+        // Hold every node's request at the collector, so that the victim dies with its attempt in
+        // flight: the collector records it when released, as Hello Retail would have.
+        collector.stall();
+        awaitTrue("each node has a request held at the collector", Duration.ofSeconds(20), () -> {
+            int answered = collector.requests().size();
+            int arrived = collector.arrivals();
+            Thread.sleep(60); // past the collector's latency: nothing arriving or leaving means all are held
+            return arrived - answered == nodes.size() && collector.requests().size() == answered
+                    && collector.arrivals() == arrived;
+        });
+        assertEquals(1, count(victimClaims), "the victim holds the conversion it is attempting");
         victim.kill();
-        // What the dead node still holds is its in-flight window: it may have reached Hello
-        // Retail, and it is delivered again once the lease (10 s with these timeouts) runs out.
+        collector.release(); // well within the others' response timeout (3 s): they see their answers
         Set<String> inFlight = orderNumbers(victimClaims);
-        assertTrue(inFlight.size() <= 1, "a node attempts one conversion at a time: " + inFlight);
+        assertEquals(1, inFlight.size(), "a node attempts one conversion at a time: " + inFlight);
 
         awaitTrue("every committed order delivered", Duration.ofSeconds(60),
                 () -> acceptedPerOrder(collector).keySet().containsAll(committed));
@@ -239,7 +248,7 @@ class MultiNodeTest {
                 .collect(Collectors.toSet());
         System.out.println("node c killed holding " + inFlight + "; sent twice: " + twice + "; " + committed.size()
                 + " committed orders delivered");
-        assertTrue(inFlight.containsAll(twice), "sent twice: " + twice + "; in flight at the kill: " + inFlight);
+        assertEquals(inFlight, twice, "sent twice: exactly the victim's conversion in flight at the kill");
         assertTrue(accepted.values().stream().allMatch(n -> n <= 2));
         for (int i = 0; i < shared; i++) {
             assertTrue(accepted.get("shared-" + i) == 1 || inFlight.contains("shared-" + i),

@@ -98,8 +98,9 @@ public final class Engine {
      * Opens the outbox and registers the JMX bean; threads start with the first event (the
      * conversion thread at once when the outbox holds conversions from an earlier run).
      *
-     * @throws UncheckedIOException when the outbox directory cannot be used
+     * @throws UncheckedIOException when the outbox directory or the outbox data source cannot be used
      * @throws IllegalStateException when another tracker holds the outbox directory
+     * @throws IllegalArgumentException when the outbox data source is not PostgreSQL 12 or newer
      */
     public Engine(Config c) {
         this.enabled = c.enabled();
