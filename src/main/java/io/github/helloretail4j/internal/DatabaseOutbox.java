@@ -354,6 +354,7 @@ final class DatabaseOutbox implements Outbox {
         String script = ddl(name);
         boolean auto = c.getAutoCommit();
         c.setAutoCommit(false);
+        boolean done = false;
         try {
             try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))")) {
                 lock.setString(1, "helloretail4j outbox " + name[0]);
@@ -366,6 +367,7 @@ final class DatabaseOutbox implements Outbox {
                 LOG.info("created the Hello Retail outbox table {}", name[0]);
             }
             c.commit();
+            done = true;
         } catch (SQLException | RuntimeException e) {
             try {
                 c.rollback();
@@ -374,7 +376,14 @@ final class DatabaseOutbox implements Outbox {
             }
             throw e;
         } finally {
-            c.setAutoCommit(auto);
+            try {
+                c.setAutoCommit(auto);
+            } catch (SQLException e) {
+                // after a failure the first exception is the one to report; the pool resets the rest
+                if (done) {
+                    throw e;
+                }
+            }
         }
     }
 
