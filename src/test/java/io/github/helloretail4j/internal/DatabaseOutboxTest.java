@@ -509,6 +509,23 @@ class DatabaseOutboxTest {
     }
 
     @Test
+    void next_rowLockedByAnotherTransaction_isSkippedWithoutWaiting() throws Exception {
+        DatabaseOutbox outbox = open(pool("skip", 1), "a");
+        outbox.add("o-1", body("o-1"));
+        outbox.add("o-2", body("o-2"));
+        try (Connection operator = pg.connect(); Statement s = operator.createStatement()) {
+            operator.setAutoCommit(false);
+            s.executeQuery("SELECT * FROM " + table + " WHERE order_number = 'o-1' FOR UPDATE").close();
+            long start = System.nanoTime();
+            assertEquals("o-2", outbox.next(0).orderNumber());
+            assertNull(outbox.next(0), "o-1 is still locked, o-2 is claimed");
+            assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(2), "no waiting on the lock");
+            operator.rollback();
+        }
+        assertEquals("o-1", outbox.next(0).orderNumber());
+    }
+
+    @Test
     void next_leaseRunsOut_anotherOutboxTakesTheRow() throws Exception {
         DatabaseOutbox.Options shortLease = base().lease(Duration.ofMillis(500));
         DatabaseOutbox dying = open(pool("dying", 1), shortLease.node("dying"));
