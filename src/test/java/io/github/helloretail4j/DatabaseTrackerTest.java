@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.zaxxer.hikari.HikariDataSource;
-import io.github.helloretail4j.testing.PostgresCluster;
-import io.github.helloretail4j.testing.PostgresExtension;
+import io.github.helloretail4j.database.PostgresCluster;
+import io.github.helloretail4j.database.PostgresExtension;
 import io.github.helloretail4j.testing.TestCollector;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;

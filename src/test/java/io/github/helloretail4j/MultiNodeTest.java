@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.zaxxer.hikari.HikariDataSource;
-import io.github.helloretail4j.testing.PostgresCluster;
-import io.github.helloretail4j.testing.PostgresExtension;
+import io.github.helloretail4j.database.PostgresCluster;
+import io.github.helloretail4j.database.PostgresExtension;
 import io.github.helloretail4j.testing.TestCollector;
 import java.io.BufferedReader;
 import java.io.IOException;

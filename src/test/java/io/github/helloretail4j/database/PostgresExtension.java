@@ -1,4 +1,4 @@
-package io.github.helloretail4j.testing;
+package io.github.helloretail4j.database;
 
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;

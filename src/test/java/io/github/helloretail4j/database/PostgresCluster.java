@@ -1,4 +1,4 @@
-package io.github.helloretail4j.testing;
+package io.github.helloretail4j.database;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
@@ -31,6 +31,9 @@ import java.util.stream.Stream;
  *
  * <p>{@code initdb} and the server refuse to run as root, so as root both run as the
  * {@code postgres} user through {@code runuser}.
+ *
+ * <p>In a package of its own, not {@code testing}: the javax build compiles {@code testing/**}
+ * for its container suite and has no JDBC driver or pool on its test class path.
  */
 public final class PostgresCluster implements AutoCloseable {
     static final String DIR_PREFIX = "helloretail4j-pg-";
