@@ -177,7 +177,6 @@ final class DatabaseOutbox implements Outbox {
     private volatile long nextPruneNanos;
     private volatile boolean pruneTroubleLogged;
     private volatile int lastPending;
-    private volatile long pendingCountedNanos;
     private volatile boolean closed;
     /** Until then {@link #pending()} does not ask: the database just failed to answer, and asking again would only wait. */
     private volatile long unreachableUntilNanos = System.nanoTime();
@@ -226,7 +225,6 @@ final class DatabaseOutbox implements Outbox {
                 + " FOR UPDATE SKIP LOCKED)";
         this.recovered = countPending();
         this.lastPending = recovered;
-        this.pendingCountedNanos = System.nanoTime();
         this.nextPruneNanos = System.nanoTime();
     }
 
@@ -455,17 +453,10 @@ final class DatabaseOutbox implements Outbox {
         ensureOpen();
         maybePrune();
         try {
-            Entry e = inTransaction(c -> {
+            return inTransaction(c -> {
                 Entry claimed = claim(c, afterId);
                 return claimed == null && afterId > 0 ? claim(c, 0) : claimed;
             });
-            if (e == null) {
-                // Nothing to claim is what pending() counts, and the engine's closing loop asks it
-                // right after: a stale count would send it round again.
-                lastPending = 0;
-                pendingCountedNanos = System.nanoTime();
-            }
-            return e;
         } catch (SQLException e) {
             throw failure("could not claim the next conversion", e);
         }
@@ -571,19 +562,17 @@ final class DatabaseOutbox implements Outbox {
 
     /**
      * Rows of this website that wait and that no node holds now (so 0 exactly when {@link #next}
-     * finds nothing), counted at most once per poll interval (metrics and the close path may ask
-     * often); the last count when the database cannot be asked.
+     * finds nothing: the engine's closing loop relies on it); one indexed count per call. The
+     * last count when the database cannot be asked, or could not be reached a moment ago.
      */
     @Override
     public int pending() {
-        long now = System.nanoTime();
-        if (!closed && now - pendingCountedNanos >= options.pollInterval().toNanos() && now - unreachableUntilNanos >= 0) {
+        if (!closed && System.nanoTime() - unreachableUntilNanos >= 0) {
             try {
                 lastPending = countPending();
             } catch (IOException e) {
                 LOG.debug("could not count the conversions waiting in the {}: {}", description, e.getMessage());
             }
-            pendingCountedNanos = System.nanoTime();
         }
         return lastPending;
     }

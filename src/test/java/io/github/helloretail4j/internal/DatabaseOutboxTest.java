@@ -73,9 +73,9 @@ class DatabaseOutboxTest {
         return ds;
     }
 
-    /** This test's table; pending() counts afresh on every call (it counts at most once per poll interval). */
+    /** This test's table. */
     private DatabaseOutbox.Options base() {
-        return DatabaseOutbox.Options.defaults().table(table).pollInterval(Duration.ofMillis(1));
+        return DatabaseOutbox.Options.defaults().table(table);
     }
 
     private DatabaseOutbox open(javax.sql.DataSource ds, String node) throws IOException {
