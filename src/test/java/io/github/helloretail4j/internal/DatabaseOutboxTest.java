@@ -527,7 +527,7 @@ class DatabaseOutboxTest {
 
     @Test
     void next_leaseRunsOut_anotherOutboxTakesTheRow() throws Exception {
-        DatabaseOutbox.Options shortLease = base().lease(Duration.ofMillis(500));
+        DatabaseOutbox.Options shortLease = base().lease(Duration.ofMillis(1500));
         DatabaseOutbox dying = open(pool("dying", 1), shortLease.node("dying"));
         DatabaseOutbox alive = open(pool("alive", 1), shortLease.node("alive"));
         dying.add("o-1", body("o-1"));
@@ -535,7 +535,7 @@ class DatabaseOutboxTest {
         assertEquals("o-1", held.orderNumber());
         assertNull(alive.next(0), "held by the other node while its lease lasts");
         assertEquals(0, alive.pending(), "held by another node: not this node's to wait for");
-        Thread.sleep(700);
+        Thread.sleep(1700);
         Entry taken = alive.next(0);
         assertNotNull(taken, "the lease ran out");
         assertEquals(held.id(), taken.id());
