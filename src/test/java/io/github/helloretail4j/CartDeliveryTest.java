@@ -126,6 +126,22 @@ class CartDeliveryTest {
     }
 
     @Test
+    void cartCounters_areOnJmxToo() throws Exception {
+        collector.latency(Duration.ofMillis(150));
+        for (int items = 1; items <= 5; items++) {
+            tracker.trackCart(cart(ID, items));
+        }
+        TrackerMetrics.Counts c = awaitCartsSettled(5);
+        var name = new javax.management.ObjectName("io.github.helloretail4j:type=HelloRetailTracker,name=\"cart-test\"");
+        var server = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+        assertEquals(5L, server.getAttribute(name, "CartsTracked"));
+        assertEquals(c.delivered(), server.getAttribute(name, "CartsDelivered"));
+        assertEquals(c.superseded(), server.getAttribute(name, "CartsSuperseded"));
+        assertTrue(c.superseded() > 0, c.toString());
+        assertEquals(0L, server.getAttribute(name, "CartsPending"));
+    }
+
+    @Test
     void trackCart_rejected_isCountedAndNotRetried() {
         collector.answer(1, 400, "{\"success\":false,\"message\":\"Website not found\"}", Map.of());
         tracker.trackCart(cart(ID, 1));
