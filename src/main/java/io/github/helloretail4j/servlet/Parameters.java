@@ -21,6 +21,18 @@ abstract class Parameters {
     /** Where conversions wait for delivery; default: the container's temp dir + {@code /helloretail-outbox}. */
     public static final String PARAM_OUTBOX_DIRECTORY = "helloretail.outboxDirectory";
     /**
+     * The JNDI name of the shop's {@code javax.sql.DataSource} ({@code java:comp/env/jdbc/shop}):
+     * conversions wait in a table of the shop's database instead of {@link #PARAM_OUTBOX_DIRECTORY},
+     * so that every node of a shop of several may take and deliver them; default: none.
+     */
+    public static final String PARAM_OUTBOX_DATA_SOURCE = "helloretail.outboxDataSource";
+    /**
+     * The {@link #PARAM_OUTBOX_DATA_SOURCE}'s table, optionally after its schema and a dot;
+     * default {@code helloretail_outbox} in the connection's default schema.
+     */
+    public static final String PARAM_OUTBOX_TABLE = "helloretail.outboxTable";
+    public static final String DEFAULT_OUTBOX_TABLE = io.github.helloretail4j.internal.Engine.DEFAULT_OUTBOX_TABLE;
+    /**
      * Most threads delivering page views (1 to 64), each with one request in flight; they start
      * as the backlog calls for them. Page views per second that can be delivered ≈ this / the
      * round-trip time to Hello Retail.

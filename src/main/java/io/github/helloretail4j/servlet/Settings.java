@@ -40,6 +40,8 @@ final class Settings {
         d.put(PARAM_ENDPOINT, DEFAULT_ENDPOINT);
         d.put(PARAM_ENABLED, DEFAULT_ENABLED);
         d.put(PARAM_OUTBOX_DIRECTORY, null);
+        d.put(PARAM_OUTBOX_DATA_SOURCE, null);
+        d.put(PARAM_OUTBOX_TABLE, DEFAULT_OUTBOX_TABLE);
         d.put(PARAM_SENDER_THREADS, DEFAULT_SENDER_THREADS);
         d.put(PARAM_TRUST_STORE, null);
         d.put(PARAM_TRUST_STORE_PASSWORD, null);
@@ -82,6 +84,12 @@ final class Settings {
     final URI endpoint;
     /** Null: the container's temp directory. */
     final Path outboxDirectory;
+    /** Null: conversions wait in {@link #outboxDirectory}; else the JNDI name of the shop's DataSource. */
+    final String outboxDataSource;
+    /** Where {@link #outboxDataSource} was found, for the message when the name cannot be used. */
+    private final Found outboxDataSourceFound;
+    /** Null: the tracker's default table; only with {@link #outboxDataSource}. */
+    final String outboxTable;
     final int senderThreads;
     /** Null: the JVM's trust store. */
     final KeyStore trustStore;
@@ -151,6 +159,24 @@ final class Settings {
             }
             outboxDirectory = dir;
         }
+
+        Found dataSource = get.apply(PARAM_OUTBOX_DATA_SOURCE);
+        if (dataSource.value() != null && outbox.value() != null) {
+            // One outbox per tracker: a shop that set both has not decided where its conversions wait.
+            throw new IllegalArgumentException(name(PARAM_OUTBOX_DIRECTORY) + where(outbox) + " " + Check.echo(outbox.value())
+                    + " and " + name(PARAM_OUTBOX_DATA_SOURCE) + where(dataSource) + " " + Check.echo(dataSource.value())
+                    + " are both set; conversions wait in one of them: keep " + name(PARAM_OUTBOX_DATA_SOURCE)
+                    + " for a shop of several nodes, or " + name(PARAM_OUTBOX_DIRECTORY) + " for one");
+        }
+        outboxDataSource = dataSource.value();
+        outboxDataSourceFound = dataSource;
+        Found table = get.apply(PARAM_OUTBOX_TABLE);
+        if (dataSource.value() == null && !DEFAULT_OUTBOX_TABLE.equals(table.value())) {
+            throw bad(PARAM_OUTBOX_TABLE, table, "is set without " + name(PARAM_OUTBOX_DATA_SOURCE)
+                    + "; it names the database outbox's table");
+        }
+        // The tracker checks the name itself (at build(), once the DataSource is looked up); null keeps its default.
+        outboxTable = DEFAULT_OUTBOX_TABLE.equals(table.value()) ? null : table.value();
 
         Found senders = get.apply(PARAM_SENDER_THREADS);
         try {
@@ -326,14 +352,28 @@ final class Settings {
     }
 
     private IllegalArgumentException bad(String parameter, Found f, String problem) {
-        return new IllegalArgumentException(name(parameter) + (f.where() == null ? "" : " (" + f.where() + ")") + " "
-                + problem + ": " + Check.echo(f.value()));
+        return new IllegalArgumentException(name(parameter) + where(f) + " " + problem + ": " + Check.echo(f.value()));
+    }
+
+    private static String where(Found f) {
+        return f.where() == null ? "" : " (" + f.where() + ")";
+    }
+
+    /**
+     * The {@code helloretail.outboxDataSource} name cannot be used: the message names the
+     * parameter, where it was found, the problem and the name, as every bad value's does.
+     */
+    IllegalArgumentException badOutboxDataSource(String problem, Throwable cause) {
+        IllegalArgumentException e = bad(PARAM_OUTBOX_DATA_SOURCE, outboxDataSourceFound, problem);
+        e.initCause(cause);
+        return e;
     }
 
     /** True when these settings configure the same tracker as {@code other}. */
     boolean sameTracker(Settings other) {
         return enabled == other.enabled && Objects.equals(websiteUuid, other.websiteUuid)
                 && endpoint.equals(other.endpoint) && Objects.equals(outboxDirectory, other.outboxDirectory)
+                && Objects.equals(outboxDataSource, other.outboxDataSource) && Objects.equals(outboxTable, other.outboxTable)
                 && senderThreads == other.senderThreads
                 && Objects.equals(trustStorePath, other.trustStorePath)
                 && createTrackingUser == other.createTrackingUser
@@ -347,7 +387,10 @@ final class Settings {
                 PARAM_ENABLED + "=" + enabled,
                 PARAM_WEBSITE_UUID + "=" + websiteUuid,
                 PARAM_ENDPOINT + "=" + endpoint,
-                PARAM_OUTBOX_DIRECTORY + "=" + (outboxDirectory == null ? "(container temp dir)" : outboxDirectory),
+                outboxDataSource != null
+                        ? PARAM_OUTBOX_DATA_SOURCE + "=" + outboxDataSource + ", " + PARAM_OUTBOX_TABLE + "="
+                                + (outboxTable == null ? DEFAULT_OUTBOX_TABLE : outboxTable)
+                        : PARAM_OUTBOX_DIRECTORY + "=" + (outboxDirectory == null ? "(container temp dir)" : outboxDirectory),
                 PARAM_SENDER_THREADS + "=" + senderThreads,
                 PARAM_TRUST_STORE + "=" + (trustStorePath == null ? "(the JVM's)" : trustStorePath),
                 PARAM_CONSENT_COOKIE + "=" + (consentCookieName == null ? "none"

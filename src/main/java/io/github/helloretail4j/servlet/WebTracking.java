@@ -51,6 +51,12 @@ final class WebTracking {
         this.settings = settings;
         this.ownsTracker = true;
         String name = trackerName(context.contextPath());
+        if (settings.outboxDataSource != null) {
+            this.tracker = databaseTracker(settings, name);
+            this.ids = trackingUserIds(settings, tracker, name);
+            startIds();
+            return;
+        }
         Path outbox = outboxDirectory(context, settings, name);
         try {
             this.tracker = trackerBuilder(settings, outbox, name).build();
@@ -73,16 +79,60 @@ final class WebTracking {
         startIds();
     }
 
-    /** A tracker builder with every tracker-wide setting of {@code settings}; the outbox and name as given. */
+    /**
+     * A tracker builder with every tracker-wide setting of {@code settings}; the outbox
+     * directory and name as given (no outbox directory when null: the caller sets a DataSource,
+     * and the builder refuses both).
+     */
     static HelloRetailTracker.Builder trackerBuilder(Settings settings, Path outbox, String name) {
-        return HelloRetailTracker.builder()
+        HelloRetailTracker.Builder builder = HelloRetailTracker.builder()
                 .enabled(settings.enabled)
                 .websiteUuid(settings.websiteUuid)
                 .endpoint(settings.endpoint)
-                .outboxDirectory(outbox)
                 .trustStore(settings.trustStore)
                 .senderThreads(settings.senderThreads)
                 .name(name);
+        return outbox == null ? builder : builder.outboxDirectory(outbox);
+    }
+
+    /**
+     * The tracker keeping conversions in the shop's DataSource, looked up by its JNDI name.
+     * Looked up here, on the thread that starts the application, and not in {@link Settings}:
+     * {@code java:comp/env} is the application's own naming context only on that thread (the
+     * container binds it to the thread's context class loader), and Settings is also parsed
+     * where no lookup is wanted (by the Spring Boot starter, for comparisons).
+     */
+    private static HelloRetailTracker databaseTracker(Settings settings, String name) {
+        Object found;
+        try {
+            javax.naming.InitialContext naming = new javax.naming.InitialContext();
+            try {
+                found = naming.lookup(settings.outboxDataSource);
+            } finally {
+                naming.close();
+            }
+        } catch (javax.naming.NamingException e) {
+            throw settings.badOutboxDataSource("cannot be looked up in JNDI (" + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")", e);
+        }
+        if (!(found instanceof javax.sql.DataSource dataSource)) {
+            throw settings.badOutboxDataSource("names " + (found == null ? "null" : "a " + found.getClass().getName())
+                    + " in JNDI, not a javax.sql.DataSource", null);
+        }
+        try {
+            return trackerBuilder(settings, null, name).outboxDataSource(dataSource)
+                    .outboxTable(settings.outboxTable).build();
+        } catch (UncheckedIOException e) {
+            // "outboxDataSource cannot be used: ..." (the table could not be made, the database refused):
+            // the same, said of the parameter the shop set
+            throw settings.badOutboxDataSource("cannot be used (" + e.getMessage() + ")", e);
+        } catch (IllegalArgumentException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith("outboxTable ")) {
+                throw new IllegalArgumentException(Parameters.PARAM_OUTBOX_TABLE
+                        + e.getMessage().substring("outboxTable".length()), e);
+            }
+            throw e;
+        }
     }
 
     /**

@@ -160,6 +160,19 @@ final class Containers {
         private final Logger catalina = Logger.getLogger("org.apache.catalina");
 
         TomcatContainer() throws Exception {
+            this(false);
+        }
+
+        /**
+         * With {@code naming}, Tomcat's JNDI ({@code java:comp/env}) as a shop's server.xml has it,
+         * for resources a deployment declares ({@link #deploy(Path, String, java.util.function.Consumer)}).
+         * Tomcat.enableNaming() sets the JVM-wide {@code java.naming.*} system properties: the
+         * tests that use it own their container.
+         */
+        TomcatContainer(boolean naming) throws Exception {
+            if (naming) {
+                tomcat.enableNaming();
+            }
             tomcat.setBaseDir(baseDir.toString());
             tomcat.setHostname("127.0.0.1");
             tomcat.setPort(0);
@@ -176,6 +189,17 @@ final class Containers {
 
         @Override
         public Deployment deploy(Path dir, String contextPath, boolean childFirst) throws Exception {
+            return deploy(dir, contextPath, childFirst, c -> { });
+        }
+
+        /** Deploys with {@code configure} run on the context first (its JNDI resources, as a context.xml would). */
+        Deployment deploy(Path dir, String contextPath, java.util.function.Consumer<StandardContext> configure)
+                throws Exception {
+            return deploy(dir, contextPath, false, configure);
+        }
+
+        private Deployment deploy(Path dir, String contextPath, boolean childFirst,
+                                  java.util.function.Consumer<StandardContext> configure) throws Exception {
             synchronized (errors) {
                 errors.clear();
             }
@@ -193,6 +217,7 @@ final class Containers {
             StandardJarScanner scanner = new StandardJarScanner();
             scanner.setScanClassPath(false); // only WEB-INF/lib, as in a real deployment
             context.setJarScanner(scanner);
+            configure.accept(context);
             try {
                 tomcat.getHost().addChild(context);
             } catch (RuntimeException e) {

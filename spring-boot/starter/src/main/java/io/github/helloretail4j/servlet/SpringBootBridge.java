@@ -44,6 +44,14 @@ public final class SpringBootBridge {
             return WebTracking.trackerBuilder(settings,
                     settings.outboxDirectory != null ? settings.outboxDirectory : defaultOutbox, name);
         }
+
+        /**
+         * The same with no outbox directory at all, for a tracker the caller gives a DataSource
+         * (the builder refuses an outbox directory beside it).
+         */
+        public HelloRetailTracker.Builder databaseTrackerBuilder(String name) {
+            return WebTracking.trackerBuilder(settings, null, name);
+        }
     }
 
     /**

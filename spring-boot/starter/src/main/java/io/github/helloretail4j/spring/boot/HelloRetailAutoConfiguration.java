@@ -8,9 +8,13 @@ import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.Arrays;
+import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.NoUniqueBeanDefinitionException;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -65,11 +69,19 @@ public class HelloRetailAutoConfiguration {
     /** The tracker's name: its threads are {@code helloretail4j-pageview-1} and so on, its JMX bean this name. */
     static final String TRACKER_NAME = "helloretail4j";
 
-    @Bean(destroyMethod = "close")
+    /** The tracker's bean name (this method's), for the dependency on the DataSource it keeps conversions in. */
+    static final String TRACKER_BEAN = "helloRetailTracker";
+
+    @Bean(name = TRACKER_BEAN, destroyMethod = "close")
     @ConditionalOnMissingBean
     HelloRetailTracker helloRetailTracker(HelloRetailProperties properties, Environment environment,
-                                          ObjectProvider<HelloRetailTrackerCustomizer> customizers) {
+                                          ObjectProvider<HelloRetailTrackerCustomizer> customizers,
+                                          ObjectProvider<DataSource> dataSources,
+                                          ConfigurableListableBeanFactory beanFactory) {
         SpringBootBridge.Checked checked = HelloRetailSettings.check(properties, environment, null);
+        if (properties.isOutboxDataSource()) {
+            return databaseTracker(checked, environment, customizers, dataSources, beanFactory);
+        }
         Path defaultOutbox = Path.of(System.getProperty("java.io.tmpdir"), "helloretail-outbox");
         if (!checked.hasOutboxDirectory()) {
             LOG.warn("helloretail.outbox-directory is not set: conversions wait for delivery in {}, which may not survive"
@@ -90,6 +102,49 @@ public class HelloRetailAutoConfiguration {
                     : " (not set: " + defaultOutbox + ")";
             String message = e.getMessage().substring("outboxDirectory ".length());
             throw new HelloRetailConfigurationException(property, property + where + ": " + message, e);
+        }
+    }
+
+    /**
+     * The tracker keeping conversions in the application's DataSource bean: the one Spring
+     * injects where a DataSource is asked for, so the @Primary one where there are several.
+     */
+    private static HelloRetailTracker databaseTracker(SpringBootBridge.Checked checked, Environment environment,
+                                                      ObjectProvider<HelloRetailTrackerCustomizer> customizers,
+                                                      ObjectProvider<DataSource> dataSources,
+                                                      ConfigurableListableBeanFactory beanFactory) {
+        String property = HelloRetailSettings.OUTBOX_DATA_SOURCE;
+        String where = HelloRetailSettings.where(environment, property);
+        DataSource dataSource;
+        try {
+            dataSource = dataSources.getIfAvailable();
+        } catch (NoUniqueBeanDefinitionException e) {
+            throw new HelloRetailConfigurationException(property, property + where + " is true, and the application"
+                    + " has " + e.getNumberOfBeansFound() + " DataSource beans "
+                    + (e.getBeanNamesFound() == null ? "" : e.getBeanNamesFound() + " ")
+                    + "of which none is @Primary: mark the one that holds the shop's orders @Primary", e);
+        }
+        if (dataSource == null) {
+            throw new HelloRetailConfigurationException(property, property + where + " is true, but the application"
+                    + " has no DataSource bean: declare one (spring-boot-starter-jdbc and spring.datasource.url, or a"
+                    + " @Bean), or remove it and keep conversions in " + HelloRetailSettings.OUTBOX_DIRECTORY, null);
+        }
+        // The tracker uses the DataSource until it has closed (close() still delivers): Spring destroys
+        // dependents first only for dependencies it knows, and a lookup through ObjectProvider is none.
+        Arrays.stream(beanFactory.getBeanNamesForType(DataSource.class, true, false))
+                .filter(name -> beanFactory.containsSingleton(name) && beanFactory.getSingleton(name) == dataSource)
+                .forEach(name -> beanFactory.registerDependentBean(name, TRACKER_BEAN));
+        HelloRetailTracker.Builder builder = checked.databaseTrackerBuilder(TRACKER_NAME).outboxDataSource(dataSource);
+        customizers.orderedStream().forEach(customizer -> customizer.customize(builder));
+        try {
+            return builder.build();
+        } catch (UncheckedIOException e) {
+            // "outboxDataSource cannot be used: ..." (the table could not be made, the database refused)
+            if (e.getMessage() == null || !e.getMessage().startsWith("outboxDataSource ")) {
+                throw e;
+            }
+            throw new HelloRetailConfigurationException(property, property + where + ": the application's DataSource"
+                    + e.getMessage().substring("outboxDataSource".length()), e);
         }
     }
 

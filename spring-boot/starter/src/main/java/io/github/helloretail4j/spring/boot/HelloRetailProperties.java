@@ -39,9 +39,11 @@ public class HelloRetailProperties {
     private String outboxDirectory;
 
     /**
-     * Reserved: keeping conversions in the application's own DataSource is not supported by
-     * this version of the starter yet; true fails the start. Conversions wait in
-     * outbox-directory.
+     * True: conversions wait in a table (helloretail_outbox, created when missing) of the
+     * application's own DataSource bean (the @Primary one where there are several), instead
+     * of outbox-directory, so that every node of a shop of several may take and deliver them;
+     * checkout code may then track an order inside its own transaction with
+     * trackConversion(connection, conversion).
      */
     private boolean outboxDataSource;
 

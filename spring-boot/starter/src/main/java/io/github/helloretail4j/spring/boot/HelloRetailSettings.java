@@ -43,6 +43,7 @@ final class HelloRetailSettings {
     }
 
     static final String OUTBOX_DATA_SOURCE = "helloretail.outbox-data-source";
+    static final String OUTBOX_DIRECTORY = "helloretail.outbox-directory";
 
     private HelloRetailSettings() {
     }
@@ -54,11 +55,14 @@ final class HelloRetailSettings {
      * @throws HelloRetailConfigurationException naming the property, its origin and the value
      */
     static SpringBootBridge.Checked check(HelloRetailProperties properties, Environment environment, String websiteUuid) {
-        if (properties.isOutboxDataSource()) {
-            throw new HelloRetailConfigurationException(OUTBOX_DATA_SOURCE, OUTBOX_DATA_SOURCE
-                    + where(environment, OUTBOX_DATA_SOURCE) + " is not supported by this version of"
-                    + " helloretail4j-spring-boot-starter yet: conversions wait in helloretail.outbox-directory;"
-                    + " remove it: \"true\"", null);
+        if (properties.isOutboxDataSource() && properties.getOutboxDirectory() != null
+                && !properties.getOutboxDirectory().isBlank()) {
+            // One outbox per tracker: an application that set both has not decided where its conversions wait.
+            throw new HelloRetailConfigurationException(OUTBOX_DATA_SOURCE, OUTBOX_DIRECTORY
+                    + where(environment, OUTBOX_DIRECTORY) + " \"" + properties.getOutboxDirectory() + "\" and "
+                    + OUTBOX_DATA_SOURCE + where(environment, OUTBOX_DATA_SOURCE) + " are both set; conversions wait"
+                    + " in one of them: keep " + OUTBOX_DATA_SOURCE + " for a shop of several nodes, or "
+                    + OUTBOX_DIRECTORY + " for one", null);
         }
         Map<String, String> values = new LinkedHashMap<>();
         PARAMETERS.forEach((name, getter) -> {

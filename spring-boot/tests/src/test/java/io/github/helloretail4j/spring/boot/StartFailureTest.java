@@ -114,14 +114,6 @@ class StartFailureTest {
     }
 
     @Test
-    void start_outboxDataSource_failsAsNotSupportedYet(CapturedOutput output) {
-        failsToStart("--helloretail.outbox-data-source=true");
-        assertTrue(output.getOut().contains("Description:\n\nhelloretail.outbox-data-source (\"helloretail.outbox-data-source\""
-                + " from property source \"commandLineArgs\") is not supported by this version of"
-                + " helloretail4j-spring-boot-starter yet"), output.getOut());
-    }
-
-    @Test
     void start_outboxDirectoryHeldByAnotherTracker_failsNamingTheProperty(CapturedOutput output) {
         try (HelloRetailTracker other = HelloRetailTracker.builder().websiteUuid(TestCollector.WEBSITE_UUID)
                 .endpoint(collector.endpoint()).outboxDirectory(outbox).build()) {
