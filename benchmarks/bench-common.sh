@@ -31,7 +31,7 @@ watch_start() {
   WATCH_LOG="$(mktemp)"
   ( set +e +o pipefail
     while true; do
-      list=$(others | grep -v "${WATCH_EXCLUDE:-$JAR}")
+      list=$(others | grep -v "${WATCH_EXCLUDE:-$BENCH_DIR/target/run/}")
       if [ -n "$list" ]; then echo "$list" | sed "s/^/$(date -u +%T) /" | cut -c1-160 >> "$WATCH_LOG.who"; echo 1; else echo 0; fi >> "$WATCH_LOG"
       sleep 2
     done ) &

@@ -17,7 +17,6 @@ for j in "$BEFORE" "$AFTER"; do [ -f "$j" ] || { echo "no jar $j" >&2; exit 1; }
 mkdir -p "$BENCH_DIR/target/run"
 cp "$BEFORE" "$BENCH_DIR/target/run/before.jar"; cp "$AFTER" "$BENCH_DIR/target/run/after.jar"
 JAR="$BENCH_DIR/target/run/after.jar"   # for environment()
-WATCH_EXCLUDE="$BENCH_DIR/target/run/"   # the watcher counts neither jar's own processes
 
 one() { # <label> <jar> <round>
   local label="$1" jar="$2" round="$3"
