@@ -7,7 +7,7 @@ source "$(dirname "$0")/bench-common.sh"
 build
 
 PG_BIN="${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)}"
-PG_DIR="$(mktemp -d /tmp/helloretail4j-b7-pg-XXXXXX)"
+PG_DIR="$(mktemp -d -t helloretail4j-b7-pg-XXXXXX)"
 PG_PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 as_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 [ "$(id -u)" -eq 0 ] && chown postgres "$PG_DIR"
