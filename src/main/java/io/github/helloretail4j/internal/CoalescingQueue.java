@@ -5,7 +5,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -113,12 +112,13 @@ final class CoalescingQueue<T> implements WorkQueue<T> {
                 if (closing && waiting.isEmpty()) {
                     return null;
                 }
-                if (left <= 0) {
+                if (maxIdleNanos == Long.MAX_VALUE) {
+                    ready.await();
+                } else if (left <= 0) {
                     return null;
+                } else {
+                    left = ready.awaitNanos(left);
                 }
-                left = maxIdleNanos == Long.MAX_VALUE
-                        ? (ready.awaitNanos(TimeUnit.DAYS.toNanos(1)) > 0 ? Long.MAX_VALUE : Long.MAX_VALUE)
-                        : ready.awaitNanos(left);
             }
         } finally {
             lock.unlock();

@@ -208,25 +208,7 @@ public final class Engine {
      * @throws IllegalStateException when the tracker is closed
      */
     public void trackConversion(Conversion conversion) {
-        if (!enabled) {
-            conversionCounts.tracked.increment();
-            conversionCounts.dropped.increment();
-            return;
-        }
-        if (closed.get()) {
-            throw closed(conversion, null);
-        }
-        byte[] body = Json.conversion(websiteUuid, conversion);
-        Outbox.Added result;
-        try {
-            result = outbox.add(conversion.orderNumber(), body);
-        } catch (IOException e) {
-            throw notWritten(conversion, "", e);
-        } catch (IllegalStateException e) {
-            // closed between the check above and the add
-            throw closed(conversion, e);
-        }
-        accepted(conversion, result);
+        keep(conversion, "", (orderNumber, body) -> outbox.add(orderNumber, body));
     }
 
     /**
@@ -245,6 +227,16 @@ public final class Engine {
                     + " keeps conversions in an outbox directory; build it with outboxDataSource, or call"
                     + " trackConversion(Conversion)");
         }
+        keep(conversion, " on the shop's connection", (orderNumber, body) -> outbox.add(connection, orderNumber, body));
+    }
+
+    /** One way into the outbox: {@link Outbox#add}, on the tracker's own connection or on the shop's. */
+    private interface Add {
+        Outbox.Added add(String orderNumber, byte[] body) throws IOException;
+    }
+
+    /** Counts, encodes and adds a conversion; {@code how} says where, for the error. */
+    private void keep(Conversion conversion, String how, Add add) {
         if (!enabled) {
             conversionCounts.tracked.increment();
             conversionCounts.dropped.increment();
@@ -256,10 +248,11 @@ public final class Engine {
         byte[] body = Json.conversion(websiteUuid, conversion);
         Outbox.Added result;
         try {
-            result = outbox.add(connection, conversion.orderNumber(), body);
+            result = add.add(conversion.orderNumber(), body);
         } catch (IOException e) {
-            throw notWritten(conversion, " on the shop's connection", e);
+            throw notWritten(conversion, how, e);
         } catch (IllegalStateException e) {
+            // closed between the check above and the add
             throw closed(conversion, e);
         }
         accepted(conversion, result);

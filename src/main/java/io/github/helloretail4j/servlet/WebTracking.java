@@ -287,19 +287,8 @@ final class WebTracking {
      */
     Conversion trackConversion(Conversion.Builder builder, WebExchange request) {
         Objects.requireNonNull(builder, "conversion");
-        Conversion conversion = builder.build();
-        if (conversion.trackingUserId().isEmpty()) {
-            String id = trackingUserId(this, request);
-            if (id != null) {
-                // build() checked everything else; the builder is restored, the caller may still hold it
-                builder.trackingUserId(id);
-                try {
-                    conversion = builder.build();
-                } finally {
-                    builder.trackingUserId(null);
-                }
-            }
-        }
+        Conversion conversion = withVisitorId(builder::build, builder::trackingUserId,
+                c -> c.trackingUserId().isEmpty(), request);
         tracker.trackConversion(conversion);
         return conversion;
     }
@@ -307,20 +296,31 @@ final class WebTracking {
     /** As {@link #trackConversion}, for the visitor's current cart; never throws for delivery. */
     Cart trackCart(Cart.Builder builder, WebExchange request) {
         Objects.requireNonNull(builder, "cart");
-        Cart cart = builder.build();
-        if (cart.trackingUserId().isEmpty()) {
+        Cart cart = withVisitorId(builder::build, builder::trackingUserId, c -> c.trackingUserId().isEmpty(), request);
+        tracker.trackCart(cart);
+        return cart;
+    }
+
+    /**
+     * Builds (so a bad value throws as {@code build()} does) and, when what was built has no
+     * tracking id, builds again with the visitor's; the builder is restored, the caller may
+     * still hold it.
+     */
+    private <T> T withVisitorId(java.util.function.Supplier<T> build, java.util.function.Consumer<String> setId,
+                                java.util.function.Predicate<T> lacksId, WebExchange request) {
+        T built = build.get();
+        if (lacksId.test(built)) {
             String id = trackingUserId(this, request);
             if (id != null) {
-                builder.trackingUserId(id);
+                setId.accept(id);
                 try {
-                    cart = builder.build();
+                    built = build.get();
                 } finally {
-                    builder.trackingUserId(null);
+                    setId.accept(null);
                 }
             }
         }
-        tracker.trackCart(cart);
-        return cart;
+        return built;
     }
 
     /** The init-params of a context or a filter, as a map. */

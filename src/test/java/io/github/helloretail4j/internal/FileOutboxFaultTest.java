@@ -2,6 +2,8 @@ package io.github.helloretail4j.internal;
 
 import static io.github.helloretail4j.internal.FaultyStorage.appendOf;
 import static io.github.helloretail4j.internal.FaultyStorage.step;
+import static io.github.helloretail4j.internal.OutboxTest.body;
+import static io.github.helloretail4j.internal.OutboxTest.pendingOrders;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -9,7 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -46,21 +47,6 @@ class FileOutboxFaultTest {
 
     private FileOutbox open() throws IOException {
         return FileOutbox.open(storage, dir, clock, Duration.ofDays(30), 100_000);
-    }
-
-    private static byte[] body(String order) {
-        return ("{\"orderNumber\":\"" + order + "\",\"total\":1}").getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static List<String> pendingOrders(FileOutbox outbox) {
-        List<String> orders = new ArrayList<>();
-        long cursor = 0;
-        Outbox.Entry e;
-        while ((e = outbox.next(cursor)) != null && e.id() > cursor) {
-            orders.add(e.orderNumber());
-            cursor = e.id();
-        }
-        return orders;
     }
 
     private static void addAll(FileOutbox outbox, String prefix, int from, int to) throws IOException {

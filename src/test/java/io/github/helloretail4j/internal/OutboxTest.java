@@ -56,11 +56,13 @@ class OutboxTest {
         return FileOutbox.open(storage, dir, clock, Duration.ofDays(30), 1000);
     }
 
-    private static byte[] body(String order) {
+    /** A conversion body; shared with {@link FileOutboxFaultTest}. */
+    static byte[] body(String order) {
         return ("{\"orderNumber\":\"" + order + "\",\"total\":1}").getBytes(StandardCharsets.UTF_8);
     }
 
-    private static List<String> pendingOrders(FileOutbox outbox) {
+    /** The order numbers waiting, oldest first, as the conversion thread would take them. */
+    static List<String> pendingOrders(FileOutbox outbox) {
         List<String> orders = new ArrayList<>();
         long cursor = 0;
         Outbox.Entry e;
