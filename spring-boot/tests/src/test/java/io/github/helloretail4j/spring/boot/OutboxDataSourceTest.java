@@ -102,16 +102,9 @@ class OutboxDataSourceTest {
         }
     }
 
-    /** A shop whose one DataSource is a Hikari pool on the test database, declared as a bean. */
+    /** What both database shops have: the checkout service, and the test's own table. */
     @Configuration(proxyBeanMethods = false)
-    @EnableAutoConfiguration
-    @Import(FastRetries.class)
-    static class DatabaseShop {
-        @Bean(destroyMethod = "close")
-        HikariDataSource dataSource() {
-            return pg.pool("boot-shop", 4);
-        }
-
+    static class CheckoutAndTable {
         @Bean
         Checkout checkout(HelloRetailTracker tracker, DataSource dataSource) {
             return new Checkout(tracker, dataSource);
@@ -123,10 +116,21 @@ class OutboxDataSourceTest {
         }
     }
 
+    /** A shop whose one DataSource is a Hikari pool on the test database, declared as a bean. */
+    @Configuration(proxyBeanMethods = false)
+    @EnableAutoConfiguration
+    @Import({FastRetries.class, CheckoutAndTable.class})
+    static class DatabaseShop {
+        @Bean(destroyMethod = "close")
+        HikariDataSource dataSource() {
+            return pg.pool("boot-shop", 4);
+        }
+    }
+
     /** Two DataSources: the @Primary one holds the orders; the other leads nowhere (nothing listens on port 1). */
     @Configuration(proxyBeanMethods = false)
     @EnableAutoConfiguration
-    @Import(FastRetries.class)
+    @Import({FastRetries.class, CheckoutAndTable.class})
     static class TwoDataSourceShop {
         @Bean(destroyMethod = "close")
         @Primary
@@ -137,16 +141,6 @@ class OutboxDataSourceTest {
         @Bean
         DataSource reportingDataSource() {
             return nowhere();
-        }
-
-        @Bean
-        Checkout checkout(HelloRetailTracker tracker, DataSource dataSource) {
-            return new Checkout(tracker, dataSource);
-        }
-
-        @Bean
-        HelloRetailTrackerCustomizer outboxTable() {
-            return builder -> builder.outboxTable(table);
         }
     }
 
