@@ -121,4 +121,52 @@ class TlsTest {
                     m -> m.pageViews().delivered() == 1 && m.conversions().delivered() == 1);
         }
     }
+
+    @Test
+    void collectorOfferingHttp2_getsEveryRequestOverHttp2_manyInFlightOnFewConnections() throws Exception {
+        try (TestCollector collector = TestCollector.startTlsWithHttp2(keys.resolve("right.p12"), PASSWORD);
+             HelloRetailTracker tracker = config(collector).trustStore(trustStore()).senderThreads(6).build()) {
+            collector.latency(Duration.ofMillis(50));
+            for (int i = 0; i < 200; i++) {
+                tracker.trackPageView(PageView.builder().location("https://shop.example/" + i).build());
+            }
+            tracker.trackConversion(conversion("h2-1"));
+            int mostConnections = 0;
+            while (tracker.metrics().pageViews().delivered() < 200) {
+                mostConnections = Math.max(mostConnections, collector.openConnections());
+                Thread.sleep(5);
+            }
+            await(tracker, "the conversion delivered", m -> m.conversions().delivered() == 1);
+            List<TestCollector.Received> received = collector.requests();
+            assertEquals(List.of("HTTP/2.0"), received.stream().map(TestCollector.Received::protocol).distinct().toList());
+            assertEquals(6, received.stream().filter(r -> r.path().endsWith("pageview"))
+                    .mapToInt(TestCollector.Received::inFlight).max().orElseThrow(), "6 streams in flight at once");
+            // multiplexed: a few connections may open while the first handshake is under way, and
+            // none after it; one connection per request in flight would be 7 (with the conversion)
+            assertTrue(mostConnections < 6, "connections: " + mostConnections);
+        }
+    }
+
+    @Test
+    void collectorOfferingOnlyHttp1_getsHttp1() throws Exception {
+        try (TestCollector collector = TestCollector.startTls(keys.resolve("right.p12"), PASSWORD);
+             HelloRetailTracker tracker = config(collector).trustStore(trustStore()).build()) {
+            tracker.trackPageView(PageView.builder().location("https://shop.example/").build());
+            await(tracker, "the page view delivered", m -> m.pageViews().delivered() == 1);
+            assertEquals("HTTP/1.1", collector.requests().get(0).protocol());
+        }
+    }
+
+    @Test
+    void plainHttpCollector_getsHttp1_neverAnUpgradeAttempt() {
+        try (TestCollector collector = TestCollector.start();
+             HelloRetailTracker tracker = config(collector).build()) {
+            tracker.trackPageView(PageView.builder().location("https://shop.example/").build());
+            await(tracker, "the page view delivered", m -> m.pageViews().delivered() == 1);
+            TestCollector.Received r = collector.requests().get(0);
+            assertEquals("HTTP/1.1", r.protocol());
+            assertTrue(r.headerNames().stream().noneMatch(h -> h.equalsIgnoreCase("Upgrade")
+                    || h.equalsIgnoreCase("HTTP2-Settings")), r.headerNames().toString());
+        }
+    }
 }

@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 
@@ -26,7 +25,6 @@ final class CoalescingQueue<T> implements WorkQueue<T> {
     private final Function<T, String> keyOf;
     private final LongAdder superseded;
     private final ReentrantLock lock = new ReentrantLock();
-    private final Condition ready = lock.newCondition();
     /** Waiting items in the order their key first came, keyed by {@link #key}. */
     private final LinkedHashMap<Object, T> waiting = new LinkedHashMap<>();
     /** Keys of the items taken and not yet {@link #done}. */
@@ -79,7 +77,6 @@ final class CoalescingQueue<T> implements WorkQueue<T> {
                 return false;
             }
             waiting.put(key, item);
-            ready.signal();
             return true;
         } finally {
             lock.unlock();
@@ -87,39 +84,21 @@ final class CoalescingQueue<T> implements WorkQueue<T> {
     }
 
     @Override
-    public T take() throws InterruptedException {
-        return take(Long.MAX_VALUE);
-    }
-
-    @Override
-    public T take(long maxIdleNanos) throws InterruptedException {
-        long left = maxIdleNanos;
+    public T poll() {
         lock.lock();
         try {
-            while (true) {
-                if (stopped) {
-                    return null;
-                }
-                for (Iterator<Map.Entry<Object, T>> it = waiting.entrySet().iterator(); it.hasNext(); ) {
-                    Map.Entry<Object, T> e = it.next();
-                    if (!inFlight.contains(e.getKey())) {
-                        it.remove();
-                        inFlight.add(e.getKey());
-                        return e.getValue();
-                    }
-                }
-                // Closing: done once nothing waits; what waits behind its key's delivery still goes.
-                if (closing && waiting.isEmpty()) {
-                    return null;
-                }
-                if (maxIdleNanos == Long.MAX_VALUE) {
-                    ready.await();
-                } else if (left <= 0) {
-                    return null;
-                } else {
-                    left = ready.awaitNanos(left);
+            if (stopped) {
+                return null;
+            }
+            for (Iterator<Map.Entry<Object, T>> it = waiting.entrySet().iterator(); it.hasNext(); ) {
+                Map.Entry<Object, T> e = it.next();
+                if (!inFlight.contains(e.getKey())) {
+                    it.remove();
+                    inFlight.add(e.getKey());
+                    return e.getValue();
                 }
             }
+            return null; // nothing, or only items waiting behind their key's delivery
         } finally {
             lock.unlock();
         }
@@ -129,9 +108,7 @@ final class CoalescingQueue<T> implements WorkQueue<T> {
     public void done(T item) {
         lock.lock();
         try {
-            if (inFlight.remove(key(item))) {
-                ready.signalAll(); // a newer item of the same key may be waiting for this one
-            }
+            inFlight.remove(key(item)); // a newer item of the same key may now be handed out
         } finally {
             lock.unlock();
         }
@@ -163,7 +140,6 @@ final class CoalescingQueue<T> implements WorkQueue<T> {
         lock.lock();
         try {
             closing = true;
-            ready.signalAll();
         } finally {
             lock.unlock();
         }
@@ -177,7 +153,6 @@ final class CoalescingQueue<T> implements WorkQueue<T> {
             stopped = true;
             int left = waiting.size();
             waiting.clear();
-            ready.signalAll();
             return left;
         } finally {
             lock.unlock();

@@ -4,49 +4,70 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.config.RequestConfig;
-import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
-import org.apache.hc.client5.http.impl.classic.HttpClients;
-import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
-import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
-import org.apache.hc.client5.http.classic.methods.HttpPost;
-import org.apache.hc.client5.http.ssl.DefaultClientTlsStrategy;
-import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.client5.http.config.TlsConfig;
+import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
+import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
+import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManager;
+import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.ssl.ClientTlsStrategyBuilder;
+import org.apache.hc.core5.concurrent.FutureCallback;
 import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.EntityDetails;
 import org.apache.hc.core5.http.Header;
-import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.HttpHeaders;
 import org.apache.hc.core5.http.HttpHost;
+import org.apache.hc.core5.http.HttpResponse;
+import org.apache.hc.core5.http.Method;
+import org.apache.hc.core5.http.nio.AsyncResponseConsumer;
+import org.apache.hc.core5.http.nio.CapacityChannel;
+import org.apache.hc.core5.http.nio.entity.BasicAsyncEntityProducer;
+import org.apache.hc.core5.http.nio.support.BasicRequestProducer;
 import org.apache.hc.core5.http.protocol.HttpContext;
-import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.apache.hc.core5.http2.HttpVersionPolicy;
+import org.apache.hc.core5.http2.config.H2Config;
 import org.apache.hc.core5.io.CloseMode;
+import org.apache.hc.core5.reactor.IOReactorConfig;
 import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 
 /**
- * Posts JSON bodies to the collect API over pooled keep-alive connections and classifies the
- * answer. Blocking: it is called only from the tracker's own sender threads.
+ * Posts JSON bodies to the collect API and classifies the answer, over httpclient5's
+ * asynchronous client: one I/O reactor thread serves every connection, so that many requests in
+ * flight (what a distant collector needs) cost sockets, not threads, and one wake-up of that
+ * thread handles every answer that has arrived. HTTP/2 is offered through ALPN on https and used
+ * when the collector takes it; otherwise (and always on plain http) each keep-alive connection
+ * carries one HTTP/1.1 request at a time.
  *
- * <p>Every request has a hard deadline (connect timeout + response timeout), enforced by one
- * lazily started watchdog thread that aborts the request: a socket read timeout alone lets a
- * collector that drips one byte at a time hold a sender forever. At most
- * {@value #MAX_RESPONSE_BYTES} bytes of an answer are read; a longer one is cut off with its
- * connection rather than drained. There is no idle-connection evictor thread: stale
- * connections are re-validated after a pause, and a failure on one is retried like any other
- * I/O error.
+ * <p>Every request has a hard deadline (connect timeout + response timeout): the socket timeout
+ * alone lets a collector that drips one byte at a time hold a request forever. A caller that
+ * waits ({@link #post(String, byte[])}) enforces it itself; requests sent with a callback are
+ * aborted by whoever calls {@link #abortOverdue()} (the page view thread does, each time it
+ * looks at its queue). At most {@value #MAX_RESPONSE_BYTES} bytes of an answer are read; a
+ * longer one is cut off with its connection rather than drained.
  *
  * <p>TLS: certificates and host names are always verified, against the JVM's trust store or an
  * explicitly given one. There is no way to trust everything.
@@ -60,84 +81,305 @@ final class CollectorClient implements Closeable {
 
     private final URI endpoint;
     private final HttpHost host;
-    private final PoolingHttpClientConnectionManager connections;
-    private final CloseableHttpClient http;
-    private final long deadlineMillis;
-    private final Watchdog watchdog;
-    private final Map<String, URI> uris = new ConcurrentHashMap<>();
+    private final long deadlineNanos;
+    private final String threadName;
+    private final PoolingAsyncClientConnectionManager connections;
+    private final CloseableHttpAsyncClient http;
+    private final Map<String, String> paths = new ConcurrentHashMap<>();
+    private final Map<Exchange, Boolean> inFlight = new ConcurrentHashMap<>();
+    private final List<Thread> threads = new ArrayList<>();
+    private volatile boolean started;
+    private volatile boolean closed;
 
     /**
+     * @param maxConnections most connections open at once (HTTP/1.1: one request in flight each)
      * @param trustStore the certificates to trust for https, or null for the JVM's own
-     * @param name prefix of the watchdog thread's name
+     * @param name prefix of the I/O threads' names
      */
     CollectorClient(URI endpoint, Duration connectTimeout, Duration responseTimeout,
-                           int maxConnections, String userAgent, KeyStore trustStore, String name) {
+                    int maxConnections, String userAgent, KeyStore trustStore, String name) {
         this.endpoint = endpoint;
         this.host = HttpHost.create(endpoint);
-        this.deadlineMillis = connectTimeout.plus(responseTimeout).toMillis();
-        this.watchdog = new Watchdog(name + "-watchdog", deadlineMillis);
-        PoolingHttpClientConnectionManagerBuilder pool = PoolingHttpClientConnectionManagerBuilder.create();
+        this.deadlineNanos = connectTimeout.plus(responseTimeout).toNanos();
+        this.threadName = name + "-io-";
+        ClientTlsStrategyBuilder tls = ClientTlsStrategyBuilder.create();
         if (trustStore == null) {
-            pool.useSystemProperties();
+            tls.useSystemProperties();
         } else {
-            pool.setTlsSocketStrategy(new DefaultClientTlsStrategy(sslContext(trustStore)));
+            tls.setSslContext(sslContext(trustStore));
         }
-        this.connections = pool
+        this.connections = PoolingAsyncClientConnectionManagerBuilder.create()
+                .setTlsStrategy(tls.buildAsync())
                 .setMaxConnTotal(maxConnections)
                 .setMaxConnPerRoute(maxConnections)
+                // HTTP/2 (if the collector takes it): one connection, many streams
+                .setMessageMultiplexing(true)
+                .setDefaultTlsConfig(TlsConfig.custom().setVersionPolicy(HttpVersionPolicy.NEGOTIATE).build())
                 .setDefaultConnectionConfig(ConnectionConfig.custom()
                         .setConnectTimeout(Timeout.of(connectTimeout))
                         .setSocketTimeout(Timeout.of(responseTimeout))
                         .setValidateAfterInactivity(TimeValue.ofSeconds(2))
                         .build())
                 .build();
-        this.http = HttpClients.custom()
-                .useSystemProperties()
+        this.http = HttpAsyncClients.custom()
                 .setConnectionManager(connections)
+                .setIOReactorConfig(IOReactorConfig.custom()
+                        .setIoThreadCount(1)
+                        .setSoTimeout(Timeout.of(responseTimeout))
+                        .setTcpNoDelay(true)
+                        .build())
+                .setH2Config(H2Config.custom().setPushEnabled(false).build())
                 .setDefaultRequestConfig(RequestConfig.custom()
                         .setConnectionRequestTimeout(Timeout.of(connectTimeout))
                         .setResponseTimeout(Timeout.of(responseTimeout))
                         .build())
+                .setThreadFactory(new Named())
                 .disableAutomaticRetries()
                 .disableRedirectHandling()
                 .disableCookieManagement()
                 .disableAuthCaching()
+                .disableConnectionState()
+                .disableContentCompression()
                 .setUserAgent(userAgent)
                 .build();
+    }
+
+    /** The I/O threads: daemons named after the tracker, with the library's class loader. */
+    private final class Named implements ThreadFactory {
+        private final AtomicInteger count = new AtomicInteger();
+
+        @Override
+        public Thread newThread(Runnable r) {
+            Thread t = new Thread(r, threadName + count.incrementAndGet());
+            t.setDaemon(true);
+            t.setContextClassLoader(CollectorClient.class.getClassLoader());
+            synchronized (threads) {
+                threads.add(t);
+            }
+            return t;
+        }
     }
 
     URI endpoint() {
         return endpoint;
     }
 
-    /** POSTs {@code body} to {@code path} below the endpoint. Never throws for network trouble. */
+    /**
+     * POSTs {@code body} to {@code path} below the endpoint and hands the outcome to {@code then},
+     * exactly once, on the I/O thread (or on the caller's, when the request cannot start).
+     * Never throws for network trouble and never blocks.
+     */
+    void post(String path, byte[] body, Consumer<Outcome> then) {
+        Exchange exchange = new Exchange(then);
+        send(path, body, exchange);
+    }
+
+    /** As {@link #post(String, byte[], Consumer)}, waiting for the outcome, at most the hard deadline. */
     Outcome post(String path, byte[] body) {
-        HttpPost post = new HttpPost(uris.computeIfAbsent(path, endpoint::resolve));
-        post.setEntity(new ByteArrayEntity(body, JSON));
-        Watchdog.Watch watch = watchdog.watch(post);
-        ClassicHttpResponse response = null;
+        CompletableFuture<Outcome> done = new CompletableFuture<>();
+        Exchange exchange = new Exchange(done::complete);
+        send(path, body, exchange);
+        return await(done, exchange);
+    }
+
+    private void send(String path, byte[] body, Exchange exchange) {
         try {
-            response = http.execute(host, post, (HttpContext) null);
-            return classify(response, post);
-        } catch (IOException | RuntimeException e) {
-            // RuntimeException too: httpclient5 signals a pool shut down by close() with
-            // IllegalStateException, and a sender thread must survive anything the client throws.
-            return new Outcome(Outcome.Type.RETRY, 0, watch.fired
-                    ? "no complete answer within " + deadlineMillis + " ms (" + Check.describe(e) + ")" : Check.describe(e), null);
-        } finally {
-            watchdog.done(watch);
-            closeQuietly(response);
+            start();
+            BasicRequestProducer request = new BasicRequestProducer(Method.POST, host,
+                    paths.computeIfAbsent(path, p -> endpoint.resolve(p).getRawPath()),
+                    new BasicAsyncEntityProducer(body, JSON));
+            inFlight.put(exchange, Boolean.TRUE);
+            exchange.future = http.execute(request, new CappedAnswer(), null, exchange);
+        } catch (RuntimeException e) {
+            // a client closed by close() refuses new requests with IllegalStateException
+            exchange.failed(e);
         }
     }
 
-    /** The answer is already read: failing to close an aborted response changes nothing. */
-    private static void closeQuietly(ClassicHttpResponse response) {
-        if (response != null) {
-            try {
-                response.close();
-            } catch (IOException | RuntimeException ignored) {
-                // the connection is discarded either way
+    private Outcome await(CompletableFuture<Outcome> done, Exchange exchange) {
+        try {
+            return done.get(Math.max(0, exchange.deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            exchange.expire();
+        } catch (InterruptedException e) {
+            // not ours to swallow: the caller's loop sees it at its next pause
+            Thread.currentThread().interrupt();
+            exchange.abort("interrupted");
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new AssertionError("completed only normally", e);
+        }
+        return done.getNow(retry("no complete answer within " + deadlineMillis() + " ms"));
+    }
+
+    private long deadlineMillis() {
+        return TimeUnit.NANOSECONDS.toMillis(deadlineNanos);
+    }
+
+    /** Aborts the requests in flight past their hard deadline; their callers get a RETRY. */
+    void abortOverdue() {
+        if (inFlight.isEmpty()) {
+            return;
+        }
+        long now = System.nanoTime();
+        for (Exchange e : inFlight.keySet()) {
+            if (now - e.deadlineNanos >= 0) {
+                e.expire();
             }
+        }
+    }
+
+    /** Closes the connections that no request has used for {@code idle}. */
+    void closeIdle(Duration idle) {
+        if (started && !closed) {
+            connections.closeIdle(TimeValue.of(idle));
+        }
+    }
+
+    /** Threads start with the first request, not with the tracker. */
+    private void start() {
+        if (!started) {
+            synchronized (this) {
+                if (closed) {
+                    throw new IllegalStateException("closed");
+                }
+                if (!started) {
+                    http.start();
+                    started = true;
+                }
+            }
+        }
+    }
+
+    /** One request: its deadline, and the one call of its outcome's consumer. */
+    private final class Exchange implements FutureCallback<Answer> {
+        final long deadlineNanos = System.nanoTime() + CollectorClient.this.deadlineNanos;
+        private final Consumer<Outcome> then;
+        private final AtomicBoolean finished = new AtomicBoolean();
+        private volatile String abortReason;
+        volatile Future<Answer> future;
+        /** The answer its outcome came from; null when it came from a failure or an abort. */
+        volatile Answer answer;
+
+        Exchange(Consumer<Outcome> then) {
+            this.then = then;
+        }
+
+        void expire() {
+            abort("no complete answer within " + deadlineMillis() + " ms");
+        }
+
+        void abort(String reason) {
+            abortReason = reason;
+            Future<Answer> f = future;
+            if (f != null) {
+                f.cancel(true); // calls cancelled(), which finishes it
+            }
+            finish(retry(reason), null);
+        }
+
+        @Override
+        public void completed(Answer answer) {
+            finish(classify(answer), answer);
+        }
+
+        @Override
+        public void failed(Exception e) {
+            String reason = abortReason;
+            finish(retry(reason == null ? Check.describe(e) : reason + " (" + Check.describe(e) + ")"), null);
+        }
+
+        @Override
+        public void cancelled() {
+            String reason = abortReason;
+            finish(retry(reason == null ? "cancelled" : reason), null);
+        }
+
+        private void finish(Outcome outcome, Answer from) {
+            if (finished.compareAndSet(false, true)) {
+                answer = from;
+                inFlight.remove(this);
+                then.accept(outcome);
+            }
+        }
+    }
+
+    private static Outcome retry(String message) {
+        return new Outcome(Outcome.Type.RETRY, 0, message, null);
+    }
+
+    /** What the collector answered: the status, the two headers that matter, and the body's start. */
+    record Answer(int status, String retryAfter, String location, byte[] body) {
+    }
+
+    /**
+     * Reads at most {@link #MAX_RESPONSE_BYTES} of an answer. Beyond that it completes with what
+     * it has and fails the exchange, so that the connection is closed instead of drained.
+     */
+    private static final class CappedAnswer implements AsyncResponseConsumer<Answer> {
+        private HttpResponse response;
+        private FutureCallback<Answer> result;
+        private byte[] bytes = new byte[256];
+        private int length;
+
+        @Override
+        public void consumeResponse(HttpResponse response, EntityDetails entity, HttpContext context,
+                                    FutureCallback<Answer> result) {
+            this.response = response;
+            this.result = result;
+            if (entity == null) {
+                complete();
+            }
+        }
+
+        @Override
+        public void informationResponse(HttpResponse response, HttpContext context) {
+        }
+
+        @Override
+        public void updateCapacity(CapacityChannel channel) throws IOException {
+            channel.update(Integer.MAX_VALUE);
+        }
+
+        @Override
+        public void consume(ByteBuffer src) throws IOException {
+            int take = Math.min(src.remaining(), MAX_RESPONSE_BYTES - length);
+            if (length + take > bytes.length) {
+                bytes = Arrays.copyOf(bytes, Math.min(MAX_RESPONSE_BYTES, Math.max(bytes.length * 2, length + take)));
+            }
+            src.get(bytes, length, take);
+            length += take;
+            if (src.hasRemaining()) {
+                complete();
+                throw new IOException("answer longer than " + MAX_RESPONSE_BYTES + " bytes; not read further");
+            }
+        }
+
+        @Override
+        public void streamEnd(List<? extends Header> trailers) {
+            complete();
+        }
+
+        private void complete() {
+            FutureCallback<Answer> r = result;
+            if (r != null) {
+                result = null;
+                r.completed(new Answer(response.getCode(), header(HttpHeaders.RETRY_AFTER),
+                        header(HttpHeaders.LOCATION), Arrays.copyOf(bytes, length)));
+            }
+        }
+
+        private String header(String name) {
+            Header h = response.getFirstHeader(name);
+            return h == null ? null : h.getValue();
+        }
+
+        @Override
+        public void failed(Exception cause) {
+            // the exchange's callback is told by the client
+        }
+
+        @Override
+        public void releaseResources() {
         }
     }
 
@@ -148,17 +390,19 @@ final class CollectorClient implements Closeable {
      * @throws IOException when the collector cannot be reached or answers anything but an id
      */
     String createTrackingUser(byte[] body) throws IOException {
-        HttpPost post = new HttpPost(uris.computeIfAbsent("trackingUser", endpoint::resolve));
-        post.setEntity(new ByteArrayEntity(body, JSON));
-        Watchdog.Watch watch = watchdog.watch(post);
-        ClassicHttpResponse response = null;
+        CompletableFuture<Outcome> done = new CompletableFuture<>();
+        Exchange exchange = new Exchange(done::complete);
+        send("trackingUser", body, exchange);
+        Outcome outcome = await(done, exchange);
+        Answer answer = exchange.answer;
+        if (answer == null) {
+            throw new IOException(outcome.describe());
+        }
         try {
-            response = http.execute(host, post, (HttpContext) null);
-            byte[] bytes = readCapped(response.getEntity(), post);
-            JsonNode id = response.getCode() == 200 ? MAPPER.readTree(bytes).get("id") : null;
+            JsonNode id = answer.status() == 200 ? MAPPER.readTree(answer.body()).get("id") : null;
             if (id == null) {
-                throw new IOException("trackingUser answered HTTP " + response.getCode() + " without an id: "
-                        + Check.echo(message(bytes)));
+                throw new IOException("trackingUser answered HTTP " + answer.status() + " without an id: "
+                        + Check.echo(message(answer.body())));
             }
             if (!Check.isTrackingUserId(id.asText())) {
                 throw new IOException("trackingUser answered an id that is not 24 lowercase hex characters: "
@@ -167,31 +411,26 @@ final class CollectorClient implements Closeable {
             return id.asText();
         } catch (RuntimeException e) {
             throw new IOException(Check.describe(e), e);
-        } finally {
-            watchdog.done(watch);
-            closeQuietly(response);
         }
     }
 
-    static Outcome classify(ClassicHttpResponse response, HttpPost post) throws IOException {
-        int status = response.getCode();
-        byte[] bytes = readCapped(response.getEntity(), post);
+    static Outcome classify(Answer answer) {
+        int status = answer.status();
+        byte[] bytes = answer.body();
         if (status >= 200 && status < 300) {
             // The one 2xx that matters is "Not tracked for anonymous user"; finding it needs no
-            // JSON parser, which would cost the sender more than the rest of the answer does.
+            // JSON parser, which would cost more than the rest of the answer does.
             return indexOf(bytes, NOT_TRACKED_BYTES) >= 0
                     ? new Outcome(Outcome.Type.NOT_TRACKED, status, Outcome.NOT_TRACKED_MESSAGE, null)
                     : new Outcome(Outcome.Type.DELIVERED, status, "", null);
         }
         String message = message(bytes);
         if (status >= 500 || status == 408 || status == 425 || status == 429) {
-            Header retryAfter = response.getFirstHeader(HttpHeaders.RETRY_AFTER);
             return new Outcome(Outcome.Type.RETRY, status, message,
-                    RetryPolicy.parseRetryAfter(retryAfter == null ? null : retryAfter.getValue(), Instant.now()));
+                    RetryPolicy.parseRetryAfter(answer.retryAfter(), Instant.now()));
         }
         if (status >= 300 && status < 400) {
-            Header location = response.getFirstHeader(HttpHeaders.LOCATION);
-            message = "redirect to " + (location == null ? "nowhere" : Check.echo(location.getValue()))
+            message = "redirect to " + (answer.location() == null ? "nowhere" : Check.echo(answer.location()))
                     + "; is helloretail.endpoint right?";
         }
         return new Outcome(Outcome.Type.REJECTED, status, message, null);
@@ -212,27 +451,6 @@ final class CollectorClient implements Closeable {
         }
         String text = new String(bytes, StandardCharsets.UTF_8).strip();
         return text.length() > 200 ? text.substring(0, 200) + "..." : text;
-    }
-
-    /**
-     * At most {@link #MAX_RESPONSE_BYTES} of the answer. When there is more, the request is
-     * aborted so that closing the response drops the connection instead of reading on.
-     */
-    private static byte[] readCapped(HttpEntity entity, HttpPost post) throws IOException {
-        if (entity == null) {
-            return new byte[0];
-        }
-        InputStream in = entity.getContent();
-        if (in == null) {
-            return new byte[0];
-        }
-        byte[] bytes = in.readNBytes(MAX_RESPONSE_BYTES);
-        if (bytes.length == MAX_RESPONSE_BYTES && in.read() >= 0) {
-            post.cancel();
-        } else {
-            in.close(); // at the end: the connection goes back to the pool
-        }
-        return bytes;
     }
 
     private static final byte[] NOT_TRACKED_BYTES = Outcome.NOT_TRACKED_MESSAGE.getBytes(StandardCharsets.US_ASCII);
@@ -262,15 +480,27 @@ final class CollectorClient implements Closeable {
         }
     }
 
-    /** Closes the pool at once: in-flight requests fail, which is how close() aborts them. */
+    /** Closes at once: in-flight requests fail, which is how close() aborts them. */
     @Override
     public void close() {
         close(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200));
     }
 
-    /** Closes the pool at once, and waits for the watchdog thread until {@code deadlineNanos}. */
+    /** Closes at once, and waits for the I/O threads until {@code deadlineNanos}. */
     void close(long deadlineNanos) {
+        synchronized (this) {
+            closed = true;
+        }
         http.close(CloseMode.IMMEDIATE);
-        watchdog.close(deadlineNanos);
+        for (Exchange e : inFlight.keySet()) {
+            e.abort("the tracker closed");
+        }
+        List<Thread> all;
+        synchronized (threads) {
+            all = new ArrayList<>(threads);
+        }
+        for (Thread t : all) {
+            Threads.joinUntil(t, deadlineNanos);
+        }
     }
 }

@@ -169,7 +169,7 @@ final class ConversionWorker implements DeliveryLoop.Source<Outbox.Entry> {
     }
 
     @Override
-    public void retryLater(Outbox.Entry entry, Outcome outcome) throws IOException {
+    public void retryLater(Outbox.Entry entry, Outcome outcome, Duration pause) throws IOException {
         outbox.failedAttempt(entry, outcome);
     }
 

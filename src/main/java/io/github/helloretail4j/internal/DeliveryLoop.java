@@ -5,8 +5,10 @@ import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * The one delivery loop of a tracker, for page views and conversions alike: take the next item,
- * attempt it once, act on the answer. After a failed attempt it pauses (backoff with jitter over
+ * The one delivery loop of a tracker: take the next item, attempt it once, act on the answer.
+ * Conversions run it on their thread ({@link #run}); page views and carts, whose attempts are
+ * asynchronous, use its steps ({@link #body}, {@link #settle}, {@link #abandon}) from their
+ * {@link Pipeline}. After a failed attempt it pauses (backoff with jitter over
  * the failures in a row, never shorter than the collector's {@code Retry-After}) before the next
  * attempt, so that an outage costs one attempt per pause. Every outcome of a delivery is counted
  * here and nowhere else.
@@ -47,8 +49,8 @@ final class DeliveryLoop<T> {
         /** Given up (out of budget); {@code last} is its last failure, null when none is known. */
         void failed(T item, Outcome last) throws IOException;
 
-        /** The attempt failed and the item will be attempted again. */
-        void retryLater(T item, Outcome outcome) throws IOException;
+        /** The attempt failed and the item will be attempted again, after {@code pause} at the earliest. */
+        void retryLater(T item, Outcome outcome, Duration pause) throws IOException;
 
         /** Before a pause: a chance to make what was recorded durable. */
         void beforePause() throws IOException;
@@ -97,39 +99,23 @@ final class DeliveryLoop<T> {
                         item = null;
                         return;
                     }
-                    if (source.expired(item)) {
-                        source.failed(item, null);
-                        counts.failed.increment();
+                    if (expire(item)) {
                         item = null;
                         continue;
                     }
-                    if (source.attemptedBefore(item)) {
-                        counts.retries.increment();
-                    }
-                    Outcome outcome = sender.attempt(path, source.body(item));
-                    if (outcome.type() != Outcome.Type.RETRY) {
-                        source.answered(item, outcome);
-                        count(outcome.type());
-                        failures = 0;
+                    Outcome outcome = sender.attempt(path, body(item));
+                    failures = outcome.type() == Outcome.Type.RETRY ? failures + 1 : 0;
+                    After after = settle(item, outcome, failures);
+                    if (after.pause() == null) {
                         storeFailures = 0;
                         item = null;
                         continue;
                     }
-                    failures++;
-                    Duration delay = sender.policy().delay(failures, outcome.retryAfter(),
-                            ThreadLocalRandom.current().nextDouble());
-                    if (source.mayRetry(item)) {
-                        source.retryLater(item, outcome);
-                        sender.logTrouble(path, outcome, (source.keepsWhatIsLeft() ? "they wait in the outbox; " : "")
-                                + "next attempt in " + delay.toMillis() + " ms");
-                    } else {
-                        source.failed(item, outcome);
-                        counts.failed.increment();
-                        sender.logTrouble(path, outcome, "giving one up after its last attempt");
-                        item = null;
+                    if (!after.retried()) {
+                        item = null; // settled as failed
                     }
                     source.beforePause();
-                    if (!sender.pause(delay)) {
+                    if (!sender.pause(after.pause())) {
                         abandon(item);
                         item = null;
                         return;
@@ -152,7 +138,68 @@ final class DeliveryLoop<T> {
         }
     }
 
-    private void abandon(T item) {
+    /**
+     * Before an attempt: true when the item is past its budget, and then it is settled as failed.
+     *
+     * @throws IOException when that could not be recorded
+     */
+    boolean expire(T item) throws IOException {
+        if (!source.expired(item)) {
+            return false;
+        }
+        source.failed(item, null);
+        counts.failed.increment();
+        return true;
+    }
+
+    /** The body to send for the item's next attempt; counts the attempt as a retry when it is one. */
+    byte[] body(T item) {
+        if (source.attemptedBefore(item)) {
+            counts.retries.increment();
+        }
+        return source.body(item);
+    }
+
+    /**
+     * What follows an attempt.
+     *
+     * @param pause null after an answer, else the pause before the next attempt
+     * @param retried true when the item is to be attempted again, false when it is settled
+     */
+    record After(Duration pause, boolean retried) {
+        static final After ANSWERED = new After(null, false);
+    }
+
+    /**
+     * Acts on an attempt's outcome and counts it: the collector's answer settles the item; a
+     * failure has it retried later (or, out of budget, settled as failed) and says how long to
+     * pause before the next attempt.
+     *
+     * @param failures the failed attempts in a row, this one included (0 after an answer)
+     * @throws IOException when the outcome could not be recorded and the item still waits
+     */
+    After settle(T item, Outcome outcome, int failures) throws IOException {
+        if (outcome.type() != Outcome.Type.RETRY) {
+            source.answered(item, outcome);
+            count(outcome.type());
+            return After.ANSWERED;
+        }
+        Duration delay = sender.policy().delay(failures, outcome.retryAfter(),
+                ThreadLocalRandom.current().nextDouble());
+        if (source.mayRetry(item)) {
+            source.retryLater(item, outcome, delay);
+            sender.logTrouble(path, outcome, (source.keepsWhatIsLeft() ? "they wait in the outbox; " : "")
+                    + "next attempt in " + delay.toMillis() + " ms");
+            return new After(delay, true);
+        }
+        source.failed(item, outcome);
+        counts.failed.increment();
+        sender.logTrouble(path, outcome, "giving one up after its last attempt");
+        return new After(delay, false);
+    }
+
+    /** Left undelivered at the close deadline: counted abandoned, unless the source keeps it. */
+    void abandon(T item) {
         if (item != null && !source.keepsWhatIsLeft()) {
             counts.abandoned.increment();
         }

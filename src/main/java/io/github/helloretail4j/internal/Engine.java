@@ -115,8 +115,9 @@ public final class Engine {
             this.outboxHealth = new OutboxHealth("outbox");
         }
         try {
+            // a connection for each page view and cart request in flight, and one for conversions
             this.client = new CollectorClient(c.endpoint(), c.connectTimeout(), c.responseTimeout(),
-                    c.senderThreads() + 1, c.userAgent(), c.trustStore(), c.name());
+                    c.senderThreads() + CART_SENDER_THREADS + 1, c.userAgent(), c.trustStore(), c.name());
         } catch (RuntimeException e) {
             closeQuietly(outbox);
             throw e;

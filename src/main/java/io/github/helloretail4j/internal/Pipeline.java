@@ -1,36 +1,45 @@
 package io.github.helloretail4j.internal;
 
+import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * A bounded in-memory queue of events and the worker threads that deliver them, each running a
- * {@link DeliveryLoop}. The caller's thread only offers; the workers encode and send. Workers are
- * named daemon threads, stopped by {@link #beginClose} / {@link #awaitTermination} /
- * {@link #stop}; one that dies while the pipeline is open is replaced ({@link Threads.Worker}).
+ * A bounded in-memory queue of events and their delivery, with several requests in flight and
+ * one thread. The caller's thread only offers (lock-free, no wake-up). The requests are
+ * asynchronous: when one is answered, the client's I/O thread settles it and at once starts the
+ * next waiting event in its place, so that under load one wake-up of that thread serves every
+ * answer that arrived and the requests that follow them, with no hand-off between threads. The
+ * pipeline's own thread only looks at the queue every {@link #LINGER_NANOS} to start what came
+ * while nothing was in flight, aborts requests past their deadline, and ends delivery at close.
  *
- * <p>The number of workers follows the work, between one and {@code maxWorkers}. The collect API
- * takes one event per request, so a worker delivers at most one event per round trip: 20 per
- * second to a collector 50 ms away. The first worker starts with the first event and stays;
- * when a worker has just delivered (the collector answers; while it fails, more workers would
- * only wait) and still finds {@code growBacklog} or more events waiting, it starts another, up
- * to the maximum. A worker beyond the first ends when it spent less than half of the last window
- * (5 s) delivering. While the collector fails, nothing is delivered and no worker is added: an
- * outage does not cost threads.
+ * <p>How many requests are in flight follows the work, between one and {@code maxInFlight}. The
+ * collect API takes one event per request, so each request in flight delivers at most one event
+ * per round trip: 20 per second to a collector 50 ms away. The limit starts at one; each answer
+ * that leaves {@code growBacklog} or more events waiting raises it by one (the collector answers;
+ * while it fails, more requests would only fail too). At the end of each window (5 s) it falls
+ * to the most that were in flight during that window, and connections unused for a window are
+ * closed. A failed attempt pauses the pipeline (backoff with jitter, at least the collector's
+ * {@code Retry-After}); after the pause one request goes out at a time until the collector
+ * answers again, so that an outage costs one attempt per pause, and no thread.
  */
-final class Pipeline<T> {
-    /**
-     * A worker beyond the first ends when it spent less than half of this delivering (or got no
-     * work at all for this long).
-     */
+final class Pipeline<T> implements DeliveryLoop.Source<Pipeline.Attempt<T>> {
+    private static final Logger LOG = LoggerFactory.getLogger("io.github.helloretail4j");
+
+    /** The window over which the number of requests in flight shrinks to what was needed. */
     static final Duration DEFAULT_WORKER_WINDOW = Duration.ofSeconds(5);
+    /** How often the pipeline's thread looks for events that came while nothing was in flight. */
+    static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
     private final String name;
-    private final int maxWorkers;
+    private final int maxInFlight;
     private final long windowNanos;
     private final int growBacklog;
     private final String path;
@@ -39,25 +48,51 @@ final class Pipeline<T> {
     private final int maxAttempts;
     private final EventCounters counts;
     private final WorkQueue<T> queue;
-    private final Set<Threads.Worker> workers = new LinkedHashSet<>();
-    private int workersStarted;
+    private final DeliveryLoop<Attempt<T>> loop;
+
+    private final AtomicInteger inFlight = new AtomicInteger();
+    /** Most requests in flight now; between 1 and {@link #maxInFlight}. */
+    private volatile int limit = 1;
+    /** Most requests that were in flight at once in this window. */
+    private volatile int peak;
+    /** Failed attempts to retry, oldest first, each not before its own time. */
+    private final ConcurrentLinkedQueue<Attempt<T>> retries = new ConcurrentLinkedQueue<>();
+    /** Failed attempts in a row; while above 0, one request at a time. Written under {@code this}. */
+    private volatile int failures;
+    /** True while no attempt may start before {@link #resumeAt} ({@link System#nanoTime} time). */
+    private volatile boolean pausing;
+    private volatile long resumeAt;
     private volatile boolean started;
-    private volatile boolean closed;
+    private volatile boolean closing;
+    private Threads.Worker worker;
+
+    /** An event in hand: its body, encoded once, and how often it was attempted. */
+    static final class Attempt<T> {
+        final T event;
+        final byte[] body;
+        int attempts;
+        /** {@link #failures} when this attempt started: failures of attempts started together count once. */
+        int failuresAtStart;
+        long notBefore;
+
+        Attempt(T event, byte[] body) {
+            this.event = event;
+            this.body = body;
+        }
+    }
 
     /**
-     * @param name thread name prefix, e.g. {@code helloretail4j-pageview}
-     * @param maxWorkers most worker threads, each with at most one request in flight
-     * @param workerWindow a worker beyond the first ends when it spent less than half of this
-     *     delivering
-     * @param capacity the queue's bound, which scales when more workers start
+     * @param name the name of the pipeline's thread, e.g. {@code helloretail4j-pageview}
+     * @param maxInFlight most requests in flight at once
+     * @param window the number in flight falls to what was used within this
+     * @param capacity the queue's bound; a quarter of it (at most 64) waiting means delivery falls behind
      * @param path the collect API path below the endpoint
      */
-    Pipeline(String name, int maxWorkers, Duration workerWindow, int capacity, WorkQueue<T> queue, String path,
+    Pipeline(String name, int maxInFlight, Duration window, int capacity, WorkQueue<T> queue, String path,
              Function<T, byte[]> encoder, Sender sender, EventCounters counts) {
         this.name = name;
-        this.maxWorkers = maxWorkers;
-        this.windowNanos = workerWindow.toNanos();
-        // This many waiting events means the workers fall behind; small queues (tests) scale it down.
+        this.maxInFlight = maxInFlight;
+        this.windowNanos = window.toNanos();
         this.growBacklog = Math.max(1, Math.min(64, capacity / 4));
         this.path = path;
         this.encoder = encoder;
@@ -65,6 +100,7 @@ final class Pipeline<T> {
         this.maxAttempts = sender.policy().maxAttempts();
         this.counts = counts;
         this.queue = queue;
+        this.loop = new DeliveryLoop<>(this, sender, path, counts);
     }
 
     /** Counts the event as tracked and queues it; false (and counted dropped) when full or closed. */
@@ -81,205 +117,275 @@ final class Pipeline<T> {
     }
 
     private synchronized void start() {
-        if (started || closed) {
+        if (started || closing) {
             return;
         }
-        startWorker(true);
+        worker = new Threads.Worker(name, this::run, () -> !closing).start();
         started = true;
     }
 
-    /** Another worker, when the backlog calls for one and the maximum allows it. */
-    private synchronized void grow() {
-        if (!closed && workers.size() < maxWorkers) {
-            startWorker(false);
-        }
-    }
-
-    private void startWorker(boolean first) {
-        Threads.Worker[] self = new Threads.Worker[1];
-        self[0] = new Threads.Worker(name + "-" + ++workersStarted, () -> {
-            Events events = new Events(first);
-            try {
-                new DeliveryLoop<>(events, sender, path, counts).run();
-            } finally {
-                events.releaseInHand(); // a key held by a dying worker must not block its successors
+    /** The pipeline's thread: start what waits, abort what is overdue, end at close. */
+    private void run() throws InterruptedException {
+        long windowStart = System.nanoTime();
+        while (true) {
+            sender.abortOverdue();
+            if (closing && finishedClosing()) {
+                return;
             }
-            // Returned: it ended on purpose (idle, or closing) and is gone for good. One that
-            // dies throws instead, stays listed, and its Worker starts a thread in its place.
-            synchronized (this) {
-                workers.remove(self[0]);
-            }
-        }, () -> !closed);
-        workers.add(self[0]);
-        self[0].start();
-    }
-
-    /** An event in hand: its body, encoded once, and how often it was attempted. */
-    private final class Attempt {
-        final T event;
-        final byte[] body;
-        int attempts;
-
-        Attempt(T event) {
-            this.event = event;
-            this.body = encoder.apply(event);
-        }
-    }
-
-    /** One worker's view of the queue: the event it retries, else the next one queued. */
-    private final class Events implements DeliveryLoop.Source<Attempt> {
-        private final boolean first;
-        private Attempt retry;
-        /** Taken from the queue and not yet {@code done}. */
-        private Attempt inHand;
-        // A worker beyond the first measures how much of each window it spends delivering, and
-        // ends when that is under half: the others can take its share. (Waiting for work alone
-        // would not do: idle workers all look at the queue every 20 ms, so at a steady trickle
-        // each finds something now and then and none is ever idle for a whole window.)
-        private long windowStart = System.nanoTime();
-        private long busyNanos;
-        private long handedOutAt;
-
-        Events(boolean first) {
-            this.first = first;
-        }
-
-        @Override
-        public Attempt next() throws InterruptedException {
+            pump();
             long now = System.nanoTime();
-            if (handedOutAt != 0) {
-                busyNanos += now - handedOutAt;
-                handedOutAt = 0;
-            }
-            if (retry != null) {
-                Attempt a = retry;
-                retry = null;
-                if (!queue.superseded(a.event)) {
-                    handedOutAt = System.nanoTime();
-                    return a;
-                }
-                // a newer one of the same key waits: retrying this one would only be overwritten
-                counts.superseded.increment();
-                release(a);
-            }
-            if (!first && now - windowStart >= windowNanos) {
-                if (busyNanos < (now - windowStart) / 2) {
-                    return null;
-                }
+            if (now - windowStart >= windowNanos) {
+                limit = Math.max(1, Math.min(limit, peak));
+                peak = inFlight.get();
+                sender.closeIdle(Duration.ofNanos(windowNanos));
                 windowStart = now;
-                busyNanos = 0;
             }
-            T event = first ? queue.take() : queue.take(windowNanos);
-            if (event == null) {
-                return null;
+            LockSupport.parkNanos(this, LINGER_NANOS);
+            if (Thread.interrupted()) {
+                throw new InterruptedException(); // not ours to swallow: the Worker starts a new thread
             }
-            handedOutAt = System.nanoTime();
-            inHand = new Attempt(event);
-            return inHand;
         }
+    }
 
-        private void release(Attempt a) {
+    /**
+     * While closing: true once nothing is left to deliver, or nothing more can be delivered before
+     * the close deadline (what is left is counted abandoned by {@link #stop}).
+     */
+    private boolean finishedClosing() {
+        boolean tooLate = sender.pastDeadline()
+                || pausing && sender.closing() && resumeAt - sender.deadlineNanos() > 0;
+        if (tooLate) {
+            abandonRetries();
+            return inFlight.get() == 0;
+        }
+        return inFlight.get() == 0 && retries.isEmpty() && queue.size() == 0;
+    }
+
+    /**
+     * Starts attempts while fewer than the limit are in flight (one after a failure) and no pause
+     * holds them back. From the pipeline's thread and from the I/O thread after each answer; the
+     * request thread never calls it.
+     */
+    private void pump() {
+        while (true) {
+            if (pausing) {
+                if (System.nanoTime() - resumeAt < 0) {
+                    return;
+                }
+                pausing = false;
+            }
+            int most = failures > 0 ? 1 : limit;
+            int n = inFlight.get();
+            if (n >= most) {
+                return;
+            }
+            if (!inFlight.compareAndSet(n, n + 1)) {
+                continue;
+            }
+            Attempt<T> a;
+            try {
+                a = nextAttempt();
+            } catch (RuntimeException e) {
+                inFlight.decrementAndGet();
+                throw e;
+            }
+            if (a == null) {
+                inFlight.decrementAndGet();
+                return;
+            }
+            if (n + 1 > peak) {
+                peak = n + 1;
+            }
+            start(a);
+        }
+    }
+
+    /** A retry that is due, else the next event queued; null when there is neither. */
+    private Attempt<T> nextAttempt() {
+        Attempt<T> r = retries.peek();
+        if (r != null && System.nanoTime() - r.notBefore >= 0 && retries.remove(r)) {
+            if (!queue.superseded(r.event)) {
+                return r;
+            }
+            // a newer one of the same key waits: retrying this one would only be overwritten
+            counts.superseded.increment();
+            queue.done(r.event);
+        }
+        T event = queue.poll();
+        return event == null ? null : new Attempt<>(event, encoder.apply(event));
+    }
+
+    private void start(Attempt<T> a) {
+        if (sender.pastDeadline()) {
+            loop.abandon(a);
             queue.done(a.event);
-            if (inHand == a) {
-                inHand = null;
+            inFlight.decrementAndGet();
+            return;
+        }
+        a.failuresAtStart = failures;
+        sender.attempt(path, loop.body(a), outcome -> completed(a, outcome));
+    }
+
+    /** The outcome of an attempt, on the I/O thread: settle it, then start what may follow. */
+    private void completed(Attempt<T> a, Outcome outcome) {
+        try {
+            settle(a, outcome);
+        } catch (RuntimeException | Error e) {
+            // nothing may escape into the client's I/O thread; the books stay balanced
+            counts.failed.increment();
+            queue.done(a.event);
+            LOG.error("delivering a {} failed unexpectedly", path, e);
+        } finally {
+            inFlight.decrementAndGet();
+        }
+        if (closing) {
+            Threads.Worker w = worker;
+            Thread t = w == null ? null : w.thread();
+            if (t != null) {
+                LockSupport.unpark(t); // it may be waiting for this last answer to end
             }
         }
+        try {
+            pump();
+        } catch (RuntimeException | Error e) {
+            // the pipeline's thread pumps again within LINGER_NANOS
+            LOG.error("starting the next {} failed unexpectedly", path, e);
+        }
+    }
 
-        void releaseInHand() {
-            if (inHand != null) {
-                release(inHand);
+    private void settle(Attempt<T> a, Outcome outcome) {
+        boolean failed = outcome.type() == Outcome.Type.RETRY;
+        if (failed && sender.pastDeadline()) {
+            loop.abandon(a);
+            queue.done(a.event);
+            return;
+        }
+        int inRow;
+        synchronized (this) {
+            if (!failed) {
+                inRow = failures = 0;
+                pausing = false;
+            } else {
+                inRow = a.failuresAtStart == failures ? ++failures : failures;
             }
         }
-
-        @Override
-        public byte[] body(Attempt item) {
-            item.attempts++;
-            return item.body;
-        }
-
-        @Override
-        public boolean attemptedBefore(Attempt item) {
-            return item.attempts > 0;
-        }
-
-        @Override
-        public boolean expired(Attempt item) {
-            return false;
-        }
-
-        @Override
-        public boolean mayRetry(Attempt item) {
-            return item.attempts < maxAttempts;
-        }
-
-        @Override
-        public void answered(Attempt item, Outcome outcome) {
-            release(item);
-            if (queue.size() >= growBacklog) {
-                grow();
-            }
-        }
-
-        @Override
-        public void failed(Attempt item, Outcome last) {
-            release(item);
-        }
-
-        @Override
-        public void retryLater(Attempt item, Outcome outcome) {
-            retry = item;
-        }
-
-        @Override
-        public void beforePause() {
-        }
-
-        @Override
-        public void storeFailed(java.io.IOException e) {
+        DeliveryLoop.After after;
+        try {
+            after = loop.settle(a, outcome, inRow);
+        } catch (IOException e) {
             throw new AssertionError("a memory queue has no store", e);
         }
-
-        @Override
-        public boolean keepsWhatIsLeft() {
-            return false;
+        if (after.pause() != null) {
+            pauseFor(after.pause());
+        } else if (limit < maxInFlight && queue.size() >= growBacklog) {
+            limit++; // the collector answers and events wait: one more request in flight
         }
     }
 
-    /** Refuse new events; the workers deliver what is queued and then end. */
+    private synchronized void pauseFor(Duration pause) {
+        long until = System.nanoTime() + pause.toNanos();
+        if (!pausing || until - resumeAt > 0) {
+            resumeAt = until;
+        }
+        pausing = true;
+    }
+
+    private void abandonRetries() {
+        Attempt<T> r;
+        while ((r = retries.poll()) != null) {
+            loop.abandon(r);
+            queue.done(r.event);
+        }
+    }
+
+    @Override
+    public Attempt<T> next() {
+        throw new UnsupportedOperationException("a pipeline pumps; it runs no blocking loop");
+    }
+
+    @Override
+    public byte[] body(Attempt<T> a) {
+        a.attempts++;
+        return a.body;
+    }
+
+    @Override
+    public boolean attemptedBefore(Attempt<T> a) {
+        return a.attempts > 0;
+    }
+
+    @Override
+    public boolean expired(Attempt<T> a) {
+        return false;
+    }
+
+    @Override
+    public boolean mayRetry(Attempt<T> a) {
+        return a.attempts < maxAttempts;
+    }
+
+    @Override
+    public void answered(Attempt<T> a, Outcome outcome) {
+        queue.done(a.event);
+    }
+
+    @Override
+    public void failed(Attempt<T> a, Outcome last) {
+        queue.done(a.event);
+    }
+
+    @Override
+    public void retryLater(Attempt<T> a, Outcome outcome, Duration pause) {
+        a.notBefore = System.nanoTime() + pause.toNanos();
+        retries.add(a);
+    }
+
+    @Override
+    public void beforePause() {
+    }
+
+    @Override
+    public void storeFailed(IOException e) {
+        throw new AssertionError("a memory queue has no store", e);
+    }
+
+    @Override
+    public boolean keepsWhatIsLeft() {
+        return false;
+    }
+
+    /** Refuse new events; what is queued is delivered, and then the thread ends. */
     synchronized void beginClose() {
-        closed = true;
+        closing = true;
         queue.beginClose();
+        if (worker != null && worker.thread() != null) {
+            LockSupport.unpark(worker.thread());
+        }
     }
 
-    /** Waits for the workers to end, until {@code deadlineNanos}; true when they all did. */
+    /** Waits for the thread to end, until {@code deadlineNanos}; true when it did. */
     boolean awaitTermination(long deadlineNanos) {
-        List<Threads.Worker> all;
+        Threads.Worker w;
         synchronized (this) {
-            all = new ArrayList<>(workers);
+            w = worker;
         }
-        for (Threads.Worker w : all) {
-            if (!w.joinUntil(deadlineNanos)) {
-                return false;
-            }
-        }
-        return true;
+        return w == null || w.joinUntil(deadlineNanos);
     }
 
-    /** Stops handing out events; the ones left in the queue are counted abandoned and returned. */
+    /** Hands out nothing more; the events left (queued or waiting to be retried) are counted abandoned. */
     int stop() {
         int left = queue.stop();
         counts.abandoned.add(left);
+        Attempt<T> r;
+        while ((r = retries.poll()) != null) {
+            loop.abandon(r);
+            left++;
+        }
         return left;
     }
 
-    /** The threads still running; for close() to report and tests to check. */
+    /** The thread, while it runs; for close() to report and tests to check. */
     synchronized List<Thread> liveThreads() {
-        List<Thread> live = new ArrayList<>();
-        for (Threads.Worker w : workers) {
-            if (w.isAlive()) {
-                live.add(w.thread());
-            }
-        }
-        return live;
+        return worker != null && worker.isAlive() ? List.of(worker.thread()) : List.of();
     }
 }

@@ -2,13 +2,14 @@ package io.github.helloretail4j.internal;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One POST to the collector at a time, the pause between attempts, the close deadline, and the
+ * POSTs to the collector (waiting for the answer, or handing it to a callback), the pause between attempts, the close deadline, and the
  * log lines of trouble and recovery: what every {@link DeliveryLoop} of a tracker shares.
  *
  * <p>Logging follows zipkin-reporter: the first trouble is a WARN, repeats are DEBUG until a
@@ -38,13 +39,43 @@ final class Sender {
      * {@link #logTrouble}, which knows what happens next.
      */
     Outcome attempt(String path, byte[] body) {
-        Outcome outcome = client.post(path, body);
+        return observed(path, client.post(path, body));
+    }
+
+    /**
+     * As {@link #attempt(String, byte[])} without waiting: {@code then} gets the outcome, on the
+     * client's I/O thread.
+     */
+    void attempt(String path, byte[] body, Consumer<Outcome> then) {
+        client.post(path, body, outcome -> then.accept(observed(path, outcome)));
+    }
+
+    private Outcome observed(String path, Outcome outcome) {
         switch (outcome.type()) {
             case DELIVERED, NOT_TRACKED -> recovered();
             case REJECTED -> logRejected(path, outcome);
             case RETRY -> { }
         }
         return outcome;
+    }
+
+    /** Aborts the requests in flight past their hard deadline. */
+    void abortOverdue() {
+        client.abortOverdue();
+    }
+
+    /** Closes the connections idle for {@code idle}. */
+    void closeIdle(Duration idle) {
+        client.closeIdle(idle);
+    }
+
+    /** The close deadline, when closing has begun; for loops that wait on their own. */
+    boolean closing() {
+        return closing;
+    }
+
+    long deadlineNanos() {
+        return deadlineNanos;
     }
 
     RetryPolicy policy() {

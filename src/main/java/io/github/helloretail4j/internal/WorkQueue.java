@@ -1,22 +1,19 @@
 package io.github.helloretail4j.internal;
 
 /**
- * What a {@link Pipeline}'s workers take events from: a bounded queue whose {@link #offer} never
- * waits. {@link BoundedQueue} is first in, first out; {@link CoalescingQueue} keeps one item per
- * key, the newest.
+ * What a {@link Pipeline} takes events from: a bounded queue whose {@link #offer} never waits and
+ * wakes no one. {@link BoundedQueue} is first in, first out; {@link CoalescingQueue} keeps one
+ * item per key, the newest.
  */
 interface WorkQueue<T> {
 
     /** False when the queue is full or closing: the caller counts the item as dropped. */
     boolean offer(T item);
 
-    /** The next item; null once closing has begun and nothing is left, or once stopped. */
-    T take() throws InterruptedException;
+    /** The next item to deliver, or null when none is ready now (or the queue is stopped). Never waits. */
+    T poll();
 
-    /** As {@link #take()}, or null when none came within {@code maxIdleNanos}. */
-    T take(long maxIdleNanos) throws InterruptedException;
-
-    /** The delivery of an item taken has ended (for good, or given up). */
+    /** The delivery of an item polled has ended (for good, or given up). */
     default void done(T item) {
     }
 
@@ -25,10 +22,10 @@ interface WorkQueue<T> {
         return false;
     }
 
-    /** Items waiting (an estimate while others offer and take). */
+    /** Items waiting (an estimate while others offer and poll). */
     int size();
 
-    /** Refuse new items; consumers drain the rest and then get null. */
+    /** Refuse new items; what waits is still handed out. */
     void beginClose();
 
     /** Hand out nothing more; returns how many items were left behind. */

@@ -5,73 +5,40 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.helloretail4j.testing.Await;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class BoundedQueueTest {
 
     @Test
-    void offer_beyondCapacity_refusesTheNewest() throws Exception {
+    void offer_beyondCapacity_refusesTheNewest() {
         BoundedQueue<Integer> q = new BoundedQueue<>(2);
         assertTrue(q.offer(1));
         assertTrue(q.offer(2));
         assertFalse(q.offer(3));
-        assertEquals(1, q.take());
+        assertEquals(1, q.poll());
         assertTrue(q.offer(4));
-        assertEquals(2, q.take());
-        assertEquals(4, q.take());
+        assertEquals(2, q.poll());
+        assertEquals(4, q.poll());
+        assertNull(q.poll(), "empty: null at once, no wait");
+        assertEquals(0, q.size());
     }
 
     @Test
-    void closing_drainsThenEnds_andStopCountsWhatIsLeft() throws Exception {
+    void closing_refusesNewItems_handsOutTheRest_andStopCountsWhatIsLeft() {
         BoundedQueue<Integer> q = new BoundedQueue<>(10);
         q.offer(1);
         q.offer(2);
         q.beginClose();
         assertFalse(q.offer(3));
-        assertEquals(1, q.take());
+        assertEquals(1, q.poll());
         assertEquals(1, q.stop());
-        assertNull(q.take());
-    }
-
-    @Test
-    void take_withMaxIdle_givesWhatComes_andNullWhenNothingCame() throws Exception {
-        BoundedQueue<Integer> q = new BoundedQueue<>(10);
-        q.offer(1);
-        long idle = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(100);
-        assertEquals(1, q.take(idle));
+        assertNull(q.poll());
         assertEquals(0, q.size());
-        long start = System.nanoTime();
-        assertNull(q.take(idle));
-        assertTrue(System.nanoTime() - start >= idle, "gave up before its idle time");
-        q.offer(2);
-        assertEquals(1, q.size());
-        assertEquals(2, q.take(idle), "a timed-out take leaves the queue usable");
-    }
-
-    @Test
-    void beginClose_wakesAWaitingConsumer() throws Exception {
-        BoundedQueue<Integer> q = new BoundedQueue<>(10);
-        java.util.concurrent.atomic.AtomicReference<Object> taken = new java.util.concurrent.atomic.AtomicReference<>("nothing yet");
-        Thread consumer = new Thread(() -> {
-            try {
-                taken.set(q.take());
-            } catch (InterruptedException e) {
-                taken.set(e);
-            }
-        });
-        consumer.start();
-        Await.until("the consumer waiting in take()", Duration.ofSeconds(5), consumer::getState,
-                s -> s == Thread.State.TIMED_WAITING);
-        q.beginClose();
-        consumer.join(5000);
-        assertFalse(consumer.isAlive());
-        assertNull(taken.get(), "take() after beginClose on an empty queue");
     }
 
     @Test
@@ -92,18 +59,21 @@ class BoundedQueueTest {
         }
         Set<Integer> taken = java.util.concurrent.ConcurrentHashMap.newKeySet();
         AtomicInteger duplicates = new AtomicInteger();
+        AtomicBoolean producing = new AtomicBoolean(true);
         List<Thread> consumers = new ArrayList<>();
         for (int c = 0; c < 2; c++) {
             Thread t = new Thread(() -> {
-                try {
-                    Integer item;
-                    while ((item = q.take()) != null) {
-                        if (!taken.add(item)) {
-                            duplicates.incrementAndGet();
+                while (true) {
+                    boolean last = !producing.get(); // read before polling: nothing comes after it
+                    Integer item = q.poll();
+                    if (item == null) {
+                        if (last) {
+                            return;
                         }
+                        Thread.onSpinWait();
+                    } else if (!taken.add(item)) {
+                        duplicates.incrementAndGet();
                     }
-                } catch (InterruptedException e) {
-                    throw new AssertionError(e);
                 }
             });
             consumers.add(t);
@@ -113,7 +83,7 @@ class BoundedQueueTest {
         for (Thread t : producers) {
             t.join();
         }
-        q.beginClose();
+        producing.set(false);
         for (Thread t : consumers) {
             t.join(10_000);
             assertFalse(t.isAlive());
@@ -121,5 +91,6 @@ class BoundedQueueTest {
         assertEquals(0, duplicates.get());
         assertEquals(accepted.get(), taken.size(), "every accepted item was taken, once");
         assertTrue(accepted.get() >= 1000, "the queue took at least its capacity: " + accepted.get());
+        assertEquals(0, q.size());
     }
 }

@@ -234,7 +234,7 @@ class EngineFaultTest {
         engine();
         engine.trackPageView(view("https://shop.example/1"));
         collector.awaitRequests(PAGEVIEW, 1);
-        Thread first = threads(NAME + "-pageview-1").get(0);
+        Thread first = threads(NAME + "-pageview").get(0);
         first.interrupt();
         Await.until("the interrupted thread gone", () -> !first.isAlive());
         for (int i = 2; i <= 5; i++) {
@@ -244,7 +244,7 @@ class EngineFaultTest {
         TrackerMetrics.Counts c = Await.until("5 page views delivered", () -> engine.metrics().pageViews(),
                 v -> v.delivered() == 5 && v.pending() == 0);
         assertEquals(5, c.tracked());
-        assertEquals(List.of(NAME + "-pageview-1"), threads(NAME + "-pageview").stream().map(Thread::getName).toList());
+        assertEquals(List.of(NAME + "-pageview"), threads(NAME + "-pageview").stream().map(Thread::getName).toList());
     }
 
     @Test

@@ -30,6 +30,8 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
+import org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -49,7 +51,7 @@ public final class TestCollector implements AutoCloseable {
      * was working on when it arrived, itself included.
      */
     public record Received(String method, String path, String contentType, String body, int status,
-                           long receivedNanos, List<String> headerNames, int inFlight) {
+                           long receivedNanos, List<String> headerNames, int inFlight, String protocol) {
         public JsonNode json() {
             try {
                 return MAPPER.readTree(body);
@@ -74,20 +76,29 @@ public final class TestCollector implements AutoCloseable {
 
     private final boolean tls;
 
-    private TestCollector(int port, Path keyStore, String password) {
+    private final ServerConnector connector;
+
+    private TestCollector(int port, Path keyStore, String password, boolean http2) {
         QueuedThreadPool pool = new QueuedThreadPool(64, 4);
         pool.setName("test-collector");
         pool.setDaemon(true);
         server = new Server(pool);
         tls = keyStore != null;
-        ServerConnector connector;
         if (tls) {
             SslContextFactory.Server ssl = new SslContextFactory.Server();
             ssl.setKeyStorePath(keyStore.toString());
             ssl.setKeyStorePassword(password);
             ssl.setKeyStoreType("PKCS12");
-            connector = new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"),
-                    new HttpConnectionFactory(new HttpConfiguration()));
+            HttpConnectionFactory http11 = new HttpConnectionFactory(new HttpConfiguration());
+            if (http2) {
+                // h2 and http/1.1 offered through ALPN, as a collector behind a modern load balancer does
+                ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory("h2", "http/1.1");
+                alpn.setDefaultProtocol(http11.getProtocol());
+                connector = new ServerConnector(server, new SslConnectionFactory(ssl, alpn.getProtocol()), alpn,
+                        new HTTP2ServerConnectionFactory(new HttpConfiguration()), http11);
+            } else {
+                connector = new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"), http11);
+            }
         } else {
             connector = new ServerConnector(server);
         }
@@ -110,12 +121,22 @@ public final class TestCollector implements AutoCloseable {
 
     /** A collector on the given loopback port, e.g. one that refused connections until now. */
     public static TestCollector startOn(int port) {
-        return start(new TestCollector(port, null, null));
+        return start(new TestCollector(port, null, null, false));
     }
 
     /** An https collector on a free loopback port, with the key and certificate in {@code keyStore}. */
     public static TestCollector startTls(Path keyStore, String password) {
-        return start(new TestCollector(0, keyStore, password));
+        return start(new TestCollector(0, keyStore, password, false));
+    }
+
+    /** As {@link #startTls}, offering HTTP/2 as well as HTTP/1.1 through ALPN. */
+    public static TestCollector startTlsWithHttp2(Path keyStore, String password) {
+        return start(new TestCollector(0, keyStore, password, true));
+    }
+
+    /** Connections open to the collector now. */
+    public int openConnections() {
+        return connector.getConnectedEndPoints().size();
     }
 
     private static TestCollector start(TestCollector c) {
@@ -215,15 +236,18 @@ public final class TestCollector implements AutoCloseable {
         long now = System.nanoTime();
         arrivals.incrementAndGet();
         int concurrent = inFlight.incrementAndGet();
+        boolean[] left = {false};
         try {
-            answer(request, response, callback, bytes, path, contentType, now, concurrent);
+            answer(request, response, callback, bytes, path, contentType, now, concurrent, left);
         } finally {
-            inFlight.decrementAndGet();
+            if (!left[0]) {
+                inFlight.decrementAndGet();
+            }
         }
     }
 
     private void answer(Request request, Response response, Callback callback, byte[] body, String path,
-                        String contentType, long now, int concurrent) throws Exception {
+                        String contentType, long now, int concurrent, boolean[] left) throws Exception {
         if (!stall.await(60, TimeUnit.SECONDS)) {
             throw new IllegalStateException("stalled request never released");
         }
@@ -246,8 +270,13 @@ public final class TestCollector implements AutoCloseable {
         synchronized (this) {
             received.add(new Received(request.getMethod(), path, contentType, new String(body, StandardCharsets.UTF_8),
                     answer.status(), now,
-                    request.getHeaders().getFieldNamesCollection().stream().sorted().toList(), concurrent));
+                    request.getHeaders().getFieldNamesCollection().stream().sorted().toList(), concurrent,
+                    request.getConnectionMetaData().getProtocol()));
         }
+        // No longer in flight once the answer is on its way: the client may send its next request
+        // as soon as it has read this one, before this thread would get to a finally block.
+        inFlight.decrementAndGet();
+        left[0] = true;
         Content.Sink.write(response, true, answer.body(), callback);
     }
 
