@@ -43,21 +43,25 @@ import javax.sql.DataSource;
  *       It is safe to call twice.</li>
  * </ul>
  *
- * <p>Threads: named daemon threads deliver page views, one delivers conversions. The first page
- * view thread starts with the first page view; more start while page views wait and the
- * collector answers, up to {@link Builder#senderThreads} (the collect API takes one event per
- * request, so each thread delivers one page view per round trip), and end again when they spent
- * less than half of the last 5 s delivering. The conversion thread starts with the first
- * conversion, or at once when the outbox holds conversions from an earlier run. One that dies
- * while the tracker is open (an interrupt, an {@code Error}) is logged and replaced. All have
- * ended when {@link #close()} returns. Counters are read with {@link #metrics()} and over JMX.
+ * <p>Threads: a few named daemon threads, however many requests are in flight. Requests are
+ * asynchronous and share one I/O thread ({@code <name>-io-2}, started by {@code <name>-io-1});
+ * HTTP/2 is used when the collector offers it. One thread ({@code <name>-pageview}) starts with
+ * the first page view and starts what waits; each answer starts the next page view at once.
+ * Page views in flight grow from one while page views wait and the collector answers, up to
+ * {@link Builder#senderThreads} (the collect API takes one event per request, so each request in
+ * flight delivers one page view per round trip), and fall back to what the load needs within
+ * 5 s. Carts have a thread of their own ({@code <name>-cart}), conversions one too
+ * ({@code <name>-conversion}, started with the first conversion, or at once when the outbox
+ * holds conversions from an earlier run). One that dies while the tracker is open (an interrupt,
+ * an {@code Error}) is logged and replaced. All have ended when {@link #close()} returns.
+ * Counters are read with {@link #metrics()} and over JMX.
  */
 public final class HelloRetailTracker implements AutoCloseable {
 
     /** Hello Retail's collect API. */
     public static final URI DEFAULT_ENDPOINT = URI.create("https://core.helloretail.com/serve/");
     public static final int DEFAULT_QUEUE_SIZE = 10_000;
-    /** Most page view threads: 16 deliver 320 page views/s to a collector 50 ms away. */
+    /** Most page view requests in flight: 16 deliver 320 page views/s to a collector 50 ms away. */
     public static final int DEFAULT_SENDER_THREADS = 16;
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
     public static final Duration DEFAULT_RESPONSE_TIMEOUT = Duration.ofSeconds(10);
@@ -310,16 +314,17 @@ public final class HelloRetailTracker implements AutoCloseable {
         }
 
         /**
-         * Most threads delivering page views, each with one request in flight over its own
-         * keep-alive connection; they start as the backlog calls for them. Page views per second
-         * that can be delivered ≈ senderThreads / the collector's round-trip time.
+         * Most page view requests in flight at once, each on a keep-alive connection of its own
+         * (or a stream of one HTTP/2 connection); they grow as the backlog calls for them and
+         * share one I/O thread (the name is older than the asynchronous delivery). Page views per
+         * second that can be delivered ≈ senderThreads / the collector's round-trip time.
          */
         public Builder senderThreads(int senderThreads) {
             this.senderThreads = senderThreads;
             return this;
         }
 
-        /** Tests: a page view thread beyond the first ends when it spent under half of this delivering. */
+        /** Tests: the page view requests in flight fall to the most used within this. */
         Builder senderWindow(Duration senderWindow) {
             this.senderWindow = senderWindow;
             return this;

@@ -173,7 +173,8 @@ public final class B3Delivery {
     private static long senderCpu(com.sun.management.ThreadMXBean mx) {
         long sum = 0;
         for (Thread t : Thread.getAllStackTraces().keySet()) {
-            if (t.getName().startsWith("b3-pageview-")) {
+            // every thread of the tracker: the page view thread and the client's I/O threads
+            if (t.getName().startsWith("b3-")) {
                 sum += mx.getThreadCpuTime(t.getId());
             }
         }

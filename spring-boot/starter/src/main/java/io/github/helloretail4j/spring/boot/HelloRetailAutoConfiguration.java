@@ -66,7 +66,7 @@ public class HelloRetailAutoConfiguration {
      */
     public static final int PAGE_VIEW_FILTER_ORDER = Ordered.HIGHEST_PRECEDENCE + 10;
 
-    /** The tracker's name: its threads are {@code helloretail4j-pageview-1} and so on, its JMX bean this name. */
+    /** The tracker's name: its threads are {@code helloretail4j-pageview}, {@code helloretail4j-io-1} and so on, its JMX bean this name. */
     static final String TRACKER_NAME = "helloretail4j";
 
     /** The tracker's bean name (this method's), for the dependency on the DataSource it keeps conversions in. */
