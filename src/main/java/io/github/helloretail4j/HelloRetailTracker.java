@@ -46,11 +46,9 @@ import javax.sql.DataSource;
  * <p>Threads: a few named daemon threads, however many requests are in flight. Requests are
  * asynchronous and share one I/O thread ({@code <name>-io-2}, started by {@code <name>-io-1});
  * HTTP/2 is used when the collector offers it. One thread ({@code <name>-pageview}) starts with
- * the first page view and starts what waits; each answer starts the next page view at once.
- * Page views in flight grow from one while page views wait and the collector answers, up to
- * {@link Builder#senderThreads} (the collect API takes one event per request, so each request in
- * flight delivers one page view per round trip), and fall back to what the load needs within
- * 5 s. Carts have a thread of their own ({@code <name>-cart}), conversions one too
+ * the first page view and starts what waits, up to {@link Builder#senderThreads} in flight (the
+ * collect API takes one event per request, so each request in flight delivers one page view per
+ * round trip); each answer starts the next page view at once. Connections unused for 5 s close. Carts have a thread of their own ({@code <name>-cart}), conversions one too
  * ({@code <name>-conversion}, started with the first conversion, or at once when the outbox
  * holds conversions from an earlier run). One that dies while the tracker is open (an interrupt,
  * an {@code Error}) is logged and replaced. All have ended when {@link #close()} returns.
@@ -315,8 +313,7 @@ public final class HelloRetailTracker implements AutoCloseable {
 
         /**
          * Most page view requests in flight at once, each on a keep-alive connection of its own
-         * (or a stream of one HTTP/2 connection); they grow as the backlog calls for them and
-         * share one I/O thread (the name is older than the asynchronous delivery). Page views per
+         * (or a stream of one HTTP/2 connection); they share one I/O thread (the name is older than the asynchronous delivery). Page views per
          * second that can be delivered ≈ senderThreads / the collector's round-trip time.
          */
         public Builder senderThreads(int senderThreads) {
@@ -324,7 +321,7 @@ public final class HelloRetailTracker implements AutoCloseable {
             return this;
         }
 
-        /** Tests: the page view requests in flight fall to the most used within this. */
+        /** Tests: connections unused for this long are closed (default 5 s). */
         Builder senderWindow(Duration senderWindow) {
             this.senderWindow = senderWindow;
             return this;

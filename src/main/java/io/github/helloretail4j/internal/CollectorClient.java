@@ -139,7 +139,8 @@ final class CollectorClient implements Closeable {
                 .disableCookieManagement()
                 .disableAuthCaching()
                 .disableConnectionState()
-                .disableContentCompression()
+                // (no disableContentCompression(): httpclient5 5.5, which Spring Boot 3.5 and 4.0
+                // manage, does not have it on the async builder)
                 .setUserAgent(userAgent)
                 .build();
     }

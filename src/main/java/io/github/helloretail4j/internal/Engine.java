@@ -35,8 +35,8 @@ public final class Engine {
     static final String CART_PATH = "collect/cart";
     /** Most visitors with a cart waiting; beyond it a new visitor's cart is dropped and counted. */
     static final int CART_QUEUE_SIZE = 10_000;
-    /** Carts are few next to page views: fewer threads deliver them. */
-    static final int CART_SENDER_THREADS = 4;
+    /** Carts are few next to page views: fewer of them are in flight at once. */
+    static final int CART_IN_FLIGHT = 4;
     /** Order numbers are remembered this long (and at most {@link #DEDUPE_MAX_ORDERS} of them). */
     public static final Duration DEDUPE_WINDOW = Duration.ofDays(30);
     public static final int DEDUPE_MAX_ORDERS = 100_000;
@@ -75,7 +75,7 @@ public final class Engine {
     }
 
     /** The default of a setting that the engine owns. */
-    public static final Duration DEFAULT_SENDER_WINDOW = Pipeline.DEFAULT_WORKER_WINDOW;
+    public static final Duration DEFAULT_SENDER_WINDOW = Pipeline.IDLE_CONNECTION_WINDOW;
 
     private final boolean enabled;
     private final String websiteUuid;
@@ -117,19 +117,19 @@ public final class Engine {
         try {
             // a connection for each page view and cart request in flight, and one for conversions
             this.client = new CollectorClient(c.endpoint(), c.connectTimeout(), c.responseTimeout(),
-                    c.senderThreads() + CART_SENDER_THREADS + 1, c.userAgent(), c.trustStore(), c.name());
+                    c.senderThreads() + CART_IN_FLIGHT + 1, c.userAgent(), c.trustStore(), c.name());
         } catch (RuntimeException e) {
             closeQuietly(outbox);
             throw e;
         }
         this.sender = new Sender(client, new RetryPolicy(c.maxAttempts(), c.initialBackoff(), c.maxBackoff()));
-        this.pageViews = new Pipeline<>(c.name() + "-pageview", c.senderThreads(), c.senderWindow(), c.queueSize(),
+        this.pageViews = new Pipeline<>(c.name() + "-pageview", c.senderThreads(), c.senderWindow(),
                 new BoundedQueue<>(c.queueSize()), PAGE_VIEW_PATH, view -> Json.pageView(websiteUuid, view), sender,
                 pageViewCounts);
         // One cart per visitor waits, the newest, and none of a visitor's is sent while another is
         // in flight: so the newest always arrives last, and quick changes cost one request.
-        this.carts = new Pipeline<>(c.name() + "-cart", Math.min(CART_SENDER_THREADS, c.senderThreads()),
-                c.senderWindow(), CART_QUEUE_SIZE,
+        this.carts = new Pipeline<>(c.name() + "-cart", Math.min(CART_IN_FLIGHT, c.senderThreads()),
+                c.senderWindow(),
                 new CoalescingQueue<>(CART_QUEUE_SIZE, cart -> cart.trackingUserId().orElse(null), cartCounts.superseded),
                 CART_PATH, cart -> Json.cart(websiteUuid, cart), sender, cartCounts);
         if (enabled) {

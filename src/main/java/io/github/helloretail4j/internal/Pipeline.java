@@ -20,28 +20,29 @@ import org.slf4j.LoggerFactory;
  * pipeline's own thread only looks at the queue every {@link #LINGER_NANOS} to start what came
  * while nothing was in flight, aborts requests past their deadline, and ends delivery at close.
  *
- * <p>How many requests are in flight follows the work, between one and {@code maxInFlight}. The
- * collect API takes one event per request, so each request in flight delivers at most one event
- * per round trip: 20 per second to a collector 50 ms away. The limit starts at one; each answer
- * that leaves {@code growBacklog} or more events waiting raises it by one (the collector answers;
- * while it fails, more requests would only fail too). At the end of each window (5 s) it falls
- * to the most that were in flight during that window, and connections unused for a window are
- * closed. A failed attempt pauses the pipeline (backoff with jitter, at least the collector's
+ * <p>At most {@code maxInFlight} requests are in flight. The collect API takes one event per
+ * request, so each request in flight delivers at most one event per round trip: 20 per second
+ * to a collector 50 ms away. What waits goes out together: the thread's look starts every
+ * event that came in its {@link #LINGER_NANOS} (up to the limit), so their answers arrive
+ * together and one wake-up of the I/O thread serves several. Only the first request after a
+ * start (or a window without answers) goes out alone, until the collector has answered it. Requests in flight cost a socket
+ * each (or a stream of one HTTP/2 connection), not a thread, so there is nothing to gain from
+ * growing their number slowly; connections unused for a window (5 s) are closed. A failed
+ * attempt pauses the pipeline (backoff with jitter, at least the collector's
  * {@code Retry-After}); after the pause one request goes out at a time until the collector
  * answers again, so that an outage costs one attempt per pause, and no thread.
  */
 final class Pipeline<T> implements DeliveryLoop.Source<Pipeline.Attempt<T>> {
     private static final Logger LOG = LoggerFactory.getLogger("io.github.helloretail4j");
 
-    /** The window over which the number of requests in flight shrinks to what was needed. */
-    static final Duration DEFAULT_WORKER_WINDOW = Duration.ofSeconds(5);
+    /** Connections unused for this long are closed. */
+    static final Duration IDLE_CONNECTION_WINDOW = Duration.ofSeconds(5);
     /** How often the pipeline's thread looks for events that came while nothing was in flight. */
     static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
     private final String name;
     private final int maxInFlight;
     private final long windowNanos;
-    private final int growBacklog;
     private final String path;
     private final Function<T, byte[]> encoder;
     private final Sender sender;
@@ -51,10 +52,6 @@ final class Pipeline<T> implements DeliveryLoop.Source<Pipeline.Attempt<T>> {
     private final DeliveryLoop<Attempt<T>> loop;
 
     private final AtomicInteger inFlight = new AtomicInteger();
-    /** Most requests in flight now; between 1 and {@link #maxInFlight}. */
-    private volatile int limit = 1;
-    /** Most requests that were in flight at once in this window. */
-    private volatile int peak;
     /** Failed attempts to retry, oldest first, each not before its own time. */
     private final ConcurrentLinkedQueue<Attempt<T>> retries = new ConcurrentLinkedQueue<>();
     /** Failed attempts in a row; while above 0, one request at a time. Written under {@code this}. */
@@ -62,6 +59,14 @@ final class Pipeline<T> implements DeliveryLoop.Source<Pipeline.Attempt<T>> {
     /** True while no attempt may start before {@link #resumeAt} ({@link System#nanoTime} time). */
     private volatile boolean pausing;
     private volatile long resumeAt;
+    /**
+     * True once the collector answered within the last window: its connection is open and, on
+     * https, its protocol known. Until then one request goes out alone, so that a burst does not
+     * open a connection per request while the first one is still being set up (an HTTP/2
+     * connection can be shared only once it is established).
+     */
+    private volatile boolean connected;
+    private volatile long answeredAt;
     private volatile boolean started;
     private volatile boolean closing;
     private Threads.Worker worker;
@@ -84,16 +89,14 @@ final class Pipeline<T> implements DeliveryLoop.Source<Pipeline.Attempt<T>> {
     /**
      * @param name the name of the pipeline's thread, e.g. {@code helloretail4j-pageview}
      * @param maxInFlight most requests in flight at once
-     * @param window the number in flight falls to what was used within this
-     * @param capacity the queue's bound; a quarter of it (at most 64) waiting means delivery falls behind
+     * @param window connections unused for this long are closed
      * @param path the collect API path below the endpoint
      */
-    Pipeline(String name, int maxInFlight, Duration window, int capacity, WorkQueue<T> queue, String path,
+    Pipeline(String name, int maxInFlight, Duration window, WorkQueue<T> queue, String path,
              Function<T, byte[]> encoder, Sender sender, EventCounters counts) {
         this.name = name;
         this.maxInFlight = maxInFlight;
         this.windowNanos = window.toNanos();
-        this.growBacklog = Math.max(1, Math.min(64, capacity / 4));
         this.path = path;
         this.encoder = encoder;
         this.sender = sender;
@@ -135,9 +138,10 @@ final class Pipeline<T> implements DeliveryLoop.Source<Pipeline.Attempt<T>> {
             pump();
             long now = System.nanoTime();
             if (now - windowStart >= windowNanos) {
-                limit = Math.max(1, Math.min(limit, peak));
-                peak = inFlight.get();
                 sender.closeIdle(Duration.ofNanos(windowNanos));
+                if (now - answeredAt >= windowNanos) {
+                    connected = false; // nothing answered for a window: its connections are closed now
+                }
                 windowStart = now;
             }
             LockSupport.parkNanos(this, LINGER_NANOS);
@@ -162,7 +166,7 @@ final class Pipeline<T> implements DeliveryLoop.Source<Pipeline.Attempt<T>> {
     }
 
     /**
-     * Starts attempts while fewer than the limit are in flight (one after a failure) and no pause
+     * Starts attempts while fewer than the most are in flight (one after a failure) and no pause
      * holds them back. From the pipeline's thread and from the I/O thread after each answer; the
      * request thread never calls it.
      */
@@ -174,7 +178,7 @@ final class Pipeline<T> implements DeliveryLoop.Source<Pipeline.Attempt<T>> {
                 }
                 pausing = false;
             }
-            int most = failures > 0 ? 1 : limit;
+            int most = failures > 0 || !connected ? 1 : maxInFlight;
             int n = inFlight.get();
             if (n >= most) {
                 return;
@@ -192,9 +196,6 @@ final class Pipeline<T> implements DeliveryLoop.Source<Pipeline.Attempt<T>> {
             if (a == null) {
                 inFlight.decrementAndGet();
                 return;
-            }
-            if (n + 1 > peak) {
-                peak = n + 1;
             }
             start(a);
         }
@@ -228,6 +229,7 @@ final class Pipeline<T> implements DeliveryLoop.Source<Pipeline.Attempt<T>> {
 
     /** The outcome of an attempt, on the I/O thread: settle it, then start what may follow. */
     private void completed(Attempt<T> a, Outcome outcome) {
+        boolean wasConnected = connected;
         try {
             settle(a, outcome);
         } catch (RuntimeException | Error e) {
@@ -244,6 +246,12 @@ final class Pipeline<T> implements DeliveryLoop.Source<Pipeline.Attempt<T>> {
             if (t != null) {
                 LockSupport.unpark(t); // it may be waiting for this last answer to end
             }
+        } else if (!wasConnected) {
+            // The first answer: what waits is started by the thread's next look, within
+            // LINGER_NANOS, once the client has taken this request's connection back (it does so
+            // after this callback). Started here, each would open a connection of its own, where
+            // on HTTP/2 they can all share the one just set up.
+            return;
         }
         try {
             pump();
@@ -265,6 +273,8 @@ final class Pipeline<T> implements DeliveryLoop.Source<Pipeline.Attempt<T>> {
             if (!failed) {
                 inRow = failures = 0;
                 pausing = false;
+                answeredAt = System.nanoTime();
+                connected = true;
             } else {
                 inRow = a.failuresAtStart == failures ? ++failures : failures;
             }
@@ -277,8 +287,6 @@ final class Pipeline<T> implements DeliveryLoop.Source<Pipeline.Attempt<T>> {
         }
         if (after.pause() != null) {
             pauseFor(after.pause());
-        } else if (limit < maxInFlight && queue.size() >= growBacklog) {
-            limit++; // the collector answers and events wait: one more request in flight
         }
     }
 
