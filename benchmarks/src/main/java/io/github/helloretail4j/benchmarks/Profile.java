@@ -675,6 +675,15 @@ public final class Profile {
             for (String n : w.notes) {
                 b.append("- ").append(n).append('\n');
             }
+            if (total > 0 && kernelSamples == 0) {
+                b.append("- no kernel frames in the profile: perf events were not used (itimer, or the agent fell back"
+                        + " from event=cpu by itself); the kernel categories below are empty\n");
+            }
+            if (w.event.startsWith("itimer")) {
+                b.append("- itimer: one process-wide timer, whose signals are lost when several threads run at once; the"
+                        + " samples may cover much less than the JVM's CPU (see 'samples' below), so read the shares rather"
+                        + " than the µs\n");
+            }
             b.append(String.format(l, "- window: %.1f s; load: %s (the profiler runs: not a throughput figure)%n", w.seconds, w.load));
             b.append(String.format(l, "- requests served (shop /stats): %,d (%,.0f/s)%n", w.served, w.served / w.seconds));
             b.append(String.format(l, "- page views delivered (sink /_stats): %,d (%,.0f/s); tracker's own count: tracked %,d,"
