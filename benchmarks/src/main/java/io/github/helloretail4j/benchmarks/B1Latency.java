@@ -19,7 +19,14 @@ import org.HdrHistogram.Histogram;
  * share of page views delivered, the p99 difference to no filter paired by round, and the
  * percentiles of all rounds pooled.
  *
- * <p>Usage: {@code B1Latency [rates=500,2000] [rounds=4] [seconds=10] [warmup=60] [connections=16] [logDir=target/b1]}
+ * <p>Each variant's JVM is warmed up first, {@code warmup} s at the highest rate; the p99 of that
+ * warm-up (a cold JVM's, the tracker starting its threads and connections) is reported per variant.
+ *
+ * <p>{@code beforeJar=<another build's benchmarks.jar>} (or the environment's {@code BEFORE_JAR})
+ * adds the variant {@code before}: ShopApp's helloretail from that jar, alternated with the others;
+ * {@code helloretail} is this jar's build.
+ *
+ * <p>Usage: {@code B1Latency [rates=500,2000] [rounds=4] [seconds=10] [warmup=60] [connections=16] [logDir=target/b1] [beforeJar=]}
  */
 public final class B1Latency {
 
@@ -39,18 +46,24 @@ public final class B1Latency {
         double warmup = Double.parseDouble(a.getOrDefault("warmup", "60"));
         int connections = Integer.parseInt(a.getOrDefault("connections", "16"));
         Path logDir = Path.of(a.getOrDefault("logDir", "target/b1"));
+        Path beforeJar = Harness.beforeJar(a);
 
         System.out.println(Harness.machine());
         System.out.println("# other java/mvn processes at start: " + Harness.otherJavaProcesses());
         System.out.printf(Locale.ROOT, "# rates %s req/s, %d rounds of %.0f s per variant and rate, %d connections,"
                 + " warm-up %.0f s per variant%n", rates, rounds, seconds, connections, warmup);
+        System.out.println(Harness.builds(beforeJar));
         List<Row> rows = new ArrayList<>();
-        try (Rig rig = Rig.start(logDir, List.of("-Xmx1g"))) {
-            for (String v : Rig.VARIANTS) {
+        List<String> variants;
+        Map<String, ConstantRateLoad.Result> warmups = new LinkedHashMap<>();
+        try (Rig rig = Rig.start(logDir, List.of("-Xmx1g"), beforeJar)) {
+            variants = rig.variants;
+            for (String v : rig.variants) {
                 ConstantRateLoad load = new ConstantRateLoad("127.0.0.1", rig.apps.get(v).port(), Rig.PATH, Rig.HEADERS);
                 long before = rig.delivered(v);
                 ConstantRateLoad.Result r = load.run(Collections.max(rates), connections, warmup);
                 rig.awaitDelivered(v, before + r.sent(), 10_000);
+                warmups.put(v, r);
                 System.out.printf(Locale.ROOT, "# warm-up %s: %d requests, p99 %.3f ms%n", v, r.sent(),
                         r.latency().getValueAtPercentile(99) / 1e6);
             }
@@ -59,7 +72,7 @@ public final class B1Latency {
                     + "delivered,delivered_pct,dropped,gc_count");
             for (int round = 1; round <= rounds; round++) {
                 for (int ri = 0; ri < rates.size(); ri++) {
-                    List<String> order = new ArrayList<>(Rig.VARIANTS);
+                    List<String> order = new ArrayList<>(rig.variants);
                     Collections.rotate(order, round + ri);
                     for (String v : order) {
                         Row row = segment(rig, v, rates.get(ri), round, connections, seconds);
@@ -71,7 +84,12 @@ public final class B1Latency {
             }
         }
         System.out.println("# other java/mvn processes at end: " + Harness.otherJavaProcesses());
-        summary(rows, rates);
+        summary(rows, rates, variants);
+        System.out.printf(Locale.ROOT, "%n### Warm-up: %.0f s at %.0f requests/s into a new JVM%n%n", warmup, Collections.max(rates));
+        System.out.println("| variant | requests | p50 ms | p99 ms | p99.9 ms | max ms |");
+        System.out.println("|---|---|---|---|---|---|");
+        warmups.forEach((v, r) -> System.out.printf(Locale.ROOT, "| %s | %,d | %.3f | %.3f | %.3f | %.1f |%n", v, r.sent(),
+                ms(r.latency(), 50), ms(r.latency(), 99), ms(r.latency(), 99.9), r.latency().getMaxValue() / 1e6));
     }
 
     static Row segment(Rig rig, String v, double rate, int round, int connections, double seconds) throws Exception {
@@ -106,7 +124,7 @@ public final class B1Latency {
                 r.dropped(), r.gcCount());
     }
 
-    static void summary(List<Row> rows, List<Double> rates) {
+    static void summary(List<Row> rows, List<Double> rates, List<String> variants) {
         System.out.println();
         System.out.println("## Summary: median [min–max] over rounds; 'pooled' = all rounds' samples in one histogram");
         for (double rate : rates) {
@@ -121,7 +139,7 @@ public final class B1Latency {
                     noneP99.put(r.round(), ms(r.load().latency(), 99));
                 }
             }
-            for (String v : Rig.VARIANTS) {
+            for (String v : variants) {
                 List<Row> rs = rows.stream().filter(r -> r.rate() == rate && r.variant().equals(v)).toList();
                 Histogram pooled = ConstantRateLoad.newHistogram();
                 long served = 0;

@@ -65,11 +65,17 @@ final class Harness {
      * {@code log}. The child is destroyed when this JVM exits.
      */
     static Process startJvm(Path log, List<String> jvmArgs, String mainClass, String... args) throws IOException {
+        return startJvmFrom(log, jvmArgs, System.getProperty("java.class.path"), mainClass, args);
+    }
+
+    /** As {@link #startJvm(Path, List, String, String...)}, from {@code classPath} (another build's benchmarks jar). */
+    static Process startJvmFrom(Path log, List<String> jvmArgs, String classPath, String mainClass, String... args)
+            throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(jvmArgs);
         cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(classPath);
         cmd.add(mainClass);
         cmd.addAll(Arrays.asList(args));
         Files.createDirectories(log.toAbsolutePath().getParent());
@@ -140,6 +146,81 @@ final class Harness {
             }
         });
         return others;
+    }
+
+    /**
+     * The other build's benchmarks jar of a side-by-side run: argument {@code beforeJar=<path>},
+     * else the environment's {@code BEFORE_JAR}; null when neither is set. The jar is copied next
+     * to this JVM's own jar (the scripts run from {@code target/run/}), so that a rebuild of the
+     * other tree cannot change it midway and the scripts' watcher counts its JVMs as this run's.
+     */
+    static Path beforeJar(Map<String, String> args) throws IOException {
+        String given = args.getOrDefault("beforeJar", System.getenv("BEFORE_JAR"));
+        if (given == null || given.isBlank()) {
+            return null;
+        }
+        Path jar = Path.of(given).toAbsolutePath();
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalArgumentException("beforeJar: no such file " + jar);
+        }
+        Path own = Path.of(System.getProperty("java.class.path").split(java.io.File.pathSeparator)[0]).toAbsolutePath();
+        Path dir = Files.isRegularFile(own) ? own.getParent() : Path.of("target");
+        Files.createDirectories(dir);
+        Path copy = dir.resolve("before-" + ProcessHandle.current().pid() + "-" + jar.getFileName());
+        Files.copy(jar, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        copy.toFile().deleteOnExit();
+        BEFORE_ORIGIN.put(copy, jar);
+        return copy;
+    }
+
+    private static final Map<Path, Path> BEFORE_ORIGIN = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * One comment line naming the two builds of a side-by-side run: {@code helloretail} is the
+     * jar this JVM runs, {@code before} the other one (null: no side-by-side).
+     */
+    static String builds(Path beforeJar) {
+        Path own = Path.of(System.getProperty("java.class.path").split(java.io.File.pathSeparator)[0]).toAbsolutePath();
+        String line = "# builds: helloretail = " + describe(own);
+        if (beforeJar != null) {
+            line += "; before = " + describe(BEFORE_ORIGIN.getOrDefault(beforeJar, beforeJar))
+                    + " (variant 'before': ShopApp helloretail from that jar)";
+        }
+        return line;
+    }
+
+    /** A jar's path, the first 16 hex digits of its SHA-256 and, where it can tell, the commit it was built from. */
+    static String describe(Path jar) {
+        String sha;
+        try (InputStream in = Files.newInputStream(jar)) {
+            java.security.MessageDigest d = java.security.MessageDigest.getInstance("SHA-256");
+            byte[] buf = new byte[1 << 16];
+            for (int n; (n = in.read(buf)) > 0; ) {
+                d.update(buf, 0, n);
+            }
+            sha = java.util.HexFormat.of().formatHex(d.digest()).substring(0, 16);
+        } catch (IOException | java.security.NoSuchAlgorithmException e) {
+            sha = "?";
+        }
+        String commit = null;
+        Path marker = Path.of(jar + ".commit");   // written by bench-common.sh next to its copy
+        try {
+            if (Files.isRegularFile(marker)) {
+                commit = Files.readString(marker).strip();
+            } else {
+                Process git = new ProcessBuilder("git", "-C", jar.getParent().toString(), "log", "-1", "--format=%h")
+                        .redirectErrorStream(true).start();
+                String out = new String(git.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+                if (git.waitFor() == 0 && !out.isEmpty()) {
+                    commit = "its worktree at " + out;
+                }
+            }
+        } catch (IOException e) {
+            // no git: no commit
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return jar + " (sha256 " + sha + (commit == null ? "" : ", " + commit) + ")";
     }
 
     /** The mains' {@code name=value} arguments. */

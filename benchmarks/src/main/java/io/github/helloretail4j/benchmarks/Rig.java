@@ -10,10 +10,17 @@ import java.util.Map;
  * while the load generator (this JVM) alternates between them. Each shop JVM sends to the same
  * sink; only the variant under load sends anything, so the sink's counter for that variant's
  * requests is that variant's delivery.
+ *
+ * <p>With another build's benchmarks jar ({@code beforeJar=}), a fourth variant {@code before}
+ * runs ShopApp's {@code helloretail} from that jar's class path: the two library builds side by
+ * side, {@code helloretail} being the build of the jar this JVM runs. The sink and the other
+ * variants run from this JVM's class path.
  */
 final class Rig implements AutoCloseable {
 
     static final List<String> VARIANTS = List.of("none", "helloretail", "matomo");
+    /** The variants with another build beside this one's. */
+    static final List<String> VARIANTS_WITH_BEFORE = List.of("none", "helloretail", "before", "matomo");
 
     /** The request every B1 load sends: a browser asking for a product page, with both trackers' cookies. */
     static final String PATH = "/products/p-123?color=red";
@@ -38,10 +45,26 @@ final class Rig implements AutoCloseable {
     final int sinkPort;
     private final Process sink;
     final Map<String, App> apps = new LinkedHashMap<>();
+    /** The variants this rig runs, in the order the rounds alternate them. */
+    final List<String> variants;
+    /** Each variant's shop class path. */
+    private final Map<String, String> classPaths;
 
-    private Rig(int sinkPort, Process sink) {
+    private Rig(int sinkPort, Process sink, Map<String, String> classPaths) {
         this.sinkPort = sinkPort;
         this.sink = sink;
+        this.classPaths = classPaths;
+        this.variants = List.copyOf(classPaths.keySet());
+    }
+
+    /** The ShopApp variant that {@code variant} runs: {@code before} is another build's {@code helloretail}. */
+    static String shopVariant(String variant) {
+        return variant.equals("before") ? "helloretail" : variant;
+    }
+
+    /** Whether {@code variant} runs helloretail4j (this build's or the other one's). */
+    static boolean isHelloRetail(String variant) {
+        return shopVariant(variant).equals("helloretail");
     }
 
     private Path logDir;
@@ -66,8 +89,8 @@ final class Rig implements AutoCloseable {
     private void startApp(String v) throws Exception {
         int port = Harness.freePort();
         int control = Harness.freePort();
-        Process p = Harness.startJvm(logDir.resolve("shop-" + v + ".log"), appJvmArgs,
-                ShopApp.class.getName(), v, String.valueOf(port), String.valueOf(control),
+        Process p = Harness.startJvmFrom(logDir.resolve("shop-" + v + ".log"), appJvmArgs, classPaths.get(v),
+                ShopApp.class.getName(), shopVariant(v), String.valueOf(port), String.valueOf(control),
                 String.valueOf(sinkPort), logDir.resolve("outbox-" + v).toAbsolutePath().toString());
         App app = new App(v, port, control, p);
         apps.put(v, app);
@@ -79,14 +102,29 @@ final class Rig implements AutoCloseable {
     }
 
     static Rig start(Path logDir, List<String> appJvmArgs) throws Exception {
+        return start(logDir, appJvmArgs, (Path) null);
+    }
+
+    /** The rig with {@link #VARIANTS}, and {@code before} from {@code beforeJar} unless it is null. */
+    static Rig start(Path logDir, List<String> appJvmArgs, Path beforeJar) throws Exception {
+        String own = System.getProperty("java.class.path");
+        Map<String, String> classPaths = new LinkedHashMap<>();
+        for (String v : beforeJar == null ? VARIANTS : VARIANTS_WITH_BEFORE) {
+            classPaths.put(v, v.equals("before") ? beforeJar.toAbsolutePath().toString() : own);
+        }
+        return start(logDir, appJvmArgs, classPaths);
+    }
+
+    /** The rig with the variants of {@code classPaths} (variant → its shop's class path), in its order. */
+    static Rig start(Path logDir, List<String> appJvmArgs, Map<String, String> classPaths) throws Exception {
         int sinkPort = Harness.freePort();
         Process sink = Harness.startJvm(logDir.resolve("sink.log"), List.of("-Xmx1g"),
                 Sink.class.getName(), String.valueOf(sinkPort));
-        Rig rig = new Rig(sinkPort, sink);
+        Rig rig = new Rig(sinkPort, sink, new LinkedHashMap<>(classPaths));
         rig.logDir = logDir;
         rig.appJvmArgs = appJvmArgs;
         Harness.awaitUp("http://127.0.0.1:" + sinkPort + "/_stats", sink);
-        for (String v : VARIANTS) {
+        for (String v : rig.variants) {
             rig.startApp(v);
         }
         return rig;
@@ -98,7 +136,7 @@ final class Rig implements AutoCloseable {
 
     /** Tracking requests the sink answered for {@code variant} so far. */
     long delivered(String variant) {
-        return switch (variant) {
+        return switch (shopVariant(variant)) {
             case "helloretail" -> Harness.num(sinkStats(), "pageViews");
             case "matomo" -> Harness.num(sinkStats(), "matomo");
             default -> 0;
@@ -126,5 +164,21 @@ final class Rig implements AutoCloseable {
             a.process().destroy();
         }
         sink.destroy();
+        // gone before this JVM goes on (or exits), so that no shop outlives the run
+        for (Process p : apps.values().stream().map(App::process).toList()) {
+            awaitGone(p);
+        }
+        awaitGone(sink);
+    }
+
+    private static void awaitGone(Process p) {
+        try {
+            if (!p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                p.destroyForcibly().waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
     }
 }
