@@ -46,7 +46,7 @@ final class ConversionWorker implements DeliveryLoop.Source<Outbox.Entry> {
         Duration poll = outbox.pollInterval();
         this.pollNanos = poll == null ? Long.MAX_VALUE : poll.toNanos();
         DeliveryLoop<Outbox.Entry> loop = new DeliveryLoop<>(this, sender, path, counts);
-        this.worker = new Threads.Worker(threadName, loop::run, () -> !closing);
+        this.worker = new Threads.Worker(threadName, () -> loop.run(this), () -> !closing);
     }
 
     /** There is (new) work: starts the thread on first use, wakes it when idle. */

@@ -8,26 +8,19 @@ import java.util.concurrent.ThreadLocalRandom;
  * The one delivery loop of a tracker: take the next item, attempt it once, act on the answer.
  * Conversions run it on their thread ({@link #run}); page views and carts, whose attempts are
  * asynchronous, use its steps ({@link #body}, {@link #settle}, {@link #abandon}) from their
- * {@link Pipeline}. After a failed attempt it pauses (backoff with jitter over
- * the failures in a row, never shorter than the collector's {@code Retry-After}) before the next
- * attempt, so that an outage costs one attempt per pause. Every outcome of a delivery is counted
- * here and nowhere else.
+ * {@link Pipeline}. After a failed attempt comes a pause (backoff with jitter over the failures
+ * in a row, never shorter than the collector's {@code Retry-After}) before the next attempt, so
+ * that an outage costs one attempt per pause. Every outcome of a delivery is counted here and
+ * nowhere else.
  *
- * <p>What differs lives in the {@link Source}: where items come from, how long one may be
- * retried (a budget of attempts for page views, of age for conversions), and where outcomes are
- * recorded (nowhere, or the outbox).
+ * <p>What differs lives in the {@link Items} (and, for {@link #run}, the {@link Source}): where
+ * items come from, how long one may be retried (a budget of attempts for page views, of age for
+ * conversions), and where outcomes are recorded (nowhere, or the outbox).
  */
 final class DeliveryLoop<T> {
 
-    /** Where a loop's items come from and where their outcomes go. */
-    interface Source<T> {
-        /**
-         * The next item to attempt, waiting for one; null when the loop is to end.
-         *
-         * @throws IOException when the store behind the source failed; the loop backs off
-         */
-        T next() throws IOException, InterruptedException;
-
+    /** What a loop's items are: their bodies, their budget, and where their outcomes go. */
+    interface Items<T> {
         byte[] body(T item);
 
         /** True when it was attempted before, so that the next attempt is a retry. */
@@ -52,12 +45,6 @@ final class DeliveryLoop<T> {
         /** The attempt failed and the item will be attempted again, after {@code pause} at the earliest. */
         void retryLater(T item, Outcome outcome, Duration pause) throws IOException;
 
-        /** Before a pause: a chance to make what was recorded durable. */
-        void beforePause() throws IOException;
-
-        /** The store behind the source failed (already undone); for the source to log and count. */
-        void storeFailed(IOException e);
-
         /**
          * True when what is left at the close deadline stays stored for the next start (conversions);
          * false when it is lost and counted abandoned (page views).
@@ -65,24 +52,41 @@ final class DeliveryLoop<T> {
         boolean keepsWhatIsLeft();
     }
 
-    private final Source<T> source;
+    /** Items that a thread takes one by one, for {@link #run}: conversions from the outbox. */
+    interface Source<T> extends Items<T> {
+        /**
+         * The next item to attempt, waiting for one; null when the loop is to end.
+         *
+         * @throws IOException when the store behind the source failed; the loop backs off
+         */
+        T next() throws IOException, InterruptedException;
+
+        /** Before a pause: a chance to make what was recorded durable. */
+        void beforePause() throws IOException;
+
+        /** The store behind the source failed (already undone); for the source to log and count. */
+        void storeFailed(IOException e);
+    }
+
+    private final Items<T> items;
     private final Sender sender;
     private final String path;
     private final EventCounters counts;
 
-    DeliveryLoop(Source<T> source, Sender sender, String path, EventCounters counts) {
-        this.source = source;
+    DeliveryLoop(Items<T> items, Sender sender, String path, EventCounters counts) {
+        this.items = items;
         this.sender = sender;
         this.path = path;
         this.counts = counts;
     }
 
     /**
-     * Runs until the source has nothing more or the close deadline has passed.
+     * Takes and attempts {@code source}'s items (the loop's own items) until it has nothing more
+     * or the close deadline has passed.
      *
      * @throws InterruptedException when the thread is interrupted; its supervisor replaces it
      */
-    void run() throws InterruptedException {
+    void run(Source<T> source) throws InterruptedException {
         int failures = 0;
         int storeFailures = 0;
         T item = null;
@@ -144,20 +148,20 @@ final class DeliveryLoop<T> {
      * @throws IOException when that could not be recorded
      */
     boolean expire(T item) throws IOException {
-        if (!source.expired(item)) {
+        if (!items.expired(item)) {
             return false;
         }
-        source.failed(item, null);
+        items.failed(item, null);
         counts.failed.increment();
         return true;
     }
 
     /** The body to send for the item's next attempt; counts the attempt as a retry when it is one. */
     byte[] body(T item) {
-        if (source.attemptedBefore(item)) {
+        if (items.attemptedBefore(item)) {
             counts.retries.increment();
         }
-        return source.body(item);
+        return items.body(item);
     }
 
     /**
@@ -180,19 +184,19 @@ final class DeliveryLoop<T> {
      */
     After settle(T item, Outcome outcome, int failures) throws IOException {
         if (outcome.type() != Outcome.Type.RETRY) {
-            source.answered(item, outcome);
+            items.answered(item, outcome);
             count(outcome.type());
             return After.ANSWERED;
         }
         Duration delay = sender.policy().delay(failures, outcome.retryAfter(),
                 ThreadLocalRandom.current().nextDouble());
-        if (source.mayRetry(item)) {
-            source.retryLater(item, outcome, delay);
-            sender.logTrouble(path, outcome, (source.keepsWhatIsLeft() ? "they wait in the outbox; " : "")
+        if (items.mayRetry(item)) {
+            items.retryLater(item, outcome, delay);
+            sender.logTrouble(path, outcome, (items.keepsWhatIsLeft() ? "they wait in the outbox; " : "")
                     + "next attempt in " + delay.toMillis() + " ms");
             return new After(delay, true);
         }
-        source.failed(item, outcome);
+        items.failed(item, outcome);
         counts.failed.increment();
         sender.logTrouble(path, outcome, "giving one up after its last attempt");
         return new After(delay, false);
@@ -200,7 +204,7 @@ final class DeliveryLoop<T> {
 
     /** Left undelivered at the close deadline: counted abandoned, unless the source keeps it. */
     void abandon(T item) {
-        if (item != null && !source.keepsWhatIsLeft()) {
+        if (item != null && !items.keepsWhatIsLeft()) {
             counts.abandoned.increment();
         }
     }

@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * {@code Retry-After}); after the pause one request goes out at a time until the collector
  * answers again, so that an outage costs one attempt per pause, and no thread.
  */
-final class Pipeline<T> implements DeliveryLoop.Source<Pipeline.Attempt<T>> {
+final class Pipeline<T> implements DeliveryLoop.Items<Pipeline.Attempt<T>> {
     private static final Logger LOG = LoggerFactory.getLogger("io.github.helloretail4j");
 
     /** Connections unused for this long are closed. */
@@ -307,11 +307,6 @@ final class Pipeline<T> implements DeliveryLoop.Source<Pipeline.Attempt<T>> {
     }
 
     @Override
-    public Attempt<T> next() {
-        throw new UnsupportedOperationException("a pipeline pumps; it runs no blocking loop");
-    }
-
-    @Override
     public byte[] body(Attempt<T> a) {
         a.attempts++;
         return a.body;
@@ -346,15 +341,6 @@ final class Pipeline<T> implements DeliveryLoop.Source<Pipeline.Attempt<T>> {
     public void retryLater(Attempt<T> a, Outcome outcome, Duration pause) {
         a.notBefore = System.nanoTime() + pause.toNanos();
         retries.add(a);
-    }
-
-    @Override
-    public void beforePause() {
-    }
-
-    @Override
-    public void storeFailed(IOException e) {
-        throw new AssertionError("a memory queue has no store", e);
     }
 
     @Override
