@@ -44,7 +44,8 @@ import javax.sql.DataSource;
  * </ul>
  *
  * <p>Threads: a few named daemon threads, however many requests are in flight. Requests are
- * asynchronous and share one I/O thread ({@code <name>-io-2}, started by {@code <name>-io-1});
+ * asynchronous and share the client's I/O threads ({@code <name>-io-2} and, on two cores or more,
+ * {@code -io-3}, started by {@code <name>-io-1});
  * HTTP/2 is used when the collector offers it. One thread ({@code <name>-pageview}) starts with
  * the first page view and starts what waits, up to {@link Builder#senderThreads} in flight (the
  * collect API takes one event per request, so each request in flight delivers one page view per
@@ -313,8 +314,9 @@ public final class HelloRetailTracker implements AutoCloseable {
 
         /**
          * Most page view requests in flight at once, each on a keep-alive connection of its own
-         * (or a stream of one HTTP/2 connection); they share one I/O thread (the name is older than the asynchronous delivery). Page views per
-         * second that can be delivered ≈ senderThreads / the collector's round-trip time.
+         * (or a stream of one HTTP/2 connection); they share the client's one or two I/O threads
+         * (the name is older than the asynchronous delivery). Page views per second that can be
+         * delivered ≈ senderThreads / the collector's round-trip time.
          */
         public Builder senderThreads(int senderThreads) {
             this.senderThreads = senderThreads;

@@ -56,9 +56,9 @@ import org.apache.hc.core5.util.Timeout;
 
 /**
  * Posts JSON bodies to the collect API and classifies the answer, over httpclient5's
- * asynchronous client: one I/O reactor thread serves every connection, so that many requests in
- * flight (what a distant collector needs) cost sockets, not threads, and one wake-up of that
- * thread handles every answer that has arrived. HTTP/2 is offered through ALPN on https and used
+ * asynchronous client: one or two I/O reactor threads serve every connection, so that many
+ * requests in flight (what a distant collector needs) cost sockets, not threads, and one wake-up
+ * of such a thread handles every answer that has arrived. HTTP/2 is offered through ALPN on https and used
  * when the collector takes it; otherwise (and always on plain http) each keep-alive connection
  * carries one HTTP/1.1 request at a time.
  *
@@ -73,6 +73,13 @@ import org.apache.hc.core5.util.Timeout;
  * explicitly given one. There is no way to trust everything.
  */
 final class CollectorClient implements Closeable {
+
+    /**
+     * I/O threads: one per core, at most two. One serves any load a shop sends to a distant
+     * collector; a second one keeps delivery's share of the CPU when the shop's own request
+     * threads saturate a machine the collector shares (BENCHMARKS.md, issue 15).
+     */
+    static final int IO_THREADS = Math.min(2, Runtime.getRuntime().availableProcessors());
 
     /** The collector's answers are one short JSON object; more than this is not read. */
     static final int MAX_RESPONSE_BYTES = 16 * 1024;
@@ -124,7 +131,7 @@ final class CollectorClient implements Closeable {
         this.http = HttpAsyncClients.custom()
                 .setConnectionManager(connections)
                 .setIOReactorConfig(IOReactorConfig.custom()
-                        .setIoThreadCount(1)
+                        .setIoThreadCount(IO_THREADS)
                         .setSoTimeout(Timeout.of(responseTimeout))
                         .setTcpNoDelay(true)
                         .build())

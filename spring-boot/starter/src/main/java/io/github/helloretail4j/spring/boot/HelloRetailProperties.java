@@ -49,7 +49,7 @@ public class HelloRetailProperties {
 
     /**
      * Most page view requests in flight at once (1 to 64; the name is older than the
-     * asynchronous delivery: they share one I/O thread, not a thread each). Page views per second
+     * asynchronous delivery: they share one or two I/O threads, not a thread each). Page views per second
      * that can be delivered ≈ this / the round trip to Hello Retail (16 at 50 ms: 320/s); beyond
      * that the newest are dropped and counted.
      */

@@ -120,7 +120,7 @@ final class Shop implements AutoCloseable {
         assertNoThreadOfOurs();
     }
 
-    /** Threads of the library are named after their tracker: helloretail4j-pageview, -io-1, -conversion, -trackinguser. */
+    /** Threads of the library are named after their tracker: helloretail4j-pageview, -io-N, -conversion, -trackinguser. */
     static void assertNoThreadOfOurs(String... trackerNames) {
         // and the name FastRetries gives its tracker
         List<String> prefixes = new ArrayList<>(List.of("helloretail4j", "shop-tracker"));
