@@ -22,15 +22,15 @@ import org.slf4j.LoggerFactory;
  *
  * <p>At most {@code maxInFlight} requests are in flight. The collect API takes one event per
  * request, so each request in flight delivers at most one event per round trip: 20 per second
- * to a collector 50 ms away. What waits goes out together: the thread's look starts every
- * event that came in its {@link #LINGER_NANOS} (up to the limit), so their answers arrive
- * together and one wake-up of the I/O thread serves several. Only the first request after a
- * start (or a window without answers) goes out alone, until the collector has answered it. Requests in flight cost a socket
- * each (or a stream of one HTTP/2 connection), not a thread, so there is nothing to gain from
- * growing their number slowly; connections unused for a window (5 s) are closed. A failed
- * attempt pauses the pipeline (backoff with jitter, at least the collector's
- * {@code Retry-After}); after the pause one request goes out at a time until the collector
- * answers again, so that an outage costs one attempt per pause, and no thread.
+ * to a collector 50 ms away. What waits goes out together: the thread's look starts every event
+ * that came in its {@link #LINGER_NANOS} (up to the limit), so that their answers arrive
+ * together too. Only the first request after a start (or a window without answers) goes out
+ * alone, until the collector has answered it. Requests in flight cost a socket each (or a stream
+ * of one HTTP/2 connection), not a thread, so there is nothing to gain from growing their number
+ * slowly; connections unused for a window (5 s) are closed. A failed attempt pauses the pipeline
+ * (backoff with jitter, at least the collector's {@code Retry-After}); after the pause one
+ * request goes out at a time until the collector answers again, so that an outage costs one
+ * attempt per pause, and no thread.
  */
 final class Pipeline<T> implements DeliveryLoop.Items<Pipeline.Attempt<T>> {
     private static final Logger LOG = LoggerFactory.getLogger("io.github.helloretail4j");

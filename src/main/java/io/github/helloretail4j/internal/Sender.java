@@ -9,8 +9,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * POSTs to the collector (waiting for the answer, or handing it to a callback), the pause between attempts, the close deadline, and the
- * log lines of trouble and recovery: what every {@link DeliveryLoop} of a tracker shares.
+ * POSTs to the collector (waiting for the answer, or handing it to a callback), the pause
+ * between attempts, the close deadline, and the log lines of trouble and recovery: what every
+ * {@link DeliveryLoop} and {@link Pipeline} of a tracker shares.
  *
  * <p>Logging follows zipkin-reporter: the first trouble is a WARN, repeats are DEBUG until a
  * delivery succeeds again, so an outage writes a few lines, not one per page view. Bodies are
