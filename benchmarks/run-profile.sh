@@ -27,10 +27,10 @@
 #   analyze=<file.collapsed.gz> served=N delivered=N interval=1000000
 #
 # Profiling another build (a "before" and an "after" jar): build its benchmarks jar, e.g. of b9a3d10:
-#   git -C /work/main worktree add /work/before-b9a3d10 b9a3d10
-#   cd /work/before-b9a3d10 && mvn -q -B -Dmaven.repo.local=<repo> install -DskipTests \
+#   git worktree add ../before-b9a3d10 b9a3d10
+#   cd ../before-b9a3d10 && mvn -q -B -Dmaven.repo.local=<repo> install -DskipTests \
 #     && mvn -q -B -Dmaven.repo.local=<repo> -f benchmarks package -DskipTests
-#   benchmarks/run-profile.sh mode=both jar=/work/before-b9a3d10/benchmarks/target/benchmarks.jar label=before-b9a3d10
+#   then, back in this repository's root: benchmarks/run-profile.sh mode=both jar=../before-b9a3d10/benchmarks/target/benchmarks.jar label=before-b9a3d10
 # (install puts the library's 0.1.0-SNAPSHOT into <repo>: build one tree's library and its
 # benchmarks jar right after each other, never two trees at once with the same repository.)
 # Environment: as for the other scripts (SKIP_BUILD=1, QUIET_WAIT=<s>, MVN_ARGS=...).
@@ -73,7 +73,7 @@ for m in $MODES; do
   export PROFILE_COMMAND="$CMD"
   PROFILE_HEADER="$(environment)
 # async-profiler: tools.profiler:async-profiler:4.2 (Maven Central), $LIB sha256 $(sha256sum "$LIB" | cut -c1-16)
-# another build's jar: git -C /work/main worktree add /work/before-<commit> <commit>; in it mvn -q -B -Dmaven.repo.local=<repo> install -DskipTests && mvn -q -B -Dmaven.repo.local=<repo> -f benchmarks package -DskipTests; then jar=/work/before-<commit>/benchmarks/target/benchmarks.jar"
+# another build's jar: git worktree add ../before-<commit> <commit>; in it mvn -q -B -Dmaven.repo.local=<repo> install -DskipTests && mvn -q -B -Dmaven.repo.local=<repo> -f benchmarks package -DskipTests; then jar=../before-<commit>/benchmarks/target/benchmarks.jar"
   export PROFILE_HEADER
   watch_start
   java -cp "$JAR" io.github.helloretail4j.benchmarks.Profile lib="$LIB" jar="$SHOP_JAR" mode="$m" \
