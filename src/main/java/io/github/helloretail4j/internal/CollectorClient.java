@@ -299,7 +299,7 @@ final class CollectorClient implements Closeable {
         @Override
         public void cancelled() {
             String reason = abortReason;
-            finish(retry(reason == null ? "cancelled" : reason), null);
+            finish(retry(reason != null ? reason : closed ? "the tracker closed" : "cancelled by the HTTP client"), null);
         }
 
         private void finish(Outcome outcome, Answer from) {

@@ -342,7 +342,7 @@ public final class Engine {
         int stuck = pageViews.liveThreads().size() + carts.liveThreads().size()
                 + (conversions != null && conversions.isAlive() ? 1 : 0);
         if (stuck > 0) {
-            LOG.warn("{} sender threads of the Hello Retail tracker did not stop", stuck);
+            LOG.warn("{} delivery threads of the Hello Retail tracker did not stop", stuck);
         }
     }
 }

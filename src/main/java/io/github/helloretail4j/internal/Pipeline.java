@@ -156,8 +156,7 @@ final class Pipeline<T> implements DeliveryLoop.Items<Pipeline.Attempt<T>> {
      * the close deadline (what is left is counted abandoned by {@link #stop}).
      */
     private boolean finishedClosing() {
-        boolean tooLate = sender.pastDeadline()
-                || pausing && sender.closing() && resumeAt - sender.deadlineNanos() > 0;
+        boolean tooLate = sender.pastDeadline() || pausing && sender.tooLateFor(resumeAt);
         if (tooLate) {
             abandonRetries();
             return inFlight.get() == 0;

@@ -70,13 +70,9 @@ final class Sender {
         client.closeIdle(idle);
     }
 
-    /** The close deadline, when closing has begun; for loops that wait on their own. */
-    boolean closing() {
-        return closing;
-    }
-
-    long deadlineNanos() {
-        return deadlineNanos;
+    /** True when closing has begun and an attempt at {@code atNanos} would come after its deadline. */
+    boolean tooLateFor(long atNanos) {
+        return closing && atNanos - deadlineNanos > 0;
     }
 
     RetryPolicy policy() {
@@ -111,7 +107,7 @@ final class Sender {
         lock.lock();
         try {
             while (true) {
-                if (closing && end - deadlineNanos > 0) {
+                if (tooLateFor(end)) {
                     return false;
                 }
                 long left = end - System.nanoTime();

@@ -188,7 +188,7 @@ class DeploymentTest {
             loaders.add(new java.lang.ref.WeakReference<>(loader));
             loader = null;
             assertEquals(200, RawHttp.get(port, "/war/page?cycle=" + i, COOKIE).status());
-            RawHttp.get(port, "/war/page?new-visitor=" + i); // starts the id fetcher and its watchdog
+            RawHttp.get(port, "/war/page?new-visitor=" + i); // starts the id fetcher and its client's I/O threads
             d.close();
             assertEquals(List.of(), ourThreads(), "after undeploy " + i);
         }

@@ -431,8 +431,8 @@ public final class B6RoundTrip {
     /**
      * {page view threads, every thread of the tracker}: the live threads named
      * {@code <name>-pageview...}, and those whose name is {@code name} or starts with {@code name-}
-     * (the tracker names its threads {@code <name>-pageview-N}, {@code <name>-watchdog},
-     * {@code <name>-conversion}, {@code <name>-cart-N}, ...); at least {@code most}.
+     * (the tracker names its threads {@code <name>-pageview}, {@code <name>-io-N}, {@code <name>-conversion},
+     * {@code <name>-cart}; before the asynchronous delivery {@code <name>-pageview-N} and {@code <name>-watchdog}); at least {@code most}.
      */
     private static int[] most(String name, int[] most) {
         int pageView = 0;

@@ -152,7 +152,7 @@ class ShopBrowserTest {
         assertEquals("0", emptied.decimal("total").toPlainString());
 
         // Every page the shopper saw, with the page before it as referrer; product pages carry
-        // their product number. Several sender threads may deliver, so the order of arrival may differ.
+        // their product number. Several requests may be in flight, so the order of arrival may differ.
         List<String> expected = List.of(
                 view(base + "/", null, null),
                 view(base + "/category/shoes", base + "/", null),

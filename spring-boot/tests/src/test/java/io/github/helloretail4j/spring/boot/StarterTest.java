@@ -68,7 +68,7 @@ class StarterTest {
             assertEquals(200, shop.send("HEAD", "/", "Cookie", "hello_retail_id=" + ID).statusCode());
             assertEquals(200, shop.get("/", "Sec-Purpose", "prefetch").statusCode());
             assertEquals(200, shop.send("GET", "/").statusCode());
-            // the last page; one sender thread delivers in order, so it comes last
+            // the last page; with one request in flight they are delivered in order, so it comes last
             assertEquals(200, shop.get("/?last").statusCode());
 
             collector.awaitRequests(PAGEVIEW, 2);
