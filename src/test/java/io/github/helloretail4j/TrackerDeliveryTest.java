@@ -396,14 +396,14 @@ class TrackerDeliveryTest {
         awaitSettled(300, 0);
         assertEquals(6, collector.requests(PAGEVIEW).stream().mapToInt(TestCollector.Received::inFlight).max()
                 .orElseThrow(), "the burst grew the requests in flight to the maximum");
-        // Now a page view every 10 ms against a fast collector: the page view thread finds about
-        // two each time it looks (every 20 ms) and starts them together, so two or three
+        // Now a page view every 25 ms against a fast collector: the page view thread finds about
+        // two each time it looks (every 50 ms) and starts them together, so two or three
         // connections are all the trickle uses; the others the burst opened close while it goes on.
         collector.latency(Duration.ZERO);
         int fewest = 6;
         for (int i = 0; i < 400 && fewest > 3; i++) {
             tracker.trackPageView(view("https://shop.example/q/" + i));
-            sleep(10);
+            sleep(25);
             fewest = Math.min(fewest, collector.openConnections());
         }
         assertTrue(fewest <= 3, "connections left open while the trickle went on: " + fewest);

@@ -26,7 +26,7 @@ import org.HdrHistogram.Histogram;
  * adds the variant {@code before}: ShopApp's helloretail from that jar, alternated with the others;
  * {@code helloretail} is this jar's build.
  *
- * <p>Usage: {@code B1Latency [rates=500,2000] [rounds=4] [seconds=10] [warmup=60] [connections=16] [logDir=target/b1] [beforeJar=]}
+ * <p>Usage: {@code B1Latency [rates=500,2000] [rounds=4] [seconds=10] [warmup=60] [connections=16] [logDir=target/b1] [beforeJar=] [variants=none,helloretail,before,matomo]}
  */
 public final class B1Latency {
 
@@ -56,7 +56,7 @@ public final class B1Latency {
         List<Row> rows = new ArrayList<>();
         List<String> variants;
         Map<String, ConstantRateLoad.Result> warmups = new LinkedHashMap<>();
-        try (Rig rig = Rig.start(logDir, List.of("-Xmx1g"), beforeJar)) {
+        try (Rig rig = Rig.start(logDir, List.of("-Xmx1g"), beforeJar, Harness.variants(a))) {
             variants = rig.variants;
             for (String v : rig.variants) {
                 ConstantRateLoad load = new ConstantRateLoad("127.0.0.1", rig.apps.get(v).port(), Rig.PATH, Rig.HEADERS);

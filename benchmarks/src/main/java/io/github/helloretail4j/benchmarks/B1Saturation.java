@@ -34,7 +34,7 @@ import java.util.regex.Pattern;
  * adds the variant {@code before}: ShopApp's helloretail from that jar, alternated with the others;
  * {@code helloretail} is this jar's build.
  *
- * <p>Usage: {@code B1Saturation [rounds=3] [seconds=15] [after=10] [warmup=10] [connections=32] [threads=2] [logDir=target/b1s] [beforeJar=]}
+ * <p>Usage: {@code B1Saturation [rounds=3] [seconds=15] [after=10] [warmup=10] [connections=32] [threads=2] [logDir=target/b1s] [beforeJar=] [variants=none,helloretail,before,matomo]}
  */
 public final class B1Saturation {
 
@@ -78,7 +78,7 @@ public final class B1Saturation {
         System.out.println(Harness.builds(beforeJar));
         List<Run> runs = new ArrayList<>();
         List<String> variants;
-        try (Rig rig = Rig.start(logDir, List.of("-Xmx1g"), beforeJar)) {
+        try (Rig rig = Rig.start(logDir, List.of("-Xmx1g"), beforeJar, Harness.variants(a))) {
             variants = rig.variants;
             for (int round = 1; round <= rounds; round++) {
                 List<String> order = new ArrayList<>(rig.variants);

@@ -44,6 +44,14 @@ public final class B3Delivery {
             .productNumber("p-123")
             .build();
 
+    /** The body the tracker sends for {@link #VIEW}, field for field (TrackerDeliveryTest pins the encoding). */
+    static byte[] body() {
+        return ("{\"location\":\"" + VIEW.location() + "\",\"trackingUserId\":\""
+                + VIEW.trackingUserId().orElseThrow() + "\",\"websiteUuid\":\"" + ShopApp.WEBSITE_UUID
+                + "\",\"referrer\":\"" + VIEW.referrer().orElseThrow() + "\",\"productNumber\":\""
+                + VIEW.productNumber().orElseThrow() + "\"}").getBytes(StandardCharsets.UTF_8);
+    }
+
     public static void main(String[] args) throws Exception {
         Map<String, String> a = Harness.args(args);
         int rounds = Integer.parseInt(a.getOrDefault("rounds", "3"));
@@ -63,11 +71,7 @@ public final class B3Delivery {
         Harness.awaitUp(sinkStats, sink);
         URI endpoint = URI.create("http://127.0.0.1:" + sinkPort + "/serve/");
 
-        // the body the tracker sends for VIEW, field for field (TrackerDeliveryTest pins the encoding)
-        byte[] body = ("{\"location\":\"" + VIEW.location() + "\",\"trackingUserId\":\""
-                + VIEW.trackingUserId().orElseThrow() + "\",\"websiteUuid\":\"" + ShopApp.WEBSITE_UUID
-                + "\",\"referrer\":\"" + VIEW.referrer().orElseThrow() + "\",\"productNumber\":\""
-                + VIEW.productNumber().orElseThrow() + "\"}").getBytes(StandardCharsets.UTF_8);
+        byte[] body = body();
         Path lua = logDir.resolve("pageview.lua");
         Files.writeString(lua, "wrk.method = \"POST\"\n"
                 + "wrk.headers[\"Content-Type\"] = \"application/json\"\n"

@@ -154,6 +154,12 @@ final class Harness {
      * to this JVM's own jar (the scripts run from {@code target/run/}), so that a rebuild of the
      * other tree cannot change it midway and the scripts' watcher counts its JVMs as this run's.
      */
+    /** {@code variants=a,b}: the rig's variants to run, null for all of them. */
+    static List<String> variants(Map<String, String> args) {
+        String given = args.get("variants");
+        return given == null || given.isBlank() ? null : List.of(given.split(","));
+    }
+
     static Path beforeJar(Map<String, String> args) throws IOException {
         String given = args.getOrDefault("beforeJar", System.getenv("BEFORE_JAR"));
         if (given == null || given.isBlank()) {
