@@ -12,6 +12,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -37,6 +38,9 @@ import org.apache.hc.core5.http.io.entity.EntityUtils;
  * <ul>
  *   <li>{@code tracker}: this build's {@link HelloRetailTracker}, page views offered at the
  *       rate; the CPU of all its threads;</li>
+ *   <li>{@code tracker-https-h1} and {@code tracker-https-h2}: the same over https, to a sink
+ *       listener that speaks HTTP/1.1 only, and to one that offers h2 through ALPN (the share of
+ *       requests that came over HTTP/2 is reported);</li>
  *   <li>{@code classic}: httpclient5's classic client on one thread, one blocking exchange per
  *       page view as it comes (what the blocking senders did before issue 15);</li>
  *   <li>{@code raw}: no library: one thread writes the request's bytes to a socket and reads
@@ -54,7 +58,9 @@ import org.apache.hc.core5.http.io.entity.EntityUtils;
  * <p>Usage: {@code B8ExchangeFloor [rates=500,2000] [rounds=3] [seconds=10] [warmup=15] [logDir=target/b8]}
  */
 public final class B8ExchangeFloor {
-    static final List<String> VARIANTS = List.of("tracker", "classic", "raw", "raw-batched");
+    static final List<String> VARIANTS = List.of("tracker", "tracker-https-h1", "tracker-https-h2", "classic", "raw",
+            "raw-batched");
+    private static final String PASSWORD = "benchmark";
     private static final long WINDOW_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
     public static void main(String[] args) throws Exception {
@@ -72,28 +78,42 @@ public final class B8ExchangeFloor {
         System.out.println(Harness.machine());
         System.out.println("# other java/mvn processes at start: " + Harness.otherJavaProcesses());
         int sinkPort = Harness.freePort();
+        int http11Port = Harness.freePort();
+        int http2Port = Harness.freePort();
+        Path keys = Files.createTempDirectory(logDir.toAbsolutePath(), "keys-");
+        KeyStore trust = certificates(keys);
         Process sink = Harness.startJvm(logDir.resolve("sink.log"), List.of("-Xmx1g"), Sink.class.getName(),
-                String.valueOf(sinkPort));
-        Harness.awaitUp("http://127.0.0.1:" + sinkPort + "/_stats", sink);
-        URI endpoint = URI.create("http://127.0.0.1:" + sinkPort + "/serve/");
+                String.valueOf(sinkPort), keys.resolve("sink.p12").toString(), PASSWORD, String.valueOf(http11Port),
+                String.valueOf(http2Port));
+        String stats = "http://127.0.0.1:" + sinkPort + "/_stats";
+        Harness.awaitUp(stats, sink);
+        Map<String, URI> endpoints = Map.of(
+                "http", URI.create("http://127.0.0.1:" + sinkPort + "/serve/"),
+                "https-h1", URI.create("https://127.0.0.1:" + http11Port + "/serve/"),
+                "https-h2", URI.create("https://127.0.0.1:" + http2Port + "/serve/"));
         byte[] body = B3Delivery.body();
         System.out.printf(Locale.ROOT, "# rates %s page views/s; %d rounds of %d s per variant and rate; warm-up %d s at"
                 + " %d/s per variant; body %d bytes%n", rates, rounds, seconds, warmup, Collections.max(rates), body.length);
         Map<String, Map<Integer, List<Double>>> results = new LinkedHashMap<>();
+        Map<String, List<Double>> overHttp2 = new LinkedHashMap<>();
         try {
             for (String v : VARIANTS) {
-                run(v, endpoint, body, Collections.max(rates), warmup);
+                run(v, endpoints, trust, body, Collections.max(rates), warmup);
                 results.put(v, new LinkedHashMap<>());
             }
-            System.out.println("variant,rate,round,exchanges,cpu_us_per_exchange");
+            System.out.println("variant,rate,round,exchanges,cpu_us_per_exchange,share_over_http2");
             for (int round = 1; round <= rounds; round++) {
                 for (int rate : rates) {
                     List<String> order = new ArrayList<>(VARIANTS);
                     Collections.rotate(order, round);
                     for (String v : order) {
-                        double[] r = run(v, endpoint, body, rate, seconds);
-                        System.out.printf(Locale.ROOT, "%s,%d,%d,%.0f,%.2f%n", v, rate, round, r[0], r[1]);
+                        long h0 = Harness.num(Harness.get(stats), "http2");
+                        double[] r = run(v, endpoints, trust, body, rate, seconds);
+                        long h1 = Harness.num(Harness.get(stats), "http2");
+                        System.out.printf(Locale.ROOT, "%s,%d,%d,%.0f,%.2f,%.2f%n", v, rate, round, r[0], r[1],
+                                (h1 - h0) / r[0]);
                         results.get(v).computeIfAbsent(rate, k -> new ArrayList<>()).add(r[1]);
+                        overHttp2.computeIfAbsent(v, k -> new ArrayList<>()).add(100.0 * (h1 - h0) / r[0]);
                     }
                 }
             }
@@ -104,8 +124,8 @@ public final class B8ExchangeFloor {
         System.out.println();
         System.out.println("## Summary: CPU µs per exchange of the sending threads, median [min–max] over rounds");
         System.out.println();
-        StringBuilder head = new StringBuilder("| variant |");
-        StringBuilder rule = new StringBuilder("|---|");
+        StringBuilder head = new StringBuilder("| variant | requests over HTTP/2 |");
+        StringBuilder rule = new StringBuilder("|---|---|");
         for (int rate : rates) {
             head.append(" ").append(rate).append(" page views/s |");
             rule.append("---|");
@@ -113,7 +133,8 @@ public final class B8ExchangeFloor {
         System.out.println(head);
         System.out.println(rule);
         results.forEach((v, byRate) -> {
-            StringBuilder row = new StringBuilder("| ").append(v).append(" |");
+            StringBuilder row = new StringBuilder("| ").append(v).append(" | ")
+                    .append(Harness.spread(overHttp2.get(v), "%.0f %%")).append(" |");
             for (int rate : rates) {
                 row.append(" ").append(Harness.spread(byRate.get(rate), "%.1f")).append(" |");
             }
@@ -122,9 +143,13 @@ public final class B8ExchangeFloor {
     }
 
     /** One measurement: {exchanges, CPU µs per exchange}. */
-    static double[] run(String variant, URI endpoint, byte[] body, int rate, int seconds) throws Exception {
+    static double[] run(String variant, Map<String, URI> endpoints, KeyStore trust, byte[] body, int rate, int seconds)
+            throws Exception {
+        URI endpoint = endpoints.get("http");
         return switch (variant) {
-            case "tracker" -> tracker(endpoint, rate, seconds);
+            case "tracker" -> tracker(endpoint, null, rate, seconds);
+            case "tracker-https-h1" -> tracker(endpoints.get("https-h1"), trust, rate, seconds);
+            case "tracker-https-h2" -> tracker(endpoints.get("https-h2"), trust, rate, seconds);
             case "classic" -> classic(endpoint, body, rate, seconds);
             case "raw" -> raw(endpoint, body, rate, seconds, false);
             case "raw-batched" -> raw(endpoint, body, rate, seconds, true);
@@ -132,16 +157,19 @@ public final class B8ExchangeFloor {
         };
     }
 
-    private static double[] tracker(URI endpoint, int rate, int seconds) throws Exception {
+    private static double[] tracker(URI endpoint, KeyStore trust, int rate, int seconds) throws Exception {
         Path outbox = Files.createTempDirectory("b8-outbox-");
         String name = "b8-" + System.nanoTime();
-        try (HelloRetailTracker tracker = HelloRetailTracker.builder()
+        HelloRetailTracker.Builder builder = HelloRetailTracker.builder()
                 .websiteUuid(ShopApp.WEBSITE_UUID)
                 .endpoint(endpoint)
                 .name(name)
                 .outboxDirectory(outbox)
-                .closeTimeout(Duration.ofSeconds(5))
-                .build()) {
+                .closeTimeout(Duration.ofSeconds(5));
+        if (trust != null) {
+            builder.trustStore(trust);
+        }
+        try (HelloRetailTracker tracker = builder.build()) {
             long d0 = tracker.metrics().pageViews().delivered();
             long c0 = cpuOfThreads(name + "-");
             Pacer pacer = new Pacer(rate);
@@ -304,6 +332,29 @@ public final class B8ExchangeFloor {
             int due = (int) ((now - next) / intervalNanos) + 1;
             next += due * intervalNanos;
             return due;
+        }
+    }
+
+    /** keytool from the running JDK: the sink's key pair for 127.0.0.1, and a trust store with its certificate. */
+    private static KeyStore certificates(Path dir) throws Exception {
+        keytool("-genkeypair", "-alias", "sink", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=localhost",
+                "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-validity", "2", "-storetype", "PKCS12",
+                "-keystore", dir.resolve("sink.p12").toString(), "-storepass", PASSWORD);
+        keytool("-exportcert", "-alias", "sink", "-keystore", dir.resolve("sink.p12").toString(), "-storepass", PASSWORD,
+                "-rfc", "-file", dir.resolve("sink.crt").toString());
+        keytool("-importcert", "-noprompt", "-alias", "sink", "-file", dir.resolve("sink.crt").toString(),
+                "-keystore", dir.resolve("trust.p12").toString(), "-storetype", "PKCS12", "-storepass", PASSWORD);
+        return KeyStore.getInstance(dir.resolve("trust.p12").toFile(), PASSWORD.toCharArray());
+    }
+
+    private static void keytool(String... args) throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IllegalStateException("keytool failed: " + out);
         }
     }
 

@@ -112,8 +112,8 @@ final class Rig implements AutoCloseable {
 
     /**
      * As {@link #start(Path, List, Path)}, with only the variants named in {@code only} (null:
-     * all). An experiment between two builds leaves Matomo's out: its shop keeps working through
-     * its backlog in the background and takes the CPU the others are measured on.
+     * all): an experiment between two builds can leave Matomo's out, so that no third shop JVM
+     * shares the machine with the two being compared.
      */
     static Rig start(Path logDir, List<String> appJvmArgs, Path beforeJar, List<String> only) throws Exception {
         String own = System.getProperty("java.class.path");

@@ -18,7 +18,13 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
+import org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
@@ -56,6 +62,8 @@ public final class Sink implements AutoCloseable {
     public final LongAdder conversions = new LongAdder();
     /** Matomo tracking requests answered. */
     public final LongAdder matomo = new LongAdder();
+    /** Requests that came over HTTP/2. */
+    public final LongAdder http2 = new LongAdder();
     /** Requests read while stalled, held without an answer. */
     public final LongAdder held = new LongAdder();
 
@@ -71,18 +79,39 @@ public final class Sink implements AutoCloseable {
     });
 
     public Sink(int port) throws Exception {
+        this(port, null);
+    }
+
+    /**
+     * The sink on {@code port} (plain http), and, when {@code tls} is not null, on two more
+     * ports with https: one with HTTP/1.1 only, one offering h2 and http/1.1 through ALPN.
+     */
+    public Sink(int port, Tls tls) throws Exception {
         QueuedThreadPool threads = new QueuedThreadPool();
         threads.setName("sink");
         server = new Server(threads);
         ServerConnector connector = new ServerConnector(server);
-        connector.setHost("127.0.0.1");
-        connector.setPort(port);
-        connector.setAcceptQueueSize(1024);
-        server.addConnector(connector);
+        listen(connector, port);
+        if (tls != null) {
+            SslContextFactory.Server ssl = new SslContextFactory.Server();
+            ssl.setKeyStorePath(tls.keyStore());
+            ssl.setKeyStorePassword(tls.password());
+            ssl.setKeyStoreType("PKCS12");
+            HttpConnectionFactory http11 = new HttpConnectionFactory(new HttpConfiguration());
+            listen(new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"), http11), tls.http11Port());
+            ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory("h2", "http/1.1");
+            alpn.setDefaultProtocol(http11.getProtocol());
+            listen(new ServerConnector(server, new SslConnectionFactory(ssl, alpn.getProtocol()), alpn,
+                    new HTTP2ServerConnectionFactory(new HttpConfiguration()),
+                    new HttpConnectionFactory(new HttpConfiguration())), tls.http2Port());
+        }
         server.setHandler(new Handler.Abstract() {
             @Override
             public boolean handle(Request request, Response response, Callback callback) throws Exception {
                 Content.Source.consumeAll(request);
+                if (request.getConnectionMetaData().getHttpVersion() == org.eclipse.jetty.http.HttpVersion.HTTP_2) {
+                    http2.increment();
+                }
                 String path = request.getHttpURI().getPath();
                 if (path.equals("/_stats")) {
                     return answerStats(response, callback);
@@ -114,6 +143,17 @@ public final class Sink implements AutoCloseable {
         server.start();
     }
 
+    /** The https listeners: a PKCS12 key store with the key and certificate for 127.0.0.1, and their ports. */
+    public record Tls(String keyStore, String password, int http11Port, int http2Port) {
+    }
+
+    private void listen(ServerConnector connector, int port) {
+        connector.setHost("127.0.0.1");
+        connector.setPort(port);
+        connector.setAcceptQueueSize(1024);
+        server.addConnector(connector);
+    }
+
     private static void answer(Response response, Callback callback, LongAdder counter, String type, ByteBuffer body) {
         counter.increment();
         response.setStatus(200);
@@ -132,7 +172,7 @@ public final class Sink implements AutoCloseable {
     /** The counters and this JVM's CPU time, as one JSON object. */
     public String stats() {
         return "{\"pageViews\":" + pageViews.sum() + ",\"conversions\":" + conversions.sum()
-                + ",\"matomo\":" + matomo.sum() + ",\"held\":" + held.sum()
+                + ",\"matomo\":" + matomo.sum() + ",\"held\":" + held.sum() + ",\"http2\":" + http2.sum()
                 + ",\"processCpuNanos\":" + processCpuNanos() + "}";
     }
 
@@ -176,11 +216,14 @@ public final class Sink implements AutoCloseable {
     }
 
     /**
-     * Runs the sink until killed. Usage: {@code Sink <port>}; prints {@code sink listening on <port>}
+     * Runs the sink until killed. Usage: {@code Sink <port> [<key store> <password> <https port,
+     * HTTP/1.1> <https port, h2 and HTTP/1.1>]}; prints {@code sink listening on <port>}
      * once it accepts connections.
      */
     public static void main(String[] args) throws Exception {
-        Sink sink = new Sink(args.length > 0 ? Integer.parseInt(args[0]) : 0);
+        Tls tls = args.length >= 5
+                ? new Tls(args[1], args[2], Integer.parseInt(args[3]), Integer.parseInt(args[4])) : null;
+        Sink sink = new Sink(args.length > 0 ? Integer.parseInt(args[0]) : 0, tls);
         System.out.println("sink listening on " + sink.port());
         System.out.flush();
         new CountDownLatch(1).await();
