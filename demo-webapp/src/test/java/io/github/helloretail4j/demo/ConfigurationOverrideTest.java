@@ -93,14 +93,16 @@ class ConfigurationOverrideTest {
         reader.setDaemon(true);
         reader.start();
         try {
-            String shopLine = Await.until("the second demo to print its address (stderr in " + log + ")",
-                    Duration.ofSeconds(60), () -> out.stream().filter(l -> l.contains("Shop:")).findFirst().orElse(null),
+            // The endpoint line comes after the address: wait for both, not for the first alone.
+            String endpointLine = Await.until("the second demo to print its address and endpoint (stderr in " + log + ")",
+                    Duration.ofSeconds(60), () -> out.stream().filter(l -> l.contains("Hello Retail endpoint:")).findFirst()
+                            .orElse(null),
                     l -> l != null || !process.isAlive());
-            if (shopLine == null) {
+            if (endpointLine == null) {
                 fail("the second demo exited with " + process.exitValue() + ": " + Files.readString(log));
             }
+            String shopLine = out.stream().filter(l -> l.contains("Shop:")).findFirst().orElseThrow();
             URI base = URI.create(shopLine.substring(shopLine.indexOf("http")).strip());
-            String endpointLine = out.stream().filter(l -> l.contains("Hello Retail endpoint:")).findFirst().orElseThrow();
             assertTrue(endpointLine.contains(collectorDemo.standInEndpoint().toString()), endpointLine);
             assertFalse(endpointLine.contains("(the demo's stand-in)"), endpointLine);
 
