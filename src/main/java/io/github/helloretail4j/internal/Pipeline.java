@@ -246,11 +246,16 @@ final class Pipeline<T> implements DeliveryLoop.Items<Pipeline.Attempt<T>> {
             inFlight.decrementAndGet();
         }
         if (closing) {
+            // While closing only the pipeline's thread starts attempts. Woken now, it starts what
+            // may still go and sees at once when nothing is left in flight; a pump here would
+            // hold a slot for a moment, and a look of that thread in that moment would wait
+            // LINGER_NANOS more, past the close deadline.
             Threads.Worker w = worker;
             Thread t = w == null ? null : w.thread();
             if (t != null) {
-                LockSupport.unpark(t); // it may be waiting for this last answer to end
+                LockSupport.unpark(t);
             }
+            return;
         } else if (!wasConnected) {
             // The first answer: what waits is started by the thread's next look, within
             // LINGER_NANOS, once the client has taken this request's connection back (it does so
