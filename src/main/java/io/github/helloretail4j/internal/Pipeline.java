@@ -75,7 +75,8 @@ final class Pipeline<T> implements DeliveryLoop.Items<Pipeline.Attempt<T>> {
     private volatile long answeredAt;
     private volatile boolean started;
     private volatile boolean closing;
-    private Threads.Worker worker;
+    /** Set once under {@code this}; read by the I/O thread too. */
+    private volatile Threads.Worker worker;
 
     /** An event in hand: its body, encoded once, and how often it was attempted. */
     static final class Attempt<T> {
@@ -250,13 +251,10 @@ final class Pipeline<T> implements DeliveryLoop.Items<Pipeline.Attempt<T>> {
             // may still go and sees at once when nothing is left in flight; a pump here would
             // hold a slot for a moment, and a look of that thread in that moment would wait
             // LINGER_NANOS more, past the close deadline.
-            Threads.Worker w = worker;
-            Thread t = w == null ? null : w.thread();
-            if (t != null) {
-                LockSupport.unpark(t);
-            }
+            wakeThread();
             return;
-        } else if (!wasConnected) {
+        }
+        if (!wasConnected) {
             // The first answer: what waits is started by the thread's next look, within
             // LINGER_NANOS, once the client has taken this request's connection back (it does so
             // after this callback). Started here, each would open a connection of its own, where
@@ -362,8 +360,15 @@ final class Pipeline<T> implements DeliveryLoop.Items<Pipeline.Attempt<T>> {
     synchronized void beginClose() {
         closing = true;
         queue.beginClose();
-        if (worker != null && worker.thread() != null) {
-            LockSupport.unpark(worker.thread());
+        wakeThread();
+    }
+
+    /** Wakes the pipeline's thread from its look's wait, if it runs. */
+    private void wakeThread() {
+        Threads.Worker w = worker;
+        Thread t = w == null ? null : w.thread();
+        if (t != null) {
+            LockSupport.unpark(t);
         }
     }
 

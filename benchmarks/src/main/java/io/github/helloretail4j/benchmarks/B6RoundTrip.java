@@ -60,8 +60,8 @@ public final class B6RoundTrip {
     public static void main(String[] args) throws Exception {
         Map<String, String> a = Harness.args(args);
         int rounds = Integer.parseInt(a.getOrDefault("rounds", "2"));
-        int[] rtts = ints(a.getOrDefault("rtts", "10,50,100"));
-        int[] senders = ints(a.getOrDefault("senders", "2,16"));
+        int[] rtts = Harness.ints(a.getOrDefault("rtts", "10,50,100"));
+        int[] senders = Harness.ints(a.getOrDefault("senders", "2,16"));
         int rate = Integer.parseInt(a.getOrDefault("rate", "200"));
         int seconds = Integer.parseInt(a.getOrDefault("seconds", "10"));
         Path beforeJar = Harness.beforeJar(a);
@@ -143,10 +143,6 @@ public final class B6RoundTrip {
                         Harness.spread(rs.stream().map(r -> (double) r.loadTrackerThreads()).toList(), "%.0f"));
             });
         }
-    }
-
-    private static int[] ints(String csv) {
-        return Arrays.stream(csv.split(",")).map(String::strip).mapToInt(Integer::parseInt).toArray();
     }
 
     /** A tracker under test: page views in, its page view counts out. */

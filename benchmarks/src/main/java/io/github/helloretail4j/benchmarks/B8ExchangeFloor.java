@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -65,10 +66,7 @@ public final class B8ExchangeFloor {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> a = Harness.args(args);
-        List<Integer> rates = new ArrayList<>();
-        for (String r : a.getOrDefault("rates", "500,2000").split(",")) {
-            rates.add(Integer.parseInt(r));
-        }
+        List<Integer> rates = Arrays.stream(Harness.ints(a.getOrDefault("rates", "500,2000"))).boxed().toList();
         int rounds = Integer.parseInt(a.getOrDefault("rounds", "3"));
         int seconds = Integer.parseInt(a.getOrDefault("seconds", "10"));
         int warmup = Integer.parseInt(a.getOrDefault("warmup", "15"));

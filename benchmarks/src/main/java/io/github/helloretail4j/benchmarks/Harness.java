@@ -154,6 +154,11 @@ final class Harness {
      * to this JVM's own jar (the scripts run from {@code target/run/}), so that a rebuild of the
      * other tree cannot change it midway and the scripts' watcher counts its JVMs as this run's.
      */
+    /** A comma-separated list of integers, such as {@code rtts=10,50,100}. */
+    static int[] ints(String csv) {
+        return Arrays.stream(csv.split(",")).map(String::strip).mapToInt(Integer::parseInt).toArray();
+    }
+
     /** {@code variants=a,b}: the rig's variants to run, null for all of them. */
     static List<String> variants(Map<String, String> args) {
         String given = args.get("variants");
