@@ -184,6 +184,16 @@ final class ConversionWorker implements DeliveryLoop.Source<Outbox.Entry> {
     }
 
     @Override
+    public void giveBack(Outbox.Entry entry) {
+        try {
+            outbox.release(entry);
+        } catch (IOException e) {
+            // a shared outbox's lease hands it to another node later instead
+            LOG.debug("could not hand back conversion {}: {}", Check.echo(entry.orderNumber()), e.getMessage());
+        }
+    }
+
+    @Override
     public boolean keepsWhatIsLeft() {
         return true;
     }

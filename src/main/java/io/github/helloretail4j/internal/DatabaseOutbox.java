@@ -45,12 +45,14 @@ import org.slf4j.LoggerFactory;
  * SKIP LOCKED} picks the oldest pending row that no node holds, and the same statement writes
  * this node's name and a lease ({@code lease_until}, on the database's clock, so that nodes whose
  * clocks disagree still never hold a row together). No row lock outlives the statement: the lease
- * is the claim. {@link #delivered}, {@link #failedAttempt} and {@link #deadLetter} end it; so
- * does {@link #close} for whatever this node still holds. A node that dies keeps its claim until
- * the lease runs out, and then any node takes the row: the row is late by at most the lease, and
- * it is sent twice only when the node died after Hello Retail recorded it and before the
- * {@code delivered} update committed. The lease must outlast one attempt (connect plus response
- * timeout), or a slow attempt could be taken over and sent twice.
+ * is the claim. {@link #delivered}, {@link #deadLetter} and {@link #release} (a row taken and not
+ * attempted) end it; so does {@link #failedAttempt} when the request cannot have arrived (no
+ * connection). A row whose outcome is unknown (a timeout, a reset) keeps its lease, and so does
+ * whatever a node holds when it closes or dies: then any node takes the row when the lease runs
+ * out. The row is late by at most the lease, and it is sent twice only when its outcome was
+ * unknown, or the node died after Hello Retail recorded it and before the {@code delivered}
+ * update committed. The lease must outlast one attempt (connect plus response timeout), or a
+ * slow attempt could be taken over and sent twice.
  *
  * <h2>Connections</h2>
  * Every operation borrows a connection from the shop's pool and returns it before it returns;
@@ -205,11 +207,12 @@ final class DatabaseOutbox implements Outbox {
                 + " RETURNING id, created_at, order_number, body, last_status, last_message";
         this.deliveredSql = "UPDATE " + t + " SET state = ?, done_at = ?, body = NULL, claimed_by = NULL,"
                 + " lease_until = NULL WHERE id = ? AND state = 'pending'";
-        // Releases the claim only when it is still this node's: after a lease ran out another
-        // node may hold the row now.
+        // Releases the claim only when it is still this node's (after a lease ran out another
+        // node may hold the row now), and only when the request cannot have arrived: a row
+        // whose outcome is unknown waits its lease out before any node sends it again.
         this.failedSql = "UPDATE " + t + " SET last_status = ?, last_message = ?,"
-                + " lease_until = CASE WHEN claimed_by = ? THEN NULL ELSE lease_until END,"
-                + " claimed_by = CASE WHEN claimed_by = ? THEN NULL ELSE claimed_by END"
+                + " lease_until = CASE WHEN claimed_by = ? AND NOT ? THEN NULL ELSE lease_until END,"
+                + " claimed_by = CASE WHEN claimed_by = ? AND NOT ? THEN NULL ELSE claimed_by END"
                 + " WHERE id = ? AND state = 'pending'";
         // With no answer of its own to record (expired before this node tried it), a dead letter
         // keeps the last failure any node recorded.
@@ -217,8 +220,9 @@ final class DatabaseOutbox implements Outbox {
                 + " last_status = CASE WHEN ? THEN ? ELSE last_status END,"
                 + " last_message = CASE WHEN ? THEN ? ELSE last_message END,"
                 + " claimed_by = NULL, lease_until = NULL WHERE id = ? AND state = 'pending'";
-        this.releaseSql = "UPDATE " + t + " SET claimed_by = NULL, lease_until = NULL"
-                + " WHERE website_uuid = ? AND claimed_by = ? AND state = 'pending'";
+        // A row taken and not attempted: as if it had not been taken.
+        this.releaseSql = "UPDATE " + t + " SET claimed_by = NULL, lease_until = NULL, attempts = attempts - 1"
+                + " WHERE id = ? AND claimed_by = ? AND state = 'pending'";
         this.pendingSql = "SELECT count(*) FROM " + t + " WHERE website_uuid = ? AND " + claimable;
         this.pruneSql = "DELETE FROM " + t + " WHERE id IN (SELECT id FROM " + t + " WHERE website_uuid = ?"
                 + " AND state IN ('delivered', 'not_tracked') AND created_at < ? ORDER BY created_at LIMIT ?"
@@ -500,8 +504,19 @@ final class DatabaseOutbox implements Outbox {
             setStatus(s, 1, outcome.status());
             s.setString(2, outcome.message());
             s.setString(3, options.node());
-            s.setString(4, options.node());
-            s.setLong(5, entry.id());
+            s.setBoolean(4, outcome.mayHaveArrived());
+            s.setString(5, options.node());
+            s.setBoolean(6, outcome.mayHaveArrived());
+            s.setLong(7, entry.id());
+        });
+    }
+
+    @Override
+    public void release(Entry entry) throws IOException {
+        ensureOpen();
+        update("hand back", entry, releaseSql, s -> {
+            s.setLong(1, entry.id());
+            s.setString(2, options.node());
         });
     }
 
@@ -762,27 +777,13 @@ final class DatabaseOutbox implements Outbox {
     }
 
     /**
-     * Hands back whatever this node still holds, so that another node takes it at once rather
-     * than after the lease. Idempotent.
+     * Closes the outbox. What this node still holds stays held until its lease ends: the
+     * conversion thread hands back what it took and did not attempt ({@link #release}), so
+     * a row still held here is one whose request may have reached Hello Retail, and handing it
+     * to another node at once would send that order twice. Idempotent.
      */
     @Override
-    public void close() throws IOException {
-        if (closed) {
-            return;
-        }
+    public void close() {
         closed = true;
-        try {
-            inTransaction(c -> {
-                try (PreparedStatement s = c.prepareStatement(releaseSql)) {
-                    s.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
-                    s.setString(1, websiteUuid);
-                    s.setString(2, options.node());
-                    return s.executeUpdate();
-                }
-            });
-        } catch (SQLException e) {
-            throw failure("could not hand back the conversions this node held in the " + description
-                    + "; other nodes take them when their lease ends", e);
-        }
     }
 }

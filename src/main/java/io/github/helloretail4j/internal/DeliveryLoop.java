@@ -66,6 +66,12 @@ final class DeliveryLoop<T> {
 
         /** The store behind the source failed (already undone); for the source to log and count. */
         void storeFailed(IOException e);
+
+        /**
+         * Hands back an item taken and never attempted, when the loop ends at the close
+         * deadline: it was not sent, so it may go out again at once (from another node).
+         */
+        void giveBack(T item);
     }
 
     private final Items<T> items;
@@ -94,11 +100,15 @@ final class DeliveryLoop<T> {
             while (true) {
                 item = null;
                 try {
+                    if (sender.pastDeadline()) {
+                        return;
+                    }
                     item = source.next();
                     if (item == null) {
                         return;
                     }
                     if (sender.pastDeadline()) {
+                        source.giveBack(item);
                         abandon(item);
                         item = null;
                         return;

@@ -45,6 +45,8 @@ public final class Engine {
      * threads have ended by the deadline itself.
      */
     static final long ABORT_MARGIN_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    /** Beyond an attempt's hard deadline, what close() waits for the conversion thread. */
+    static final long CONVERSION_GRACE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     /**
      * The tracker's settings, validated by its builder. Conversions wait in {@code outboxDataSource}
@@ -80,6 +82,8 @@ public final class Engine {
     private final boolean enabled;
     private final String websiteUuid;
     private final Duration closeTimeout;
+    /** One attempt's hard deadline (connect plus response timeout). */
+    private final long attemptNanos;
     private final CollectorClient client;
     private final Sender sender;
     private final EventCounters pageViewCounts = new EventCounters();
@@ -106,6 +110,7 @@ public final class Engine {
         this.enabled = c.enabled();
         this.websiteUuid = c.websiteUuid();
         this.closeTimeout = c.closeTimeout();
+        this.attemptNanos = c.connectTimeout().plus(c.responseTimeout()).toNanos();
         this.inDatabase = c.outboxDataSource() != null;
         if (enabled) {
             this.outbox = openOutbox(c);
@@ -289,7 +294,9 @@ public final class Engine {
     /**
      * Stops taking events, delivers what is queued until shortly before the close deadline, then
      * aborts what is in flight so that every thread has ended by the deadline; counts what is
-     * left as abandoned and logs it. Idempotent.
+     * left as abandoned and logs it. A conversion whose request is in flight at the deadline is
+     * the exception: it is let finish, up to its attempt's hard deadline, so that a close never
+     * sends an order again that may have arrived. Idempotent.
      */
     public void close() {
         if (!closed.compareAndSet(false, true)) {
@@ -306,11 +313,17 @@ public final class Engine {
         }
         pageViews.awaitTermination(abortAt);
         carts.awaitTermination(abortAt);
-        if (conversions != null) {
-            conversions.awaitTermination(abortAt);
+        if (conversions != null && !conversions.awaitTermination(abortAt)) {
+            // A conversion in flight is let finish, however late: aborted, its outcome would be
+            // unknown, and the order would go out again (from another node, or at the next
+            // start) though it may have arrived. Its attempt's own hard deadline bounds the wait;
+            // no other attempt starts, the deadline has passed. A database operation of the
+            // conversion thread gets a second more.
+            conversions.awaitTermination(System.nanoTime() + attemptNanos + CONVERSION_GRACE_NANOS);
         }
         // Abort requests still in flight (a stalled collector); their threads end at once, and
         // what they held counts as abandoned, as the deadline has passed.
+        deadline = Math.max(deadline, System.nanoTime() + ABORT_MARGIN_NANOS);
         client.close(deadline);
         pageViews.awaitTermination(deadline);
         carts.awaitTermination(deadline);

@@ -77,10 +77,23 @@ interface Outbox extends Closeable {
      */
     Entry next(long afterId) throws IOException;
 
+    /**
+     * Hands back a conversion from {@link #next} that was not attempted, so that it may be
+     * attempted again at once (by another node of a shared outbox). Never for one whose
+     * request started: whether that arrived is not known.
+     */
+    default void release(Entry entry) throws IOException {
+    }
+
     /** Records that Hello Retail answered for good: the conversion is sent no more. */
     void delivered(Entry entry, Fate fate) throws IOException;
 
-    /** Remembers the answer to a failed attempt, for the dead letter it may end as. */
+    /**
+     * Remembers the answer to a failed attempt, for the dead letter it may end as. When the
+     * request may have reached Hello Retail ({@link Outcome#mayHaveArrived()}), a shared outbox
+     * leaves the conversion with this node until its lease ends, so that no other node sends it
+     * again while the first request may still be recorded.
+     */
     void failedAttempt(Entry entry, Outcome outcome) throws IOException;
 
     /**
@@ -112,7 +125,10 @@ interface Outbox extends Closeable {
     /** Where the conversions are kept, for messages: {@code outbox directory /var/lib/shop/hr}. */
     String describe();
 
-    /** Makes what is recorded durable and releases what the outbox holds. Idempotent. */
+    /**
+     * Makes what is recorded durable and releases what the outbox holds. A conversion whose
+     * outcome is unknown is not handed to another node. Idempotent.
+     */
     @Override
     void close() throws IOException;
 }

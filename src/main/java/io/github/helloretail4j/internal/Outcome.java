@@ -8,8 +8,15 @@ import java.time.Duration;
  * @param status the HTTP status, or 0 when no response was read
  * @param message the collector's {@code message}, or a description of the I/O failure
  * @param retryAfter the collector's {@code Retry-After}, or null
+ * @param mayHaveArrived true for a {@code RETRY} without an answer after the request began to
+ *        go out (a timeout, a reset, an abort): Hello Retail may have recorded it all the same
  */
-record Outcome(Type type, int status, String message, Duration retryAfter) {
+record Outcome(Type type, int status, String message, Duration retryAfter, boolean mayHaveArrived) {
+
+    /** An outcome that is known: an answer, or a failure before the request went out. */
+    Outcome(Type type, int status, String message, Duration retryAfter) {
+        this(type, status, message, retryAfter, false);
+    }
 
     public enum Type {
         /** 2xx: Hello Retail recorded it. */

@@ -575,17 +575,46 @@ class DatabaseOutboxTest {
     }
 
     @Test
-    void close_handsBackWhatTheNodeHeld_soAnotherTakesItAtOnce() throws Exception {
+    void failedAttempt_whoseRequestMayHaveArrived_keepsTheLease_soNoNodeSendsItAgainAtOnce() throws Exception {
+        DatabaseOutbox.Options shortLease = base().lease(Duration.ofMillis(800));
+        DatabaseOutbox a = open(pool("unknown-a", 1), shortLease.node("a"));
+        DatabaseOutbox b = open(pool("unknown-b", 1), shortLease.node("b"));
+        a.add("o-1", body("o-1"));
+        Entry e = a.next(0);
+        a.failedAttempt(e, new Outcome(Outcome.Type.RETRY, 0, "no complete answer within 3000 ms", null, true));
+        assertNull(b.next(0), "held by a until its lease ends");
+        assertNull(a.next(0), "not even a sends it again before then");
+        assertEquals(1, count("claimed_by = 'a' AND last_message = 'no complete answer within 3000 ms'"));
+        Thread.sleep(1000);
+        assertEquals(e.id(), b.next(0).id());
+    }
+
+    @Test
+    void release_ofARowNotAttempted_handsItToAnotherNodeAtOnce() throws Exception {
         DatabaseOutbox leaving = open(pool("leaving", 1), "leaving");
         DatabaseOutbox staying = open(pool("staying", 1), "staying");
         leaving.add("o-1", body("o-1"));
-        assertNotNull(leaving.next(0));
+        Entry e = leaving.next(0);
         assertNull(staying.next(0));
-        leaving.close();
-        leaving.close();
+        leaving.release(e);
         assertEquals("o-1", staying.next(0).orderNumber());
+        assertEquals(1, count("claimed_by = 'staying' AND attempts = 1"), "the release undid the claim's attempt");
+    }
+
+    @Test
+    void close_keepsWhatTheNodeHeld_untilItsLeaseEnds() throws Exception {
+        DatabaseOutbox.Options shortLease = base().lease(Duration.ofMillis(800));
+        DatabaseOutbox leaving = open(pool("leaving", 1), shortLease.node("leaving"));
+        DatabaseOutbox staying = open(pool("staying", 1), shortLease.node("staying"));
+        leaving.add("o-1", body("o-1"));
+        assertNotNull(leaving.next(0));
+        leaving.close();
+        leaving.close();
+        assertNull(staying.next(0), "its request may be on its way: not sent again at once");
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> leaving.add("o-2", body("o-2")));
         assertEquals("the outbox is closed", e.getMessage());
+        Thread.sleep(1000);
+        assertEquals("o-1", staying.next(0).orderNumber());
     }
 
     @Test

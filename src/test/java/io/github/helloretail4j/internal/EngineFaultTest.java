@@ -298,9 +298,13 @@ class EngineFaultTest {
         assertEquals(1, engine.metrics().pageViews().retries());
     }
 
-    /** Point 8: close() ran up to 3 s past its timeout (a 1 s grace, the watchdog's and the fetcher's joins). */
+    /**
+     * close() ends at its deadline but for a conversion whose request is in flight: that one is
+     * let finish, up to its own hard deadline, as aborting it would leave unknown whether the
+     * order arrived. The page view is abandoned at the close deadline.
+     */
     @Test
-    void close_withAStalledCollector_endsWithinItsDeadline_andLeavesNoThread() {
+    void close_withAStalledCollector_waitsOnlyForTheConversionInFlight_andLeavesNoThread() {
         collector.stall();
         engine();
         engine.trackPageView(view("https://shop.example/stalled"));
@@ -309,8 +313,8 @@ class EngineFaultTest {
         long start = System.nanoTime();
         engine.close();
         long tookMillis = (System.nanoTime() - start) / 1_000_000;
-        // closeTimeout is 2 s; the response timeout (2 s + 1 s connect) would end the requests later
-        assertTrue(tookMillis >= 1900 && tookMillis < 2250, "close took " + tookMillis + " ms");
+        // closeTimeout is 2 s; the conversion's hard deadline (2 s response + 1 s connect) ends it later
+        assertTrue(tookMillis >= 1900 && tookMillis < 3300, "close took " + tookMillis + " ms");
         assertEquals(List.of(), threads(NAME));
         assertEquals(1, engine.metrics().pageViews().abandoned());
         assertEquals(1, engine.metrics().conversions().pending(), "the conversion waits for the next start");
