@@ -107,7 +107,7 @@ public final class Conversion {
     /** Collects the fields of a {@link Conversion}; {@code null} means "not set". */
     public static final class Builder {
         private String trackingUserId;
-        private String orderNumber;
+        String orderNumber; // read by the tracker, to name an order that could not be built
         private BigDecimal total;
         private String totalProblem;
         private String email;

@@ -3,6 +3,7 @@ package io.github.helloretail4j;
 import io.github.helloretail4j.internal.Check;
 import io.github.helloretail4j.internal.Engine;
 import io.github.helloretail4j.internal.Storage;
+import io.github.helloretail4j.internal.TrackerAccess;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Path;
@@ -83,6 +84,10 @@ public final class HelloRetailTracker implements AutoCloseable {
     private final URI endpoint;
     private final Engine engine;
 
+    static {
+        TrackerAccess.register(tracker -> tracker.engine);
+    }
+
     private HelloRetailTracker(Builder b) {
         this.enabled = b.enabled;
         this.websiteUuid = b.websiteUuid;
@@ -156,6 +161,43 @@ public final class HelloRetailTracker implements AutoCloseable {
         Objects.requireNonNull(connection, "connection");
         Objects.requireNonNull(conversion, "conversion");
         engine.trackConversion(connection, conversion);
+    }
+
+    /**
+     * Submits a completed order from code that must not fail, such as a checkout: as
+     * {@link #trackConversion(Conversion)}, but it never throws, and says what became of the
+     * conversion. A conversion the outbox cannot take (a full disk, a database that is down) is
+     * held in memory, at most 10,000 of them, and written to the outbox as soon as it works
+     * again; it is lost if the JVM stops before then. Every conversion that is not durable is
+     * logged at WARN with its order number and the reason, and counted in {@link #metrics()}.
+     */
+    public ConversionResult tryTrackConversion(Conversion conversion) {
+        if (conversion == null) {
+            engine.invalidConversion(null, "no conversion was given");
+            return new ConversionResult(ConversionResult.Status.INVALID, null, "no conversion was given");
+        }
+        Engine.Tried tried = engine.tryTrackConversion(conversion);
+        return new ConversionResult(tried.status(), conversion, tried.problem());
+    }
+
+    /**
+     * As {@link #tryTrackConversion(Conversion)}, building the conversion first: a value that
+     * {@link Conversion.Builder#build()} refuses makes an {@code INVALID} result (logged with
+     * the order number and the message that names the field; an email is masked) instead of an
+     * exception.
+     */
+    public ConversionResult tryTrackConversion(Conversion.Builder conversion) {
+        if (conversion == null) {
+            return tryTrackConversion((Conversion) null);
+        }
+        Conversion built;
+        try {
+            built = conversion.build();
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            engine.invalidConversion(conversion.orderNumber, e.getMessage());
+            return new ConversionResult(ConversionResult.Status.INVALID, null, e.getMessage());
+        }
+        return tryTrackConversion(built);
     }
 
     /** What the tracker did so far. */

@@ -8,9 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.helloretail4j.testing.Await;
+import io.github.helloretail4j.testing.SmallTmpfs;
 import io.github.helloretail4j.testing.TestCollector;
-import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +17,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,53 +29,19 @@ import org.junit.jupiter.api.Test;
  */
 class RealFullDiskTest {
 
-    private static Path mountPoint;
-    private static String skipReason;
+    private static SmallTmpfs tmpfs;
 
     @BeforeAll
     static void mountSmallTmpfs() throws Exception {
-        mountPoint = Files.createTempDirectory("helloretail4j-fulldisk");
-        String result = run("mount", "-t", "tmpfs", "-o", "size=1m,mode=0700", "tmpfs", mountPoint.toString());
-        if (result != null) {
-            skipReason = "cannot mount a tmpfs for a real full disk (" + result + ")";
-            System.out.println("RealFullDiskTest skipped: " + skipReason);
+        tmpfs = SmallTmpfs.mount();
+        if (tmpfs.skipReason() != null) {
+            System.out.println("RealFullDiskTest skipped: " + tmpfs.skipReason());
         }
     }
 
     @AfterAll
     static void unmount() throws Exception {
-        if (skipReason == null) {
-            run("umount", "-l", mountPoint.toString());
-        }
-        Files.deleteIfExists(mountPoint);
-    }
-
-    /** Null when the command succeeded, else what it said. */
-    private static String run(String... command) throws IOException, InterruptedException {
-        Process p;
-        try {
-            p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        } catch (IOException e) {
-            return e.getMessage();
-        }
-        String out = new String(p.getInputStream().readAllBytes()).strip();
-        if (!p.waitFor(30, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            return "timed out";
-        }
-        return p.exitValue() == 0 ? null : "exit " + p.exitValue() + ": " + out;
-    }
-
-    /** Writes until the file system has no byte left. */
-    private static void fill(Path filler) throws IOException {
-        byte[] block = new byte[4096];
-        try (OutputStream out = Files.newOutputStream(filler)) {
-            while (true) {
-                out.write(block);
-            }
-        } catch (IOException full) {
-            assertTrue(full.getMessage().contains("No space left on device"), full.toString());
-        }
+        tmpfs.close();
     }
 
     private static List<String> orders(TestCollector collector) {
@@ -87,9 +51,9 @@ class RealFullDiskTest {
     @Test
     void fullDisk_ordersAndOutcomesFail_thenTheSpaceComesBack_everyAcceptedOrderDeliveredOnce_noRestart()
             throws Exception {
-        assumeTrue(skipReason == null, skipReason);
-        Path outbox = mountPoint.resolve("outbox");
-        Path filler = mountPoint.resolve("filler");
+        assumeTrue(tmpfs.skipReason() == null, tmpfs.skipReason());
+        Path outbox = tmpfs.path().resolve("outbox");
+        Path filler = tmpfs.path().resolve("filler");
         List<String> accepted = new ArrayList<>();
         List<String> received = new ArrayList<>();
         try (TestCollector collector = TestCollector.start()) {
@@ -103,7 +67,7 @@ class RealFullDiskTest {
                         tracker.trackConversion(conversion("r" + round + "-" + i));
                         accepted.add("r" + round + "-" + i);
                     }
-                    fill(filler);
+                    tmpfs.fill(filler);
                     // orders keep coming: the disk takes what fits in the log's last page, then refuses
                     int refused = 0;
                     for (int i = 0; i < 100 && refused == 0; i++) {

@@ -16,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.helloretail4j.testing.Await;
 import io.github.helloretail4j.testing.Fixtures;
+import io.github.helloretail4j.testing.LogCapture;
 import io.github.helloretail4j.testing.TestCollector;
 import java.lang.management.ManagementFactory;
 import java.math.BigDecimal;
@@ -142,6 +143,40 @@ class TrackerDeliveryTest {
         assertEquals("application/json", r.contentType());
         awaitSettled(0, 1);
         assertEquals(1, tracker.metrics().conversions().delivered());
+    }
+
+    @Test
+    void tryTrackConversion_badValue_isInvalid_loggedWithTheOrderNumberButNotTheEmail_andCounted() {
+        tracker();
+        Conversion.Builder order = Conversion.builder().trackingUserId(ID).orderNumber("neg-1")
+                .total(new BigDecimal("-10.00")).email("jane.doe@example.com").productNumbers(List.of("p-1"));
+        ConversionResult result;
+        String log;
+        try (LogCapture capture = new LogCapture()) {
+            result = tracker.tryTrackConversion(order);
+            log = capture.text();
+        }
+        assertEquals(ConversionResult.Status.INVALID, result.status());
+        assertEquals("total must be zero or more, with at most 32 characters in plain notation: -10.00",
+                result.problem().orElseThrow());
+        assertTrue(result.conversion().isEmpty());
+        assertTrue(log.contains("WARN io.github.helloretail4j - conversion \"neg-1\" was not tracked: total must be"
+                + " zero or more, with at most 32 characters in plain notation: -10.00; fix the checkout code that"
+                + " builds it"), log);
+        assertFalse(log.contains("jane.doe"), log);
+        ConversionResult noProducts = tracker.tryTrackConversion(Conversion.builder().orderNumber("empty-1")
+                .total(BigDecimal.ONE).productNumbers(List.of()));
+        assertEquals(ConversionResult.Status.INVALID, noProducts.status());
+        TrackerMetrics.Counts c = tracker.metrics().conversions();
+        assertEquals(2, c.tracked());
+        assertEquals(2, c.invalid());
+        assertEquals(0, c.pending());
+        ConversionResult good = tracker.tryTrackConversion(order.total(new BigDecimal("10.00")));
+        assertEquals(ConversionResult.Status.ACCEPTED, good.status());
+        assertTrue(good.isDurable());
+        assertEquals(ConversionResult.Status.DUPLICATE, tracker.tryTrackConversion(order).status());
+        awaitSettled(0, 4);
+        assertEquals(1, collector.accepted(CONVERSION).size());
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.github.helloretail4j.servlet;
 
 import io.github.helloretail4j.Cart;
 import io.github.helloretail4j.Conversion;
+import io.github.helloretail4j.ConversionResult;
 import io.github.helloretail4j.HelloRetailTracker;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.http.HttpServletRequest;
@@ -43,16 +44,20 @@ public final class HelloRetailWeb {
     }
 
     /**
-     * Completes an order from checkout code: builds {@code conversion} (so a bad value throws
-     * as {@link Conversion.Builder#build()} does), with the visitor's id of
-     * {@link #trackingUserId} when the builder has no {@code trackingUserId}, and tracks it
-     * with the web application's tracker; returns once it is durable, as
-     * {@link HelloRetailTracker#trackConversion} does. The builder is left as it was.
+     * Completes an order from checkout code, and never fails it: builds {@code conversion}, with
+     * the visitor's id of {@link #trackingUserId} when the builder has no {@code trackingUserId},
+     * and tracks it with the web application's tracker as
+     * {@link HelloRetailTracker#tryTrackConversion(Conversion.Builder)} does. It returns once the
+     * conversion is durable; a value that {@link Conversion.Builder#build()} refuses, or an
+     * outbox that cannot take it (then it is held in memory until the outbox works again), is
+     * logged at WARN with the order number and the reason, counted in the tracker's
+     * {@code metrics()}, and said in the result, but never thrown. The builder is left as it was.
      *
-     * @return the conversion that was tracked
-     * @throws IllegalStateException when the application has no Hello Retail configuration
+     * @return what became of the conversion
+     * @throws IllegalStateException when the application has no Hello Retail configuration (a
+     *         deployment error, found by the first checkout in any test)
      */
-    public static Conversion trackConversion(HttpServletRequest request, Conversion.Builder conversion) {
+    public static ConversionResult trackConversion(HttpServletRequest request, Conversion.Builder conversion) {
         return WebTracking.required(new ServletWebApp(request.getServletContext()))
                 .trackConversion(conversion, new ServletExchange(request, null));
     }

@@ -25,6 +25,8 @@ final class ConversionWorker implements DeliveryLoop.Source<Outbox.Entry> {
     private static final Logger LOG = LoggerFactory.getLogger("io.github.helloretail4j");
 
     private final Outbox outbox;
+    private final HeldConversions held;
+    private final EventCounters counts;
     private final OutboxHealth health;
     private final long maxAgeMillis;
     private final Clock clock;
@@ -37,9 +39,11 @@ final class ConversionWorker implements DeliveryLoop.Source<Outbox.Entry> {
     private volatile boolean closing;
     private long cursor;
 
-    ConversionWorker(Outbox outbox, OutboxHealth health, Sender sender, EventCounters counts, Duration maxAge,
-                     Clock clock, String path, String threadName) {
+    ConversionWorker(Outbox outbox, HeldConversions held, OutboxHealth health, Sender sender, EventCounters counts,
+                     Duration maxAge, Clock clock, String path, String threadName) {
         this.outbox = outbox;
+        this.held = held;
+        this.counts = counts;
         this.health = health;
         this.maxAgeMillis = maxAge.toMillis();
         this.clock = clock;
@@ -89,6 +93,9 @@ final class ConversionWorker implements DeliveryLoop.Source<Outbox.Entry> {
     @Override
     public Outbox.Entry next() throws IOException, InterruptedException {
         while (true) {
+            // What checkout code handed over while the outbox failed goes in first; a failure
+            // here backs the loop off like any other of the outbox.
+            held.writeTo(outbox, counts);
             Outbox.Entry e = outbox.next(cursor);
             if (e != null) {
                 cursor = e.id();
@@ -115,7 +122,7 @@ final class ConversionWorker implements DeliveryLoop.Source<Outbox.Entry> {
             // woken for work, or closing: then only what is still waiting
             boolean more = wake || !closing;
             wake = false;
-            return more || outbox.pending() > 0;
+            return more || held.size() > 0 || outbox.pending() > 0;
         } finally {
             lock.unlock();
         }

@@ -2,6 +2,7 @@ package io.github.helloretail4j.internal;
 
 import io.github.helloretail4j.Cart;
 import io.github.helloretail4j.Conversion;
+import io.github.helloretail4j.ConversionResult;
 import io.github.helloretail4j.PageView;
 import io.github.helloretail4j.TrackerMetrics;
 import java.io.IOException;
@@ -12,8 +13,10 @@ import java.sql.Connection;
 import java.security.KeyStore;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -95,6 +98,9 @@ public final class Engine {
     private final boolean inDatabase;
     private final OutboxHealth outboxHealth;
     private final ConversionWorker conversions;
+    private final HeldConversions held = new HeldConversions();
+    private final LongAdder pageViewsWithoutVisitorId = new LongAdder();
+    private final AtomicBoolean withoutVisitorIdLogged = new AtomicBoolean();
     private final TrackerJmx jmx;
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -138,7 +144,7 @@ public final class Engine {
                 new CoalescingQueue<>(CART_QUEUE_SIZE, cart -> cart.trackingUserId().orElse(null), cartCounts.superseded),
                 CART_PATH, cart -> Json.cart(websiteUuid, cart), sender, cartCounts);
         if (enabled) {
-            this.conversions = new ConversionWorker(outbox, outboxHealth, sender, conversionCounts,
+            this.conversions = new ConversionWorker(outbox, held, outboxHealth, sender, conversionCounts,
                     c.conversionMaxAge(), c.clock(), CONVERSION_PATH, c.name() + "-conversion");
             if (outbox.recovered() > 0) {
                 // What an earlier run left is this run's to deliver, and counts as tracked.
@@ -264,6 +270,93 @@ public final class Engine {
         accepted(conversion, result);
     }
 
+    /** What {@link #tryTrackConversion} did, and why when the conversion is not durable. */
+    public record Tried(ConversionResult.Status status, String problem) {
+    }
+
+    /**
+     * As {@link #trackConversion(Conversion)}, for checkout code that must not fail: never
+     * throws. A conversion the outbox could not take is held in memory and written by the
+     * conversion thread once the outbox works again.
+     */
+    public Tried tryTrackConversion(Conversion conversion) {
+        String order = Check.echo(conversion.orderNumber());
+        if (!enabled) {
+            conversionCounts.tracked.increment();
+            conversionCounts.dropped.increment();
+            return new Tried(ConversionResult.Status.DROPPED, "tracking is disabled");
+        }
+        if (closed.get()) {
+            return droppedClosed(order);
+        }
+        byte[] body = Json.conversion(websiteUuid, conversion);
+        IOException failure;
+        try {
+            Outbox.Added result = outbox.add(conversion.orderNumber(), body);
+            accepted(conversion, result);
+            return new Tried(result == Outbox.Added.DUPLICATE
+                    ? ConversionResult.Status.DUPLICATE : ConversionResult.Status.ACCEPTED, null);
+        } catch (IOException e) {
+            failure = e;
+        } catch (IllegalStateException e) {
+            return droppedClosed(order);
+        }
+        outboxHealth.failed("to keep conversion " + order, failure);
+        conversionCounts.tracked.increment();
+        String why = "could not be written to the " + outbox.describe() + ": " + failure.getMessage();
+        switch (held.hold(conversion.orderNumber(), body)) {
+            case HELD -> {
+                LOG.warn("conversion {} {}; it is kept in memory and written as soon as the outbox works again"
+                        + " ({} wait in memory; they are lost if this JVM stops first)", order, why, held.size());
+                conversions.wake();
+                return new Tried(ConversionResult.Status.HELD_IN_MEMORY, why);
+            }
+            case DUPLICATE -> {
+                conversionCounts.duplicates.increment();
+                return new Tried(ConversionResult.Status.DUPLICATE, null);
+            }
+            default -> {
+                conversionCounts.dropped.increment();
+                LOG.error("conversion {} {}, and {} conversions wait in memory already: it is dropped. Free the"
+                        + " outbox's disk or database", order, why, HeldConversions.MAX_HELD);
+                return new Tried(ConversionResult.Status.DROPPED, why + "; " + HeldConversions.MAX_HELD
+                        + " conversions wait in memory already");
+            }
+        }
+    }
+
+    private Tried droppedClosed(String order) {
+        conversionCounts.tracked.increment();
+        conversionCounts.dropped.increment();
+        LOG.warn("conversion {} was not tracked: the tracker is closed", order);
+        return new Tried(ConversionResult.Status.DROPPED, "the tracker is closed");
+    }
+
+    /**
+     * A conversion that checkout code could not build: counted and logged with its order number
+     * and the problem (which names the field; an email in it is masked).
+     */
+    public void invalidConversion(String orderNumber, String problem) {
+        conversionCounts.tracked.increment();
+        conversionCounts.invalid.increment();
+        LOG.warn("conversion {} was not tracked: {}; fix the checkout code that builds it",
+                orderNumber == null ? "without an order number" : Check.echo(orderNumber), problem);
+    }
+
+    /**
+     * A page view the filter did not track because the visitor had no tracking id: counted, and
+     * said once, as it means that no page view of such a shop is tracked.
+     */
+    public void pageViewWithoutVisitorId() {
+        pageViewsWithoutVisitorId.increment();
+        if (withoutVisitorIdLogged.compareAndSet(false, true)) {
+            LOG.info("a page view was not tracked: the visitor has no hello_retail_id cookie yet. The cookie comes"
+                    + " from Hello Retail's script on the shop's pages; a shop without it sets"
+                    + " helloretail.createTrackingUser=true, and the filter creates ids itself. Counted in"
+                    + " metrics().pageViewsWithoutVisitorId() (said once)");
+        }
+    }
+
     private UncheckedIOException notWritten(Conversion conversion, String how, IOException e) {
         outboxHealth.failed("to keep conversion " + Check.echo(conversion.orderNumber()), e);
         return new UncheckedIOException("conversion " + Check.echo(conversion.orderNumber())
@@ -286,9 +379,29 @@ public final class Engine {
                 + " was not accepted: the tracker is closed", cause);
     }
 
+    /** At close: what waits in memory goes to the outbox now, or is lost, and said so. */
+    private void keepHeld() {
+        if (held.size() == 0) {
+            return;
+        }
+        try {
+            held.writeTo(outbox, conversionCounts);
+        } catch (IOException | RuntimeException e) {
+            outboxHealth.failed("to keep the conversions held in memory", e instanceof IOException io ? io
+                    : new IOException(e.getMessage(), e));
+        }
+        List<String> lost = held.drop();
+        if (!lost.isEmpty()) {
+            conversionCounts.dropped.add(lost.size());
+            LOG.error("the tracker closed while the {} could not take {} conversions that waited in memory; they are"
+                    + " lost: orders {}. Submit them again once the outbox works", outbox.describe(), lost.size(),
+                    lost.size() <= 100 ? lost : lost.subList(0, 100) + " and " + (lost.size() - 100) + " more");
+        }
+    }
+
     public TrackerMetrics metrics() {
         return new TrackerMetrics(pageViewCounts.snapshot(), conversionCounts.snapshot(), cartCounts.snapshot(),
-                outboxHealth.failures());
+                outboxHealth.failures(), held.size(), pageViewsWithoutVisitorId.sum());
     }
 
     /**
@@ -334,6 +447,7 @@ public final class Engine {
         carts.stop();
         int waiting = 0;
         if (outbox != null) {
+            keepHeld();
             waiting = outbox.pending();
             try {
                 outbox.close();

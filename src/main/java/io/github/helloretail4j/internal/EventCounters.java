@@ -15,6 +15,7 @@ final class EventCounters {
     public final LongAdder duplicates = new LongAdder();
     public final LongAdder retries = new LongAdder();
     public final LongAdder superseded = new LongAdder();
+    public final LongAdder invalid = new LongAdder();
 
     public TrackerMetrics.Counts snapshot() {
         // Read the outcomes before "tracked" so a snapshot never shows a negative pending.
@@ -27,6 +28,7 @@ final class EventCounters {
         long du = duplicates.sum();
         long re = retries.sum();
         long su = superseded.sum();
-        return new TrackerMetrics.Counts(tracked.sum(), d, n, r, dr, f, a, du, re, su);
+        long in = invalid.sum();
+        return new TrackerMetrics.Counts(tracked.sum(), d, n, r, dr, f, a, du, re, su, in);
     }
 }

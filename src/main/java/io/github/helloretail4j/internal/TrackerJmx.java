@@ -94,4 +94,8 @@ final class TrackerJmx implements TrackerMXBean {
     @Override public long getCartsPending() { return metrics.get().carts().pending(); }
     @Override public long getCartRetries() { return metrics.get().carts().retries(); }
     @Override public long getOutboxFailures() { return metrics.get().outboxFailures(); }
+    @Override public long getConversionsDropped() { return metrics.get().conversions().dropped(); }
+    @Override public long getConversionsInvalid() { return metrics.get().conversions().invalid(); }
+    @Override public long getConversionsInMemory() { return metrics.get().conversionsInMemory(); }
+    @Override public long getPageViewsWithoutVisitorId() { return metrics.get().pageViewsWithoutVisitorId(); }
 }

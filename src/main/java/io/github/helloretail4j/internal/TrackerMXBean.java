@@ -63,4 +63,12 @@ public interface TrackerMXBean {
     long getCartRetries();
 
     long getOutboxFailures();
+
+    long getConversionsDropped();
+
+    long getConversionsInvalid();
+
+    long getConversionsInMemory();
+
+    long getPageViewsWithoutVisitorId();
 }

@@ -2,6 +2,7 @@ package io.github.helloretail4j.servlet;
 
 import io.github.helloretail4j.Cart;
 import io.github.helloretail4j.Conversion;
+import io.github.helloretail4j.ConversionResult;
 import io.github.helloretail4j.HelloRetailTracker;
 import io.github.helloretail4j.internal.Check;
 import io.github.helloretail4j.internal.TrackingUserIds;
@@ -281,16 +282,23 @@ final class WebTracking {
     }
 
     /**
-     * Builds the conversion (so a bad value throws as {@code build()} does), with the visitor's
-     * id when the builder has none, tracks it with this application's tracker and returns it.
+     * Builds the conversion, with the visitor's id when the builder has none, and tracks it with
+     * this application's tracker; never throws (see {@link HelloRetailTracker#tryTrackConversion}).
      * The builder is left as it was given.
      */
-    Conversion trackConversion(Conversion.Builder builder, WebExchange request) {
-        Objects.requireNonNull(builder, "conversion");
-        Conversion conversion = withVisitorId(builder::build, builder::trackingUserId,
-                c -> c.trackingUserId().isEmpty(), request);
-        tracker.trackConversion(conversion);
-        return conversion;
+    ConversionResult trackConversion(Conversion.Builder builder, WebExchange request) {
+        if (builder == null) {
+            return tracker.tryTrackConversion((Conversion.Builder) null);
+        }
+        Conversion conversion;
+        try {
+            conversion = withVisitorId(builder::build, builder::trackingUserId,
+                    c -> c.trackingUserId().isEmpty(), request);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            // built again by the tracker, which logs and counts what is wrong with it
+            return tracker.tryTrackConversion(builder);
+        }
+        return tracker.tryTrackConversion(conversion);
     }
 
     /** As {@link #trackConversion}, for the visitor's current cart; never throws for delivery. */

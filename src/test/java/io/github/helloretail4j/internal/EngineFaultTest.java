@@ -12,7 +12,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.helloretail4j.ConversionResult;
 import io.github.helloretail4j.TrackerMetrics;
+import io.github.helloretail4j.testing.LogCapture;
 import io.github.helloretail4j.testing.Await;
 import io.github.helloretail4j.testing.TestCollector;
 import java.io.IOException;
@@ -160,6 +162,49 @@ class EngineFaultTest {
         awaitConversionsSettled(3);
         assertEquals(Map.of("a-1", 1L, "a-2", 1L, "a-3", 1L), receivedOrders());
         assertEquals(List.of(NAME + "-conversion"), threads(NAME + "-conversion").stream().map(Thread::getName).toList());
+    }
+
+    @Test
+    void tryTrackConversion_outboxFails_holdsItInMemory_andWritesItOnceTheOutboxWorks() {
+        engine();
+        storage.diskFull = true;
+        storage.failForce = true;
+        Engine.Tried tried = engine.tryTrackConversion(conversion("h-1"));
+        assertEquals(ConversionResult.Status.HELD_IN_MEMORY, tried.status());
+        assertTrue(tried.problem().startsWith("could not be written to the outbox directory " + dir.toAbsolutePath()
+                + ": "), tried.problem());
+        assertEquals(ConversionResult.Status.DUPLICATE, engine.tryTrackConversion(conversion("h-1")).status(),
+                "the same order again while it waits in memory");
+        TrackerMetrics m = engine.metrics();
+        assertEquals(1, m.conversionsInMemory());
+        assertEquals(1, m.conversions().pending());
+        storage.heal();
+        TrackerMetrics.Counts c = awaitConversionsSettled(1);
+        assertEquals(2, c.tracked());
+        assertEquals(1, c.duplicates());
+        assertEquals(0, engine.metrics().conversionsInMemory());
+        assertEquals(Map.of("h-1", 1L), receivedOrders());
+    }
+
+    @Test
+    void close_withConversionsInMemoryAndTheOutboxStillFailing_countsThemDropped_andNamesThemInAnError() {
+        engine();
+        storage.diskFull = true;
+        storage.failForce = true;
+        assertEquals(ConversionResult.Status.HELD_IN_MEMORY, engine.tryTrackConversion(conversion("lost-1")).status());
+        String log;
+        try (LogCapture capture = new LogCapture()) {
+            engine.close();
+            log = capture.text();
+        }
+        TrackerMetrics m = engine.metrics();
+        assertEquals(0, m.conversionsInMemory());
+        assertEquals(1, m.conversions().dropped());
+        assertEquals(0, m.conversions().pending());
+        assertTrue(log.contains("ERROR io.github.helloretail4j - the tracker closed while the outbox directory "
+                + dir.toAbsolutePath() + " could not take 1 conversions that waited in memory; they are lost: orders"
+                + " [lost-1]. Submit them again once the outbox works"), log);
+        assertEquals(ConversionResult.Status.DROPPED, engine.tryTrackConversion(conversion("late")).status());
     }
 
     /** Point 3: a failed fsync left the order pending and remembered although the call threw. */

@@ -16,9 +16,9 @@ class ConversionHealthTest {
 
     /** Conversions: tracked, delivered, rejected, failed; and outbox failures. */
     private static TrackerMetrics m(long tracked, long delivered, long rejected, long failed, long outboxFailures) {
-        TrackerMetrics.Counts none = new TrackerMetrics.Counts(0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
-        return new TrackerMetrics(none, new TrackerMetrics.Counts(tracked, delivered, 0, rejected, 0, failed, 0, 0, 0, 0),
-                none, outboxFailures);
+        TrackerMetrics.Counts none = new TrackerMetrics.Counts(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        return new TrackerMetrics(none, new TrackerMetrics.Counts(tracked, delivered, 0, rejected, 0, failed, 0, 0, 0, 0, 0),
+                none, outboxFailures, 0, 0);
     }
 
     private static Instant at(int minutes) {
