@@ -57,7 +57,8 @@ final class PageViewRules {
     /**
      * The {@code productNumber} group of {@code pattern} found in the raw (still
      * percent-encoded) path, decoded; null when the pattern does not match or the result is
-     * not a usable product number.
+     * not a usable product number. The filter gives the path without path parameters
+     * ({@link UrlCleaner#path}), so that {@code ;jsessionid=...} is never part of a product number.
      */
     static String productNumber(Pattern pattern, String rawPath) {
         if (pattern == null) {

@@ -120,8 +120,10 @@ final class PageViews {
         if (!"GET".equals(exchange.method())) {
             return null;
         }
-        String uri = exchange.requestUri();
-        String contextPath = exchange.contextPath();
+        // Without path parameters: a container may have written the visitor's session id into the
+        // URL (;jsessionid=...), and the product number pattern should not have to expect one.
+        String uri = UrlCleaner.path(exchange.requestUri());
+        String contextPath = UrlCleaner.path(exchange.contextPath());
         String path = uri.startsWith(contextPath) ? uri.substring(contextPath.length()) : uri;
         if (settings.excludePaths.matches(path)
                 || PageViewRules.isNotANavigation(exchange.header("Sec-Purpose"), exchange.header("Purpose"),
@@ -145,7 +147,7 @@ final class PageViews {
         if (base == null) {
             return null;
         }
-        String query = exchange.queryString();
+        String query = UrlCleaner.query(exchange.queryString(), settings.removeQueryParameters);
         String location = Locations.location(base, uri, query);
         if (!isValidLocation(base, uri, location)) {
             return null;
@@ -162,8 +164,12 @@ final class PageViews {
         }
         exchange.setAttribute(WebTracking.TRACKING_USER_ID_ATTRIBUTE, id);
         String referrer = exchange.header("Referer");
-        if (referrer != null && Check.urlProblem(referrer) != null) {
-            referrer = null;
+        if (referrer != null) {
+            // The page before may be this shop's own, with the same secrets in its URL.
+            referrer = UrlCleaner.url(referrer, settings.removeQueryParameters);
+            if (Check.urlProblem(referrer) != null) {
+                referrer = null;
+            }
         }
         return new Visit(location, referrer, id, path, query);
     }
@@ -196,13 +202,16 @@ final class PageViews {
         }
     }
 
-    /** A string attribute set by the shop, or null; a malformed one is left out and logged once. */
+    /**
+     * A string attribute set by the shop, or null; a malformed one is left out and logged once.
+     * A URL loses what {@link UrlCleaner} takes out, as the location does.
+     */
     private String attribute(WebExchange exchange, String name, boolean url) {
         Object value = exchange.attribute(name);
         if (value == null) {
             return null;
         }
-        String s = value.toString();
+        String s = url ? UrlCleaner.url(value.toString(), settings.removeQueryParameters) : value.toString();
         String problem = url ? Check.urlProblem(s) : Check.textProblem(s);
         if (problem == null) {
             return s;

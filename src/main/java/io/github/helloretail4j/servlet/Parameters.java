@@ -53,6 +53,29 @@ abstract class Parameters {
     /** Comma-separated path globs not tracked; replaces the default list of static assets. */
     public static final String PARAM_EXCLUDE_PATHS = "helloretail.excludePaths";
     public static final String DEFAULT_EXCLUDE_PATHS = PathGlobs.DEFAULT;
+    /**
+     * Comma-separated names of query parameters taken out of every URL a page view sends
+     * ({@code location}, {@code referrer}, {@code url}), the whole {@code name=value} pair;
+     * matched in any case, also percent-encoded. Setting it replaces the default list, as
+     * {@link #PARAM_EXCLUDE_PATHS} does, so that a shop can also keep a name it needs (start from
+     * {@link #DEFAULT_REMOVE_QUERY_PARAMETERS} to extend it); {@code none} removes none (an empty
+     * value is no value, as for every parameter: the default). Path parameters
+     * ({@code ;jsessionid=...}) are removed whatever it says.
+     */
+    public static final String PARAM_REMOVE_QUERY_PARAMETERS = "helloretail.removeQueryParameters";
+    /**
+     * Names that carry secrets in the links shops and their services send: tokens and
+     * passwords (password reset, e-mail confirmation, magic links), OAuth's {@code code},
+     * {@code state} and {@code client_secret}, session ids of servlet containers and PHP,
+     * API keys, and the signatures of signed download links (Azure {@code sig}, CloudFront
+     * {@code Signature}, S3 and Google Cloud Storage presigned URLs). A shop also using one of
+     * them for something else ({@code state} in a store locator, {@code code} for a voucher)
+     * loses it from its reports, which is the safe way to be wrong.
+     */
+    public static final String DEFAULT_REMOVE_QUERY_PARAMETERS = "token,access_token,id_token,refresh_token,"
+            + "password,passwd,pwd,secret,client_secret,code,state,sid,session,sessionid,session_id,jsessionid,"
+            + "phpsessid,key,apikey,api_key,signature,sig,x-amz-signature,x-amz-security-token,x-goog-signature,"
+            + "auth,authorization,otp,reset";
     /** {@code scheme://host[:port]} the visitor sees, when the shop runs behind a proxy. */
     public static final String PARAM_PUBLIC_BASE_URL = "helloretail.publicBaseUrl";
     /** {@code true}: take scheme, host and port from {@code Forwarded} / {@code X-Forwarded-*}. */

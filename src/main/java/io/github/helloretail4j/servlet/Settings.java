@@ -48,6 +48,7 @@ final class Settings {
         d.put(PARAM_PRODUCT_NUMBER_PATTERN, null);
         d.put(PARAM_PRODUCT_NUMBER_PARAMETER, null);
         d.put(PARAM_EXCLUDE_PATHS, DEFAULT_EXCLUDE_PATHS);
+        d.put(PARAM_REMOVE_QUERY_PARAMETERS, DEFAULT_REMOVE_QUERY_PARAMETERS);
         d.put(PARAM_PUBLIC_BASE_URL, null);
         d.put(PARAM_TRUST_FORWARDED_HEADERS, DEFAULT_TRUST_FORWARDED_HEADERS);
         d.put(PARAM_CONSENT_COOKIE, null);
@@ -98,6 +99,8 @@ final class Settings {
     /** Null: none. */
     final String productNumberParameter;
     final PathGlobs excludePaths;
+    /** Taken out of {@code location}, {@code referrer} and {@code url}; the product number parameter is never one. */
+    final UrlCleaner.Names removeQueryParameters;
     final String publicBaseUrl;
     final boolean trustForwardedHeaders;
     final String consentCookieName;
@@ -234,6 +237,20 @@ final class Settings {
             excludePaths = PathGlobs.parse(excludes.value());
         } catch (IllegalArgumentException e) {
             throw bad(PARAM_EXCLUDE_PATHS, excludes, e.getMessage() + " in the list");
+        }
+
+        Found removed = get.apply(PARAM_REMOVE_QUERY_PARAMETERS);
+        try {
+            removeQueryParameters = UrlCleaner.Names.parse(removed.value());
+        } catch (IllegalArgumentException e) {
+            throw bad(PARAM_REMOVE_QUERY_PARAMETERS, removed, e.getMessage());
+        }
+        if (productNumberParameter != null && removeQueryParameters.contains(productNumberParameter)) {
+            // Either the product number would be read from a parameter kept out of the location as a
+            // secret, and sent anyway, or pages would lose their product: the shop has to choose.
+            throw bad(PARAM_PRODUCT_NUMBER_PARAMETER, parameter, "is in " + name(PARAM_REMOVE_QUERY_PARAMETERS)
+                    + where(removed) + ", the query parameters taken out of the URLs sent; set "
+                    + name(PARAM_REMOVE_QUERY_PARAMETERS) + " to a list without it, or name another parameter");
         }
 
         Found base = get.apply(PARAM_PUBLIC_BASE_URL);

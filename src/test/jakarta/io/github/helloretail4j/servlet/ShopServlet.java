@@ -41,6 +41,19 @@ public class ShopServlet extends HttpServlet {
                 resp.setStatus(302);
                 resp.setHeader("Location", req.getContextPath() + "/page");
             }
+            case "/login" -> {
+                // A form's answer: a session, then a redirect. For a visitor whose session cookie
+                // the container has not seen yet, the container writes the session id into the URL.
+                req.getSession(true);
+                resp.setStatus(302);
+                resp.setHeader("Location", resp.encodeRedirectURL(req.getContextPath() + "/products/p-6"));
+            }
+            case "/reset" -> html(resp, "reset your password");
+            case "/canonical-with-secrets" -> {
+                req.setAttribute(PageViewFilter.ATTRIBUTE_CANONICAL_URL,
+                        "https://shop.example/products/p-9;jsessionid=CANONICALSESSION?sig=SIGNED&color=red#top");
+                html(resp, "canonical with secrets");
+            }
             case "/fails" -> throw new ServletException("the shop's own failure");
             case "/fails-runtime" -> throw new IllegalStateException("the shop's own runtime failure");
             case "/skip" -> {

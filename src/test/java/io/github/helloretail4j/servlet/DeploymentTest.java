@@ -97,6 +97,14 @@ class DeploymentTest {
                 Arguments.of((UnaryOperator<TestWebApp>) a -> a.filterParam("helloretail.productNumberParameter", "product id"),
                         "helloretail.productNumberParameter (init-param) must be a query parameter name of letters,"
                                 + " digits, '-', '.', '_' or '~', e.g. productId: \"product id\""),
+                Arguments.of((UnaryOperator<TestWebApp>) a -> a.filterParam("helloretail.removeQueryParameters", "token&code"),
+                        "helloretail.removeQueryParameters (init-param) has a name with a space, control character, '&',"
+                                + " '=' or '#': \"token&code\" in the list: \"token&code\""),
+                Arguments.of((UnaryOperator<TestWebApp>) a -> a.filterParam("helloretail.productNumberParameter", "code"),
+                        "helloretail.productNumberParameter (init-param) is in helloretail.removeQueryParameters"
+                                + " (default), the query parameters taken out of the URLs sent; set"
+                                + " helloretail.removeQueryParameters to a list without it, or name another parameter:"
+                                + " \"code\""),
                 Arguments.of((UnaryOperator<TestWebApp>) a -> a.contextParam("helloretail.consentCookie", "my consent"),
                         "helloretail.consentCookie (context-param) must be a cookie name, or name=value, e.g."
                                 + " cookie_consent=yes: \"my consent\""));

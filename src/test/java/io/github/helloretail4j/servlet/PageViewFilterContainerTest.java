@@ -19,9 +19,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.management.ObjectName;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -193,6 +196,64 @@ class PageViewFilterContainerTest {
                         body(shop.url("/page?productId=FI-SW-01"), null, "FI-SW-01", null),
                         body(shop.url("/products/p-5?productId=other"), null, "p-5", null)),
                 pageViewsAfter(shop).stream().map(JsonNode::toString).sorted().toList());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Containers.Kind.class)
+    void sessionIdWrittenIntoTheUrl_isNeverSent_andTheProductIsFound(Containers.Kind kind) throws Exception {
+        Shop shop = shop(kind);
+        // A browser that has not got the container's session cookie yet posts a form and follows the redirect.
+        RawHttp.Response posted = RawHttp.send(shop.port(), "POST", shop.contextPath() + "/login", COOKIE);
+        assertEquals(302, posted.status());
+        String redirect = posted.header("Location").get(0);
+        Matcher rewritten = Pattern.compile("(?:http://[^/]+)?(" + Pattern.quote(shop.contextPath())
+                + "/products/p-6;jsessionid=([^;/?#]+))").matcher(redirect);
+        assertTrue(rewritten.matches(), "the container wrote no session id into " + redirect);
+        String page = rewritten.group(1);
+        String sessionId = rewritten.group(2);
+        assertEquals(200, RawHttp.get(shop.port(), page, COOKIE).status());
+        assertEquals(200, shop.get("/products/p-7", COOKIE, "Referer: http://127.0.0.1:" + shop.port() + page).status());
+
+        List<String> views = pageViewsAfter(shop).stream().map(JsonNode::toString).sorted().toList();
+        assertEquals(List.of(
+                body(shop.url("/products/p-6"), null, "p-6", null),
+                body(shop.url("/products/p-7"), shop.url("/products/p-6"), "p-7", null)), views);
+        assertFalse(views.toString().toLowerCase(Locale.ROOT).contains("jsessionid"), views.toString());
+        assertFalse(views.toString().contains(sessionId), views.toString());
+    }
+
+    @ParameterizedTest
+    @EnumSource(Containers.Kind.class)
+    void secretQueryParameters_areNeverSent(Containers.Kind kind) throws Exception {
+        Shop shop = shop(kind);
+        shop.get("/reset?token=SECRET&lang=en", COOKIE, "Referer: https://mail.example/inbox?SID=MAILSESSION&folder=1#m-9");
+        shop.get("/products/p-8?code=OAUTHCODE&state=OAUTHSTATE&color=red", COOKIE,
+                "Referer: https://accounts.example/authorize;jsessionid=IDPSESSION?client_id=shop&redirect_uri=x");
+        shop.get("/page?access%5Ftoken=ENCODEDTOKEN&productId=FI-SW-01", COOKIE);
+        shop.get("/canonical-with-secrets", COOKIE);
+
+        List<String> views = pageViewsAfter(shop).stream().map(JsonNode::toString).sorted().toList();
+        assertEquals(List.of(
+                body(shop.url("/canonical-with-secrets"), null, null, "https://shop.example/products/p-9?color=red"),
+                body(shop.url("/page?productId=FI-SW-01"), null, "FI-SW-01", null),
+                body(shop.url("/products/p-8?color=red"),
+                        "https://accounts.example/authorize?client_id=shop&redirect_uri=x", "p-8", null),
+                body(shop.url("/reset?lang=en"), "https://mail.example/inbox?folder=1", null, null)), views);
+        for (String secret : List.of("SECRET", "MAILSESSION", "OAUTHCODE", "OAUTHSTATE", "IDPSESSION", "ENCODEDTOKEN",
+                "CANONICALSESSION", "SIGNED")) {
+            assertFalse(views.toString().contains(secret), secret + " in " + views);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Containers.Kind.class)
+    void removeQueryParameters_replacesTheDefault(Containers.Kind kind) throws Exception {
+        Shop shop = deploy(kind, c -> c.filterParam("helloretail.removeQueryParameters", "voucher"));
+        try (var d = shop.deployment()) {
+            shop.get("/page;jsessionid=ABC?voucher=V-1&code=kept&lang=en", COOKIE);
+            assertEquals(List.of(shop.url("/page?code=kept&lang=en")),
+                    pageViewsAfter(shop).stream().map(v -> v.get("location").asText()).toList());
+        }
     }
 
     @ParameterizedTest

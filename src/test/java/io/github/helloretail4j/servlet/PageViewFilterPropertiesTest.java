@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.helloretail4j.internal.Check;
 import io.github.helloretail4j.testing.Await;
+import io.github.helloretail4j.testing.CleanUrls;
 import io.github.helloretail4j.testing.HostileStrings;
 import io.github.helloretail4j.testing.TestCollector;
 import java.lang.management.ManagementFactory;
@@ -86,6 +87,7 @@ class PageViewFilterPropertiesTest {
     private static final Pattern SENT_ID = Pattern.compile("hello_retail_id\\s*=\\s*\"?([0-9a-f]{24})(?![0-9a-zA-Z])");
     private static final long BLOCKING_BOUND_MILLIS = 5_000;
     private static final PathGlobs DEFAULT_EXCLUDES = PathGlobs.parse(PathGlobs.DEFAULT);
+    private static final List<String> SECRET_NAMES = List.of(Parameters.DEFAULT_REMOVE_QUERY_PARAMETERS.split(","));
 
     /**
      * What Tomcat's connector logged with an exception. Tomcat 11 implements Servlet 6.1, where
@@ -473,7 +475,7 @@ class PageViewFilterPropertiesTest {
             if (view.has("referrer")) {
                 String referrer = view.get("referrer").asText();
                 assertNull(Check.urlProblem(referrer), referrer);
-                assertTrue(sentLatin1.contains(referrer) || sentUtf8.contains(referrer),
+                assertTrue(isCleaned(referrer, sentLatin1) || isCleaned(referrer, sentUtf8),
                         "a referrer the visitor did not send: " + Check.echo(referrer));
             }
             if (view.has("productNumber")) {
@@ -486,9 +488,8 @@ class PageViewFilterPropertiesTest {
                 assertEquals("http://127.0.0.1", scheme + "://" + authority, location);
             }
             if (!visit.hostile().contains("path") && !visit.hostile().contains("query")) {
-                String query = parts.query() == null || parts.query().isEmpty() ? ""
-                        : "?" + parts.query().replaceAll("%(?![0-9A-Fa-f]{2})", "%25");
-                assertEquals(shop.contextPath() + visit.page() + parts.tail() + query, path);
+                assertEquals(shop.contextPath() + CleanUrls.path(visit.page() + parts.tail()) + cleanQuery(parts.query()),
+                        path);
             }
             if (!visit.hostile().contains("Cookie")) {
                 Matcher browserId = SENT_ID.matcher(parts.cookies().get(0));
@@ -496,7 +497,8 @@ class PageViewFilterPropertiesTest {
                 assertEquals(browserId.group(1), id);
             }
             if (!visit.hostile().contains("Referer")) {
-                assertEquals(parts.referer(), view.has("referrer") ? view.get("referrer").asText() : null);
+                assertEquals(parts.referer() == null ? null : CleanUrls.url(parts.referer(), SECRET_NAMES),
+                        view.has("referrer") ? view.get("referrer").asText() : null);
             }
         }
         // A served page with a browser's Host, id and user agent is tracked, whatever its path, query,
@@ -506,7 +508,7 @@ class PageViewFilterPropertiesTest {
         boolean tracks = Stream.of("Host", "Cookie", "User-Agent", "junk").noneMatch(visit.hostile()::contains)
                 && !visit.breaksLines()
                 && ex.responses().stream().map(RawHttp.Response::status).toList().equals(List.of(200))
-                && !DEFAULT_EXCLUDES.matches(pathSent)
+                && !DEFAULT_EXCLUDES.matches(CleanUrls.path(pathSent))
                 && pathSent.length() + Objects.toString(visit.parts().query(), "").length() < 400;
         if (tracks) {
             assertEquals(1, ex.pageViews().size(), "a served page with a valid id from a browser was not tracked");
@@ -561,15 +563,21 @@ class PageViewFilterPropertiesTest {
                 .list().ofMaxSize(16).map(parts -> {
                     StringBuilder text = new StringBuilder("p-");
                     StringBuilder encoded = new StringBuilder("p-");
-                    parts.forEach(p -> {
-                        text.append(p[0]);
+                    boolean parameter = false;
+                    for (String[] p : parts) {
+                        // A raw ';' starts a path parameter, which is never part of the product number.
+                        parameter |= p[1].equals(";");
+                        if (!parameter) {
+                            text.append(p[0]);
+                        }
                         encoded.append(p[1]);
-                    });
+                    }
                     return new String[] {text.toString(), encoded.toString()};
                 });
         Arbitrary<String> query = Arbitraries.oneOf(
                 Arbitraries.strings().withChars(PCHAR_RAW + "/?").ofMaxLength(6),
-                Arbitraries.of("%", "100%", "%zz", "%4", "%%", "%25", "%C3%B8", "%e2%82%ac", "=", "&"))
+                Arbitraries.of("%", "100%", "%zz", "%4", "%%", "%25", "%C3%B8", "%e2%82%ac", "=", "&"),
+                Arbitraries.of("&token=T", "code=C&", "&SID=1", "api%5Fkey=k", "&state"))
                 .list().ofMaxSize(6).map(l -> String.join("", l)).injectNull(0.3);
         Arbitrary<String> cookieValue = Arbitraries.oneOf(
                 Arbitraries.of(IDS),
@@ -582,7 +590,7 @@ class PageViewFilterPropertiesTest {
         Arbitrary<String> referer = Arbitraries.oneOf(
                 HostileStrings.urlLike().map(PageViewFilterPropertiesTest::printableAscii).map(PageViewFilterPropertiesTest::cut),
                 Arbitraries.of("https://www.google.com/search?q=shoes", "http://127.0.0.1/p?a=%", "/relative",
-                        "android-app://com.google.android.gm/"))
+                        "android-app://com.google.android.gm/", "https://shop.example/cb;jsessionid=J?code=C&x=1#f"))
                 .map(String::strip).injectNull(0.2);
         return Combinators.combine(segment, query, junkCookies, Arbitraries.of(IDS), Arbitraries.integers().between(0, 10),
                         Arbitraries.integers().between(1, 3), referer, Arbitraries.of(BROWSERS))
@@ -631,15 +639,13 @@ class PageViewFilterPropertiesTest {
         assertEquals(200, status, ex.responses().get(0).body());
         assertEquals(1, ex.pageViews().size(), "a browser's page view was not tracked");
         JsonNode view = ex.pageViews().get(0).json();
-        // A '%' that starts no escape is sent as %25; an empty query as none.
-        String expectedLocation = "http://127.0.0.1" + shop.contextPath() + "/products/" + visit.segment()
-                + (visit.query() == null || visit.query().isEmpty() ? ""
-                        : "?" + visit.query().replaceAll("%(?![0-9A-Fa-f]{2})", "%25"));
+        String expectedLocation = "http://127.0.0.1" + shop.contextPath() + CleanUrls.path("/products/" + visit.segment())
+                + cleanQuery(visit.query());
         assertEquals(expectedLocation, view.get("location").asText());
         assertEquals(visit.expectedId(), view.get("trackingUserId").asText());
         assertEquals(WEBSITE_UUID, view.get("websiteUuid").asText());
-        String expectedReferrer = visit.referer() != null && Check.urlProblem(visit.referer()) == null
-                ? visit.referer() : null;
+        String referrer = visit.referer() == null ? null : CleanUrls.url(visit.referer(), SECRET_NAMES);
+        String expectedReferrer = referrer != null && Check.urlProblem(referrer) == null ? referrer : null;
         assertEquals(expectedReferrer, view.has("referrer") ? view.get("referrer").asText() : null);
         assertEquals(visit.productNumber(), view.has("productNumber") ? view.get("productNumber").asText() : null);
         assertFalse(view.has("url"), view.toString());
@@ -722,6 +728,27 @@ class PageViewFilterPropertiesTest {
     }
 
     // ---- helpers ----
+
+    /**
+     * The query of the location for a query sent (null: none): without the secret parameters, a
+     * '%' that starts no escape as %25, and no '?' when nothing is left.
+     */
+    private static String cleanQuery(String query) {
+        String cleaned = query == null ? "" : CleanUrls.query(query, SECRET_NAMES);
+        return cleaned.isEmpty() ? "" : "?" + cleaned.replaceAll("%(?![0-9A-Fa-f]{2})", "%25");
+    }
+
+    /** Whether {@code referrer} is the cleaned form of a URL somewhere on a line of {@code sent}. */
+    private static boolean isCleaned(String referrer, String sent) {
+        for (String line : sent.split("\\r\\n|\\r|\\n")) {
+            for (int i = line.indexOf(referrer.charAt(0)); i >= 0; i = line.indexOf(referrer.charAt(0), i + 1)) {
+                if (CleanUrls.url(line.substring(i).strip(), SECRET_NAMES).equals(referrer)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
 
     private static String percentEncode(String s) {
         StringBuilder b = new StringBuilder();

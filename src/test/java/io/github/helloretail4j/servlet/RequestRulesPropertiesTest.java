@@ -3,11 +3,14 @@ package io.github.helloretail4j.servlet;
 import static io.github.helloretail4j.testing.Fixtures.ID;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.helloretail4j.internal.Check;
+import io.github.helloretail4j.testing.CleanUrls;
 import io.github.helloretail4j.testing.HostileStrings;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.regex.Pattern;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -23,12 +27,13 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
 
 /**
  * Properties of the pure functions the filter runs on what a visitor sends: the base URL and
- * location, percent-decoding and the product number, the bot test, the id cookie and the
- * excluded paths. None throws on any input, and what they return passes the library's own
- * validation.
+ * location, percent-decoding and the product number, the bot test, the id cookie, the
+ * excluded paths, the secrets taken out of URLs. None throws on any input, and what they
+ * return passes the library's own validation.
  */
 class RequestRulesPropertiesTest {
 
@@ -342,6 +347,97 @@ class RequestRulesPropertiesTest {
         String lower = asciiLowerCase(path);
         boolean expected = EXTENSIONS.stream().anyMatch(lower::endsWith);
         assertEquals(expected, DEFAULT_GLOBS.matches(path), Check.echo(path));
+    }
+
+    // ---- UrlCleaner ----
+
+    private static final List<String> SECRET_NAMES = List.of(Parameters.DEFAULT_REMOVE_QUERY_PARAMETERS.split(","));
+    private static final Pattern SCHEME_AND_AUTHORITY = Pattern.compile("^[^/?#]*://[^/?#]*");
+    private static final UrlCleaner.Names DEFAULT_NAMES = UrlCleaner.Names.parse(Parameters.DEFAULT_REMOVE_QUERY_PARAMETERS);
+
+    /**
+     * URLs as a Referer or a canonical URL may be: path parameters in any segment, secrets among
+     * other query parameters (in any case, escaped, without a value), near misses, fragments;
+     * and hostile strings that are no URL at all.
+     */
+    @Provide
+    Arbitrary<String> urls() {
+        Arbitrary<String> prefix = Arbitraries.of("https://shop.example", "http://127.0.0.1:8080", "HTTP://Shop.Example:80",
+                "", "//shop.example", "https://", "javascript:", "http:/x");
+        Arbitrary<String> text = Arbitraries.strings().withChars("abcXYZ019-._~%!$'()*+,=:@").ofMaxLength(6);
+        Arbitrary<String> parameter = Arbitraries.oneOf(Arbitraries.just(""), Arbitraries.just(";"),
+                Combinators.combine(Arbitraries.of("jsessionid", "JSESSIONID", "v", ""), text).as((n, v) -> ";" + n + "=" + v));
+        Arbitrary<String> segment = Combinators.combine(text, parameter, parameter).as((t, p1, p2) -> t + p1 + p2);
+        Arbitrary<String> path = segment.list().ofMaxSize(4).map(l -> l.isEmpty() ? "" : "/" + String.join("/", l));
+        Arbitrary<String> name = Arbitraries.oneOf(Arbitraries.of(SECRET_NAMES).flatMap(RequestRulesPropertiesTest::spelled),
+                Arbitraries.of("color", "tokens", "mytoken", "token_type", "q", "", "Key-Pair-Id", "lang", "to+ken", "%zz"),
+                text);
+        Arbitrary<String> pair = Combinators.combine(name, Arbitraries.of("", "=", "=x", "=token", "=a;b", "=%41", "==", "=a?b"))
+                .as(String::concat);
+        Arbitrary<String> query = pair.list().ofMaxSize(5).map(l -> "?" + String.join("&", l)).injectNull(0.3);
+        Arbitrary<String> fragment = Arbitraries.of("#", "#top", "#access_token=a&x=1", "#a;b?c").injectNull(0.7);
+        Arbitrary<String> built = Combinators.combine(prefix, path, query, fragment)
+                .as((a, b, c, d) -> a + b + Objects.toString(c, "") + Objects.toString(d, ""));
+        return Arbitraries.frequencyOf(Tuple.of(6, built), Tuple.of(1, HostileStrings.urlLike()),
+                Tuple.of(1, HostileStrings.strings()));
+    }
+
+    /** A name as a client may write it: as it is, in any case, or with its characters escaped. */
+    private static Arbitrary<String> spelled(String name) {
+        return Arbitraries.integers().between(0, 3).list().ofSize(name.length()).map(modes -> {
+            StringBuilder b = new StringBuilder();
+            for (int i = 0; i < name.length(); i++) {
+                char c = name.charAt(i);
+                switch (modes.get(i)) {
+                    case 0 -> b.append(c);
+                    case 1 -> b.append(Character.toUpperCase(c));
+                    case 2 -> b.append(String.format("%%%02X", (int) c));
+                    default -> b.append(String.format("%%%02x", (int) c));
+                }
+            }
+            return b.toString();
+        });
+    }
+
+    @Property(tries = 10_000)
+    void url_anyUrl_isWhatTheIndependentModelSays(@ForAll("urls") String url) {
+        assertEquals(CleanUrls.url(url, SECRET_NAMES), UrlCleaner.url(url, DEFAULT_NAMES), Check.echo(url));
+    }
+
+    @Property(tries = 10_000)
+    void url_anyUrl_keepsNoPathParameterNoSecretNoFragment_andIsCleanedOnce(@ForAll("urls") String url) {
+        String cleaned = UrlCleaner.url(url, DEFAULT_NAMES);
+        assertFalse(cleaned.contains("#"), cleaned);
+        java.util.regex.Matcher authority = SCHEME_AND_AUTHORITY.matcher(cleaned);
+        int pathStart = authority.find() ? authority.end() : 0;
+        int query = cleaned.indexOf('?', pathStart);
+        assertFalse(cleaned.substring(pathStart, query < 0 ? cleaned.length() : query).contains(";"), cleaned);
+        if (query >= 0) {
+            for (String pair : cleaned.substring(query + 1).split("&")) {
+                assertFalse(DEFAULT_NAMES.contains(pair.split("=", 2)[0]), cleaned);
+            }
+        }
+        assertSame(cleaned, UrlCleaner.url(cleaned, DEFAULT_NAMES), "cleaning twice changes nothing more");
+        if (cleaned.equals(url)) {
+            assertSame(url, cleaned, "nothing taken out, nothing allocated");
+        }
+    }
+
+    @Property(tries = 10_000)
+    void url_urlCheckAccepts_staysAccepted(@ForAll("urls") String url) {
+        String full = url.startsWith("http") ? url : "https://shop.example/" + url;
+        if (Check.urlProblem(full) == null) {
+            assertNull(Check.urlProblem(UrlCleaner.url(full, DEFAULT_NAMES)), full);
+        }
+    }
+
+    @Property(tries = 10_000)
+    void pathAndQuery_anyRequest_areWhatTheIndependentModelSays(@ForAll("hostile") String path,
+                                                                  @ForAll("urls") String url) {
+        assertEquals(CleanUrls.path(path), UrlCleaner.path(path), Check.echo(path));
+        int question = url.indexOf('?');
+        String query = question < 0 ? url : url.substring(question + 1);
+        assertEquals(CleanUrls.query(query, SECRET_NAMES), UrlCleaner.query(query, DEFAULT_NAMES), Check.echo(query));
     }
 
     // ---- helpers ----

@@ -71,6 +71,47 @@ class SettingsTest {
                 + " in the list: \"*.css,/a\\tb\"", e.getMessage());
     }
 
+    @Test
+    void removeQueryParameters_default_isTheDocumentedList() {
+        Settings s = resolve(Map.of(), Map.of(), Map.of(), Map.of("helloretail.websiteUuid", A));
+        assertEquals(Parameters.DEFAULT_REMOVE_QUERY_PARAMETERS, s.removeQueryParameters.toString());
+        assertTrue(s.removeQueryParameters.contains("jsessionid"));
+    }
+
+    @Test
+    void removeQueryParameters_set_replacesTheDefault_andNoneRemovesNone() {
+        Settings voucher = resolve(Map.of(), Map.of(), Map.of("helloretail.removeQueryParameters", "voucher, Token"),
+                Map.of("helloretail.websiteUuid", A));
+        assertEquals("voucher,Token", voucher.removeQueryParameters.toString());
+        assertFalse(voucher.removeQueryParameters.contains("code"));
+        Settings none = resolve(Map.of("helloretail.removeQueryParameters", "none"), Map.of(), Map.of(),
+                Map.of("helloretail.websiteUuid", A));
+        assertTrue(none.removeQueryParameters.isEmpty());
+        // blank is no value, as for every parameter: the next source, then the default
+        Settings blank = resolve(Map.of(), Map.of("HELLORETAIL_REMOVE_QUERY_PARAMETERS", " "), Map.of(),
+                Map.of("helloretail.websiteUuid", A));
+        assertEquals(Parameters.DEFAULT_REMOVE_QUERY_PARAMETERS, blank.removeQueryParameters.toString());
+    }
+
+    @Test
+    void removeQueryParameters_badName_namesItAndTheList() {
+        var e = assertThrows(IllegalArgumentException.class, () -> resolve(Map.of(), Map.of(),
+                Map.of("helloretail.removeQueryParameters", "token,code=1"), Map.of("helloretail.websiteUuid", A)));
+        assertEquals("helloretail.removeQueryParameters (init-param) has a name with a space, control character, '&',"
+                + " '=' or '#': \"code=1\" in the list: \"token,code=1\"", e.getMessage());
+    }
+
+    @Test
+    void productNumberParameter_removedAsSecret_isRefusedNamingBoth() {
+        var e = assertThrows(IllegalArgumentException.class, () -> resolve(Map.of(), Map.of(),
+                Map.of("helloretail.productNumberParameter", "code"), Map.of("helloretail.websiteUuid", A)));
+        assertEquals("helloretail.productNumberParameter (init-param) is in helloretail.removeQueryParameters (default),"
+                + " the query parameters taken out of the URLs sent; set helloretail.removeQueryParameters to a list"
+                + " without it, or name another parameter: \"code\"", e.getMessage());
+        assertEquals("code", resolve(Map.of(), Map.of(), Map.of("helloretail.productNumberParameter", "code",
+                "helloretail.removeQueryParameters", "token"), Map.of("helloretail.websiteUuid", A)).productNumberParameter);
+    }
+
     @ParameterizedTest
     @CsvSource({"0", "65", "-2", "eight", "2.5", "99999999999"})
     void senderThreads_outOfRange_namesParameterAndValue(String value) {

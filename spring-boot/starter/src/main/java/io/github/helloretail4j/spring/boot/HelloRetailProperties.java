@@ -90,6 +90,15 @@ public class HelloRetailProperties {
     private List<String> excludePaths;
 
     /**
+     * Query parameters taken out of the URLs a page view sends (location, referrer, url): the
+     * whole name=value, the name in any case, also percent-encoded. Setting it replaces the
+     * default, the names of PageViewFilter.DEFAULT_REMOVE_QUERY_PARAMETERS: tokens, passwords,
+     * OAuth's code and state, session ids, API keys and the signatures of signed links; none
+     * removes none. Path parameters (;jsessionid=...) are taken out whatever it says.
+     */
+    private List<String> removeQueryParameters;
+
+    /**
      * scheme://host[:port] the visitors see, when the application runs behind a proxy.
      */
     private String publicBaseUrl;
@@ -224,6 +233,14 @@ public class HelloRetailProperties {
 
     public void setExcludePaths(List<String> excludePaths) {
         this.excludePaths = excludePaths;
+    }
+
+    public List<String> getRemoveQueryParameters() {
+        return removeQueryParameters;
+    }
+
+    public void setRemoveQueryParameters(List<String> removeQueryParameters) {
+        this.removeQueryParameters = removeQueryParameters;
     }
 
     public String getPublicBaseUrl() {

@@ -35,6 +35,8 @@ final class HelloRetailSettings {
         PARAMETERS.put(PARAM_PRODUCT_NUMBER_PATTERN, HelloRetailProperties::getProductNumberPattern);
         PARAMETERS.put(PARAM_PRODUCT_NUMBER_PARAMETER, HelloRetailProperties::getProductNumberParameter);
         PARAMETERS.put(PARAM_EXCLUDE_PATHS, p -> p.getExcludePaths() == null ? null : String.join(",", p.getExcludePaths()));
+        PARAMETERS.put(PARAM_REMOVE_QUERY_PARAMETERS,
+                p -> p.getRemoveQueryParameters() == null ? null : String.join(",", p.getRemoveQueryParameters()));
         PARAMETERS.put(PARAM_PUBLIC_BASE_URL, HelloRetailProperties::getPublicBaseUrl);
         PARAMETERS.put(PARAM_TRUST_FORWARDED_HEADERS, HelloRetailProperties::isTrustForwardedHeaders);
         PARAMETERS.put(PARAM_CONSENT_COOKIE, HelloRetailProperties::getConsentCookie);

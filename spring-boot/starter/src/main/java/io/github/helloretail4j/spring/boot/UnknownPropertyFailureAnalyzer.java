@@ -22,8 +22,8 @@ class UnknownPropertyFailureAnalyzer extends AbstractFailureAnalyzer<UnboundConf
             "helloretail.endpoint", "helloretail.outbox-directory", "helloretail.outbox-data-source",
             "helloretail.sender-threads", "helloretail.trust-store", "helloretail.trust-store-password",
             "helloretail.product-number-pattern", "helloretail.product-number-parameter", "helloretail.exclude-paths",
-            "helloretail.public-base-url", "helloretail.trust-forwarded-headers", "helloretail.consent-cookie",
-            "helloretail.honor-global-privacy-control", "helloretail.create-tracking-user",
+            "helloretail.remove-query-parameters", "helloretail.public-base-url", "helloretail.trust-forwarded-headers",
+            "helloretail.consent-cookie", "helloretail.honor-global-privacy-control", "helloretail.create-tracking-user",
             "helloretail.health.down-after");
 
     @Override
