@@ -2,6 +2,8 @@ package io.github.helloretail4j.servlet;
 
 import io.github.helloretail4j.Cart;
 import io.github.helloretail4j.Conversion;
+import io.github.helloretail4j.ConversionResult;
+import io.github.helloretail4j.TrackerMetrics;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
@@ -101,6 +103,13 @@ public class ShopServlet extends HttpServlet {
                 resp.getWriter().write("conversions tracked="
                         + HelloRetailWeb.tracker(getServletContext()).metrics().conversions().tracked());
             }
+            case "/conversions" -> {
+                TrackerMetrics m = HelloRetailWeb.tracker(getServletContext()).metrics();
+                resp.setContentType("text/plain");
+                resp.getWriter().write("tracked=" + m.conversions().tracked() + " invalid=" + m.conversions().invalid()
+                        + " inMemory=" + m.conversionsInMemory() + " pending=" + m.conversions().pending()
+                        + " delivered=" + m.conversions().delivered());
+            }
             case "/order" -> {
                 // checkout code's one call: the visitor's id is taken unless the shop gives one
                 Conversion.Builder order = Conversion.builder().orderNumber(req.getParameter("number"))
@@ -108,15 +117,15 @@ public class ShopServlet extends HttpServlet {
                 if (req.getParameter("id") != null) {
                     order.trackingUserId(req.getParameter("id"));
                 }
-                resp.setContentType("text/plain");
-                try {
-                    Conversion tracked = HelloRetailWeb.trackConversion(req, order);
-                    resp.getWriter().write("tracked " + tracked.orderNumber() + " id="
-                            + tracked.trackingUserId().orElse("none"));
-                } catch (IllegalArgumentException e) {
-                    resp.setStatus(400);
-                    resp.getWriter().write(e.getMessage());
+                if (req.getParameter("total") != null) {
+                    order.total(new BigDecimal(req.getParameter("total")));
                 }
+                resp.setContentType("text/plain");
+                // the shopper's page is answered whatever tracking says
+                ConversionResult result = HelloRetailWeb.trackConversion(req, order);
+                resp.getWriter().write(result.status() + result.conversion()
+                        .map(c -> " " + c.orderNumber() + " id=" + c.trackingUserId().orElse("none")).orElse("")
+                        + result.problem().map(p -> ": " + p).orElse(""));
             }
             case "/cart" -> {
                 // cart code's one call after each change: the visitor's id is taken from the cookie
