@@ -6,6 +6,7 @@ import static io.github.helloretail4j.servlet.Parameters.ATTRIBUTE_SKIP;
 
 import io.github.helloretail4j.internal.Check;
 import io.github.helloretail4j.internal.CheckedEvents;
+import io.github.helloretail4j.internal.TrackerAccess;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -49,7 +50,7 @@ final class PageViews {
     private final AtomicBoolean failureLogged = new AtomicBoolean();
     private final AtomicBoolean attributeProblemLogged = new AtomicBoolean();
 
-    /** What is known of a page request before the shop's code runs. */
+    /** What is known of a page request before the shop's code runs; {@code trackingUserId} null when the visitor has none. */
     record Visit(String location, String referrer, String trackingUserId, String path, String queryString) {
     }
 
@@ -101,7 +102,8 @@ final class PageViews {
     /**
      * Before the application's code: the visit when this request may be a page view, else null
      * (not the visitor's own dispatch, seen before, not a GET, excluded, a bot, a prefetch, no
-     * consent, no id). Sets the id cookie when this visitor gets a new id. Never throws.
+     * consent). A visit without a tracking id is one the visitor has no id for: it is counted,
+     * not tracked. Sets the id cookie when this visitor gets a new id. Never throws.
      */
     Visit begin(WebExchange exchange) {
         try {
@@ -160,7 +162,8 @@ final class PageViews {
             }
         }
         if (id == null) {
-            return null;
+            // a page view but for the id: finish() counts it once it knows the answer is a page
+            return new Visit(location, null, null, path, query);
         }
         exchange.setAttribute(WebTracking.TRACKING_USER_ID_ATTRIBUTE, id);
         String referrer = exchange.header("Referer");
@@ -185,6 +188,10 @@ final class PageViews {
             }
             Object skip = exchange.attribute(ATTRIBUTE_SKIP);
             if (Boolean.TRUE.equals(skip) || "true".equals(skip)) {
+                return;
+            }
+            if (visit.trackingUserId() == null) {
+                TrackerAccess.engine(web.tracker).pageViewWithoutVisitorId();
                 return;
             }
             String productNumber = attribute(exchange, ATTRIBUTE_PRODUCT_NUMBER, false);

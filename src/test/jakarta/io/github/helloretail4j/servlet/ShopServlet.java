@@ -103,6 +103,11 @@ public class ShopServlet extends HttpServlet {
                 resp.getWriter().write("conversions tracked="
                         + HelloRetailWeb.tracker(getServletContext()).metrics().conversions().tracked());
             }
+            case "/without-id" -> {
+                resp.setContentType("text/plain");
+                resp.getWriter().write(String.valueOf(
+                        HelloRetailWeb.tracker(getServletContext()).metrics().pageViewsWithoutVisitorId()));
+            }
             case "/conversions" -> {
                 TrackerMetrics m = HelloRetailWeb.tracker(getServletContext()).metrics();
                 resp.setContentType("text/plain");

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.helloretail4j.testing.Await;
+import io.github.helloretail4j.testing.LogCapture;
 import io.github.helloretail4j.testing.TestCollector;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -330,6 +331,31 @@ class PageViewFilterContainerTest {
         assertNotTracked(shop, "GET", "/page", "Cookie: hello_retail_id=62a0317d17698aa57d369db");
         assertNotTracked(shop, "GET", "/page", "Cookie: hello_retail_id=\"<script>alert(1)</script>\"");
         assertNotTracked(shop, "GET", "/page", "Cookie: hello_retail_id=62a0317d17698aa57d369db9x");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Containers.Kind.class)
+    void visitorsWithoutAnId_areCounted_andSaidOnce_namingCreateTrackingUser(Containers.Kind kind) throws Exception {
+        String log;
+        try (LogCapture capture = new LogCapture()) {
+            Shop shop = deploy(kind, config -> config);
+            try {
+                shop.get("/page");
+                shop.get("/products/p-1");
+                shop.get("/page", "Cookie: hello_retail_id=not-an-id");
+                shop.get("/whoami"); // not a page: text/plain
+                shop.get("/page", COOKIE);
+                assertEquals("3", shop.get("/without-id").body());
+            } finally {
+                shop.deployment().close();
+            }
+            log = capture.text();
+        }
+        String said = "a page view was not tracked: the visitor has no hello_retail_id cookie yet. The cookie comes"
+                + " from Hello Retail's script on the shop's pages; a shop without it sets"
+                + " helloretail.createTrackingUser=true, and the filter creates ids itself.";
+        assertEquals(1, log.split(Pattern.quote(said), -1).length - 1, log);
+        assertTrue(log.contains("INFO io.github.helloretail4j - " + said), log);
     }
 
     @ParameterizedTest

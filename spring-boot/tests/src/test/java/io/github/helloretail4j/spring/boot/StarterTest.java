@@ -119,6 +119,16 @@ class StarterTest {
             // bound though no cart was sent (an unbound meter is a 404 here)
             assertEquals(0.0, meter(shop, "helloretail.carts.tracked"));
             assertEquals(0.0, meter(shop, "helloretail.carts?tag=outcome:superseded"));
+            assertEquals(0.0, meter(shop, "helloretail.conversions?tag=outcome:invalid"));
+            assertEquals(0.0, meter(shop, "helloretail.conversions.in.memory"));
+            assertEquals(0.0, meter(shop, "helloretail.page.views.without.visitor.id"));
+            // one description for all outcomes of a name, as Prometheus keeps one per name
+            String described = JSON.readTree(shop.actuator("metrics/helloretail.page.views").body())
+                    .path("description").asText();
+            assertEquals("page views by how they ended (tag outcome): delivered, notTracked (accepted as 'Not tracked"
+                    + " for anonymous user'), rejected (refused by Hello Retail as invalid), dropped (not queued: queue"
+                    + " full, closed, disabled), failed (given up after the last attempt), abandoned (undelivered when"
+                    + " the tracker closed)", described);
 
             HttpResponse<String> health = shop.actuator("health");
             assertEquals(200, health.statusCode(), health.body());
