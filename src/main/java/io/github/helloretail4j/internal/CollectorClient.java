@@ -53,6 +53,8 @@ import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.reactor.IOReactorConfig;
 import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Posts JSON bodies to the collect API and classifies the answer, over httpclient5's
@@ -83,6 +85,12 @@ final class CollectorClient implements Closeable {
 
     /** The collector's answers are one short JSON object; more than this is not read. */
     static final int MAX_RESPONSE_BYTES = 16 * 1024;
+    /**
+     * At most this much of a close goes to letting the I/O threads close the connections
+     * politely (FIN, TLS close_notify, HTTP/2 GOAWAY); an idle one takes a few milliseconds.
+     */
+    static final long GRACEFUL_CLOSE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    private static final Logger LOG = LoggerFactory.getLogger("io.github.helloretail4j");
     private static final ContentType JSON = ContentType.create("application/json");
     private static final ObjectMapper MAPPER = Json.MAPPER;
 
@@ -141,6 +149,7 @@ final class CollectorClient implements Closeable {
                         .setResponseTimeout(Timeout.of(responseTimeout))
                         .build())
                 .setThreadFactory(new Named())
+                .setIoReactorExceptionCallback(this::ioThreadFailed)
                 .disableAutomaticRetries()
                 .disableRedirectHandling()
                 .disableCookieManagement()
@@ -488,27 +497,86 @@ final class CollectorClient implements Closeable {
         }
     }
 
-    /** Closes at once: in-flight requests fail, which is how close() aborts them. */
+    /** Closes within 200 ms: in-flight requests are aborted, their callers get a RETRY. */
     @Override
     public void close() {
         close(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200));
     }
 
-    /** Closes at once, and waits for the I/O threads until {@code deadlineNanos}. */
+    /**
+     * Aborts the requests in flight and closes the connections, and waits for the I/O threads
+     * until {@code deadlineNanos}.
+     *
+     * <p>The I/O threads are let end on their own before the client is closed. httpcore's
+     * {@code close(IMMEDIATE)} closes each thread's selector from the calling thread; the I/O
+     * thread, woken by it, then asks that closed selector for its channels and logs the
+     * ClosedSelectorException at ERROR, with a null message (which JULI's formatters on Tomcat
+     * cannot format). A thread that ends on its own closes its selector itself, after its
+     * channels.
+     */
     void close(long deadlineNanos) {
         synchronized (this) {
             closed = true;
         }
-        http.close(CloseMode.IMMEDIATE);
-        for (Exchange e : inFlight.keySet()) {
-            e.abort("the tracker closed");
+        abortInFlight();
+        if (started) {
+            shutDownIoThreads(deadlineNanos);
         }
+        http.close(CloseMode.IMMEDIATE);
+        // a request sent after the first abort, while this closed
+        abortInFlight();
         List<Thread> all;
         synchronized (threads) {
             all = new ArrayList<>(threads);
         }
         for (Thread t : all) {
             Threads.joinUntil(t, deadlineNanos);
+        }
+    }
+
+    private void abortInFlight() {
+        for (Exchange e : inFlight.keySet()) {
+            e.abort("the tracker closed");
+        }
+    }
+
+    /**
+     * First politely: each I/O thread closes its idle connections and ends once it has none.
+     * Then what is left is cut: httpclient does not cancel an aborted request on a reused
+     * HTTP/1.1 connection (the exchange goes on until the collector answers), and a TLS or
+     * HTTP/2 peer may not answer a close. With no connection left, the threads end at once.
+     * Both waits return as soon as the threads have ended.
+     */
+    private void shutDownIoThreads(long deadlineNanos) {
+        http.initiateShutdown();
+        long now = System.nanoTime();
+        awaitIoThreads(now + Math.min(GRACEFUL_CLOSE_NANOS, (deadlineNanos - now) / 2));
+        connections.close(CloseMode.IMMEDIATE);
+        awaitIoThreads(deadlineNanos);
+    }
+
+    private void awaitIoThreads(long untilNanos) {
+        long millis = TimeUnit.NANOSECONDS.toMillis(untilNanos - System.nanoTime());
+        // not 0: httpcore joins the threads with what is left, and join(0) waits forever
+        if (millis > 0) {
+            try {
+                http.awaitShutdown(TimeValue.ofMilliseconds(millis));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * What httpcore's I/O threads meet outside any request (a request's own failures go to its
+     * callback). While closing, that is the teardown itself; httpcore's default would log it at
+     * ERROR under its own logger, with the exception's message, often null.
+     */
+    private void ioThreadFailed(Exception e) {
+        if (closed) {
+            LOG.debug("an I/O thread of the Hello Retail client met {} while closing", Check.describe(e), e);
+        } else {
+            LOG.warn("an I/O thread of the Hello Retail client met {}", Check.describe(e), e);
         }
     }
 }
