@@ -95,7 +95,7 @@ class OutboxDataSourceDeploymentTest {
         String order = "jndi-" + System.nanoTime();
         try (var d = deploy(app().contextParam("helloretail.outboxDataSource", JNDI_NAME)
                 .contextParam("helloretail.outboxTable", table), "/shop")) {
-            assertEquals("tracked " + order + " id=" + ID,
+            assertEquals("ACCEPTED " + order + " id=" + ID,
                     RawHttp.get(tomcat.port(), "/shop/order?number=" + order, COOKIE).body());
             // The row is there as soon as trackConversion returned (it is the outbox, not a copy)...
             assertEquals(1, rows(table, order, null));
