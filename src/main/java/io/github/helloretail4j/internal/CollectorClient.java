@@ -42,7 +42,9 @@ import org.apache.hc.core5.http.HttpHeaders;
 import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.http.HttpResponse;
 import org.apache.hc.core5.http.Method;
+import org.apache.hc.core5.http.nio.AsyncEntityProducer;
 import org.apache.hc.core5.http.nio.AsyncResponseConsumer;
+import org.apache.hc.core5.http.nio.DataStreamChannel;
 import org.apache.hc.core5.http.nio.CapacityChannel;
 import org.apache.hc.core5.http.nio.entity.BasicAsyncEntityProducer;
 import org.apache.hc.core5.http.nio.support.BasicRequestProducer;
@@ -204,7 +206,7 @@ final class CollectorClient implements Closeable {
             start();
             BasicRequestProducer request = new BasicRequestProducer(Method.POST, host,
                     paths.computeIfAbsent(path, p -> endpoint.resolve(p).getRawPath()),
-                    new BasicAsyncEntityProducer(body, JSON));
+                    new SentMarker(new BasicAsyncEntityProducer(body, JSON), exchange));
             inFlight.put(exchange, Boolean.TRUE);
             exchange.future = http.execute(request, new CappedAnswer(), null, exchange);
         } catch (RuntimeException e) {
@@ -225,7 +227,7 @@ final class CollectorClient implements Closeable {
         } catch (java.util.concurrent.ExecutionException e) {
             throw new AssertionError("completed only normally", e);
         }
-        return done.getNow(retry("no complete answer within " + deadlineMillis() + " ms"));
+        return done.getNow(exchange.unanswered("no complete answer within " + deadlineMillis() + " ms"));
     }
 
     private long deadlineMillis() {
@@ -273,6 +275,11 @@ final class CollectorClient implements Closeable {
         private final Consumer<Outcome> then;
         private final AtomicBoolean finished = new AtomicBoolean();
         private volatile String abortReason;
+        /**
+         * True once the body began to go out: from then on, a request without an answer may
+         * have reached the collector (and been recorded); before, it cannot have.
+         */
+        volatile boolean bodyStarted;
         volatile Future<Answer> future;
         /** The answer its outcome came from; null when it came from a failure or an abort. */
         volatile Answer answer;
@@ -291,7 +298,7 @@ final class CollectorClient implements Closeable {
             if (f != null) {
                 f.cancel(true); // calls cancelled(), which finishes it
             }
-            finish(retry(reason), null);
+            finish(unanswered(reason), null);
         }
 
         @Override
@@ -302,13 +309,19 @@ final class CollectorClient implements Closeable {
         @Override
         public void failed(Exception e) {
             String reason = abortReason;
-            finish(retry(reason == null ? Check.describe(e) : reason + " (" + Check.describe(e) + ")"), null);
+            finish(unanswered(reason == null ? Check.describe(e) : reason + " (" + Check.describe(e) + ")"), null);
         }
 
         @Override
         public void cancelled() {
             String reason = abortReason;
-            finish(retry(reason != null ? reason : closed ? "the tracker closed" : "cancelled by the HTTP client"), null);
+            finish(unanswered(reason != null ? reason : closed ? "the tracker closed" : "cancelled by the HTTP client"),
+                    null);
+        }
+
+        /** A retry without an answer; whether it may have arrived depends on whether the body went out. */
+        Outcome unanswered(String message) {
+            return new Outcome(Outcome.Type.RETRY, 0, message, null, bodyStarted);
         }
 
         private void finish(Outcome outcome, Answer from) {
@@ -320,8 +333,66 @@ final class CollectorClient implements Closeable {
         }
     }
 
-    private static Outcome retry(String message) {
-        return new Outcome(Outcome.Type.RETRY, 0, message, null);
+    /** The request body, telling its exchange when it begins to go out. */
+    private static final class SentMarker implements AsyncEntityProducer {
+        private final AsyncEntityProducer body;
+        private final Exchange exchange;
+
+        SentMarker(AsyncEntityProducer body, Exchange exchange) {
+            this.body = body;
+            this.exchange = exchange;
+        }
+
+        @Override
+        public void produce(DataStreamChannel channel) throws IOException {
+            exchange.bodyStarted = true;
+            body.produce(channel);
+        }
+
+        @Override
+        public boolean isRepeatable() {
+            return body.isRepeatable();
+        }
+
+        @Override
+        public void failed(Exception cause) {
+            body.failed(cause);
+        }
+
+        @Override
+        public int available() {
+            return body.available();
+        }
+
+        @Override
+        public void releaseResources() {
+            body.releaseResources();
+        }
+
+        @Override
+        public long getContentLength() {
+            return body.getContentLength();
+        }
+
+        @Override
+        public String getContentType() {
+            return body.getContentType();
+        }
+
+        @Override
+        public String getContentEncoding() {
+            return body.getContentEncoding();
+        }
+
+        @Override
+        public boolean isChunked() {
+            return body.isChunked();
+        }
+
+        @Override
+        public java.util.Set<String> getTrailerNames() {
+            return body.getTrailerNames();
+        }
     }
 
     /** What the collector answered: the status, the two headers that matter, and the body's start. */
