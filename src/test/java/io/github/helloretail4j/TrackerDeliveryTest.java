@@ -160,7 +160,7 @@ class TrackerDeliveryTest {
         assertEquals("total must be zero or more, with at most 32 characters in plain notation: -10.00",
                 result.problem().orElseThrow());
         assertTrue(result.conversion().isEmpty());
-        assertTrue(log.contains("WARN io.github.helloretail4j - conversion \"neg-1\" was not tracked: total must be"
+        assertTrue(log.contains("WARN io.github.helloretail4j.tracker - conversion \"neg-1\" was not tracked: total must be"
                 + " zero or more, with at most 32 characters in plain notation: -10.00; fix the checkout code that"
                 + " builds it"), log);
         assertFalse(log.contains("jane.doe"), log);

@@ -92,7 +92,7 @@ final class CollectorClient implements Closeable {
      * politely (FIN, TLS close_notify, HTTP/2 GOAWAY); an idle one takes a few milliseconds.
      */
     static final long GRACEFUL_CLOSE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
-    private static final Logger LOG = LoggerFactory.getLogger("io.github.helloretail4j");
+    private static final Logger LOG = LoggerFactory.getLogger("io.github.helloretail4j.delivery");
     private static final ContentType JSON = ContentType.create("application/json");
     private static final ObjectMapper MAPPER = Json.MAPPER;
 

@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * pause, it makes the outcomes it recorded durable.
  */
 final class ConversionWorker implements DeliveryLoop.Source<Outbox.Entry> {
-    private static final Logger LOG = LoggerFactory.getLogger("io.github.helloretail4j");
+    private static final Logger LOG = LoggerFactory.getLogger("io.github.helloretail4j.delivery");
 
     private final Outbox outbox;
     private final HeldConversions held;

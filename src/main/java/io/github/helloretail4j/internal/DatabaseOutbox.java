@@ -74,7 +74,7 @@ import org.slf4j.LoggerFactory;
  * (each its own short transaction). Dead letters stay until an operator deletes them.
  */
 final class DatabaseOutbox implements Outbox {
-    private static final Logger LOG = LoggerFactory.getLogger("io.github.helloretail4j");
+    private static final Logger LOG = LoggerFactory.getLogger("io.github.helloretail4j.outbox");
 
     static final String DEFAULT_TABLE = "helloretail_outbox";
     static final String DDL_RESOURCE = "/META-INF/helloretail4j/postgresql.sql";

@@ -31,7 +31,12 @@ import org.slf4j.LoggerFactory;
  * <p>Not API: public only for {@code io.github.helloretail4j.HelloRetailTracker}.
  */
 public final class Engine {
-    private static final Logger LOG = LoggerFactory.getLogger("io.github.helloretail4j");
+    /** The tracker's life and its calls: start, close, conversions it was handed. */
+    private static final Logger LOG = LoggerFactory.getLogger("io.github.helloretail4j.tracker");
+    /** The outbox: what it recovered, conversions it could not take. */
+    private static final Logger OUTBOX_LOG = LoggerFactory.getLogger("io.github.helloretail4j.outbox");
+    /** What only the page-view filter causes. */
+    private static final Logger FILTER_LOG = LoggerFactory.getLogger("io.github.helloretail4j.filter");
 
     static final String PAGE_VIEW_PATH = "collect/pageview";
     static final String CONVERSION_PATH = "collect/conversion";
@@ -149,7 +154,7 @@ public final class Engine {
             if (outbox.recovered() > 0) {
                 // What an earlier run left is this run's to deliver, and counts as tracked.
                 conversionCounts.tracked.add(outbox.recovered());
-                LOG.info("{} conversions from an earlier run wait in the {}; delivering them", outbox.recovered(),
+                OUTBOX_LOG.info("{} conversions from an earlier run wait in the {}; delivering them", outbox.recovered(),
                         outbox.describe());
                 conversions.wake();
             }
@@ -164,7 +169,7 @@ public final class Engine {
             try {
                 outbox.close();
             } catch (IOException | RuntimeException e) {
-                LOG.debug("could not close the {}", outbox.describe(), e);
+                OUTBOX_LOG.debug("could not close the {}", outbox.describe(), e);
             }
         }
     }
@@ -188,7 +193,7 @@ public final class Engine {
                     + " cannot be used: " + Check.describe(e), e);
         }
         for (String problem : outbox.recoveryProblems()) {
-            LOG.warn("{}", problem);
+            OUTBOX_LOG.warn("{}", problem);
         }
         return outbox;
     }
@@ -306,7 +311,7 @@ public final class Engine {
         String why = "could not be written to the " + outbox.describe() + ": " + failure.getMessage();
         switch (held.hold(conversion.orderNumber(), body)) {
             case HELD -> {
-                LOG.warn("conversion {} {}; it is kept in memory and written as soon as the outbox works again"
+                OUTBOX_LOG.warn("conversion {} {}; it is kept in memory and written as soon as the outbox works again"
                         + " ({} wait in memory; they are lost if this JVM stops first)", order, why, held.size());
                 conversions.wake();
                 return new Tried(ConversionResult.Status.HELD_IN_MEMORY, why);
@@ -317,7 +322,7 @@ public final class Engine {
             }
             default -> {
                 conversionCounts.dropped.increment();
-                LOG.error("conversion {} {}, and {} conversions wait in memory already: it is dropped. Free the"
+                OUTBOX_LOG.error("conversion {} {}, and {} conversions wait in memory already: it is dropped. Free the"
                         + " outbox's disk or database", order, why, HeldConversions.MAX_HELD);
                 return new Tried(ConversionResult.Status.DROPPED, why + "; " + HeldConversions.MAX_HELD
                         + " conversions wait in memory already");
@@ -350,7 +355,7 @@ public final class Engine {
     public void pageViewWithoutVisitorId() {
         pageViewsWithoutVisitorId.increment();
         if (withoutVisitorIdLogged.compareAndSet(false, true)) {
-            LOG.info("a page view was not tracked: the visitor has no hello_retail_id cookie yet. The cookie comes"
+            FILTER_LOG.info("a page view was not tracked: the visitor has no hello_retail_id cookie yet. The cookie comes"
                     + " from Hello Retail's script on the shop's pages; a shop without it sets"
                     + " helloretail.createTrackingUser=true, and the filter creates ids itself. Counted in"
                     + " metrics().pageViewsWithoutVisitorId() (said once)");
@@ -393,7 +398,7 @@ public final class Engine {
         List<String> lost = held.drop();
         if (!lost.isEmpty()) {
             conversionCounts.dropped.add(lost.size());
-            LOG.error("the tracker closed while the {} could not take {} conversions that waited in memory; they are"
+            OUTBOX_LOG.error("the tracker closed while the {} could not take {} conversions that waited in memory; they are"
                     + " lost: orders {}. Submit them again once the outbox works", outbox.describe(), lost.size(),
                     lost.size() <= 100 ? lost : lost.subList(0, 100) + " and " + (lost.size() - 100) + " more");
         }
@@ -453,7 +458,7 @@ public final class Engine {
                 outbox.close();
             } catch (IOException e) {
                 outboxHealth.failed("to sync at close", e);
-                LOG.error("could not close the {} cleanly; conversions are read again at the next start",
+                OUTBOX_LOG.error("could not close the {} cleanly; conversions are read again at the next start",
                         outbox.describe(), e);
             }
         }

@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
  * ({@link Sender}).
  */
 final class OutboxHealth {
-    private static final Logger LOG = LoggerFactory.getLogger("io.github.helloretail4j");
+    private static final Logger LOG = LoggerFactory.getLogger("io.github.helloretail4j.outbox");
 
     private final String where;
     private final LongAdder failures = new LongAdder();

@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * attempt per pause, and no thread.
  */
 final class Pipeline<T> implements DeliveryLoop.Items<Pipeline.Attempt<T>> {
-    private static final Logger LOG = LoggerFactory.getLogger("io.github.helloretail4j");
+    private static final Logger LOG = LoggerFactory.getLogger("io.github.helloretail4j.delivery");
 
     /** Connections unused for this long are closed. */
     static final Duration IDLE_CONNECTION_WINDOW = Duration.ofSeconds(5);

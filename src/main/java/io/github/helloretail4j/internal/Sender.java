@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * never logged: they hold tracking ids and email addresses.
  */
 final class Sender {
-    private static final Logger LOG = LoggerFactory.getLogger("io.github.helloretail4j");
+    private static final Logger LOG = LoggerFactory.getLogger("io.github.helloretail4j.delivery");
 
     private final CollectorClient client;
     private final RetryPolicy policy;

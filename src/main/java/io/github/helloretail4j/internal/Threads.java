@@ -7,7 +7,7 @@ import org.slf4j.LoggerFactory;
 
 /** The one way the library starts its threads, keeps them running, and waits for them to end. */
 final class Threads {
-    private static final Logger LOG = LoggerFactory.getLogger("io.github.helloretail4j");
+    private static final Logger LOG = LoggerFactory.getLogger("io.github.helloretail4j.tracker");
     /** A worker that dies again within this long waits this long before its successor runs. */
     static final long RESTART_PAUSE_NANOS = TimeUnit.SECONDS.toNanos(1);
 

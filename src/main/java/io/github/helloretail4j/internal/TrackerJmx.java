@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * failures are logged, never fatal: monitoring must not stop a shop from starting.
  */
 final class TrackerJmx implements TrackerMXBean {
-    private static final Logger LOG = LoggerFactory.getLogger("io.github.helloretail4j");
+    private static final Logger LOG = LoggerFactory.getLogger("io.github.helloretail4j.tracker");
 
     private final String websiteUuid;
     private final String endpoint;

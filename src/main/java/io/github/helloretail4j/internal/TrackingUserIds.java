@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * and an id older than {@code maxAge} is thrown away rather than handed out.
  */
 public final class TrackingUserIds implements Closeable {
-    private static final Logger LOG = LoggerFactory.getLogger("io.github.helloretail4j");
+    private static final Logger LOG = LoggerFactory.getLogger("io.github.helloretail4j.filter");
 
     private record Fetched(String id, long atNanos) {
     }

@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  */
 final class PageViews {
 
-    private static final Logger LOG = LoggerFactory.getLogger("io.github.helloretail4j");
+    private static final Logger LOG = LoggerFactory.getLogger("io.github.helloretail4j.filter");
     /** Set on the visitor's request once seen, so a FORWARD or ASYNC pass through the filter again is not a second view. */
     static final String SEEN = "io.github.helloretail4j.servlet.PageViewFilter.SEEN";
     private static final long COOKIE_MAX_AGE = Duration.ofDays(365).toSeconds();

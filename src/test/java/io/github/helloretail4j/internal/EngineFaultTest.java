@@ -201,7 +201,7 @@ class EngineFaultTest {
         assertEquals(0, m.conversionsInMemory());
         assertEquals(1, m.conversions().dropped());
         assertEquals(0, m.conversions().pending());
-        assertTrue(log.contains("ERROR io.github.helloretail4j - the tracker closed while the outbox directory "
+        assertTrue(log.contains("ERROR io.github.helloretail4j.outbox - the tracker closed while the outbox directory "
                 + dir.toAbsolutePath() + " could not take 1 conversions that waited in memory; they are lost: orders"
                 + " [lost-1]. Submit them again once the outbox works"), log);
         assertEquals(ConversionResult.Status.DROPPED, engine.tryTrackConversion(conversion("late")).status());

@@ -355,7 +355,7 @@ class PageViewFilterContainerTest {
                 + " from Hello Retail's script on the shop's pages; a shop without it sets"
                 + " helloretail.createTrackingUser=true, and the filter creates ids itself.";
         assertEquals(1, log.split(Pattern.quote(said), -1).length - 1, log);
-        assertTrue(log.contains("INFO io.github.helloretail4j - " + said), log);
+        assertTrue(log.contains("INFO io.github.helloretail4j.filter - " + said), log);
     }
 
     @ParameterizedTest
