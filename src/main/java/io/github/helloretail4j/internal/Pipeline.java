@@ -31,6 +31,30 @@ import org.slf4j.LoggerFactory;
  * (backoff with jitter, at least the collector's {@code Retry-After}); after the pause one
  * request goes out at a time until the collector answers again, so that an outage costs one
  * attempt per pause, and no thread.
+ *
+ * <h2>State</h2>
+ * <ul>
+ *   <li>{@link #life}: {@link Life#NEW} until the first event starts the thread,
+ *       {@link Life#RUNNING}, then {@link Life#CLOSING}; it only moves forward.</li>
+ *   <li>The flow, what may start now: {@link #failures} (failed attempts in a row: above 0, one
+ *       request at a time), {@link #pausing} until {@link #resumeAt} (after a failure), and
+ *       {@link #connected} (an answer came within the last window: until then, one request at
+ *       a time). Written together under {@code this}, read without a lock by {@link #pump}.</li>
+ *   <li>{@link #inFlight}, the requests started and not yet settled, and {@link #retries}.</li>
+ * </ul>
+ *
+ * <h2>Threads</h2>
+ * <table>
+ *   <caption>Which thread runs which method</caption>
+ *   <tr><th>thread</th><th>methods</th></tr>
+ *   <tr><td>the shop's request threads</td><td>{@link #offer} (and, once, {@code start})</td></tr>
+ *   <tr><td>the pipeline's thread</td><td>{@code run}: {@code pump}, {@code finishedClosing}, aborting
+ *       what is overdue, closing idle connections</td></tr>
+ *   <tr><td>the client's I/O threads</td><td>{@code completed} for each answer: {@code settle},
+ *       {@code pauseFor}, then {@code pump} (not while closing)</td></tr>
+ *   <tr><td>the thread that closes the tracker</td><td>{@link #beginClose}, {@link #awaitTermination},
+ *       {@link #stop}, {@link #liveThreads}</td></tr>
+ * </table>
  */
 final class Pipeline<T> implements DeliveryLoop.Items<Pipeline.Attempt<T>> {
     private static final Logger LOG = LoggerFactory.getLogger("io.github.helloretail4j.delivery");
@@ -41,7 +65,7 @@ final class Pipeline<T> implements DeliveryLoop.Items<Pipeline.Attempt<T>> {
      * How often the pipeline's thread looks for events that came while nothing was in flight.
      * What one look starts shares the I/O threads' wake-ups, and a wake-up is what an exchange
      * costs most: 50 ms took a quarter off the sender's CPU per page view at 500 req/s against
-     * 20 ms, and 5 ms doubled it (BENCHMARKS.md, issue 15). Nothing downstream notices a page
+     * 20 ms, and 5 ms doubled it (BENCHMARKS.md, "the page view thread's look"). Nothing downstream notices a page
      * view arriving 50 ms later.
      */
     static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
@@ -57,6 +81,17 @@ final class Pipeline<T> implements DeliveryLoop.Items<Pipeline.Attempt<T>> {
     private final WorkQueue<T> queue;
     private final DeliveryLoop<Attempt<T>> loop;
 
+    /** Where a pipeline is in its life. */
+    enum Life {
+        /** No event yet, no thread. */
+        NEW,
+        /** Its thread runs and events are taken. */
+        RUNNING,
+        /** No event is taken; what waits is delivered until the close deadline, then the thread ends. */
+        CLOSING
+    }
+
+    private volatile Life life = Life.NEW;
     private final AtomicInteger inFlight = new AtomicInteger();
     /** Failed attempts to retry, oldest first, each not before its own time. */
     private final ConcurrentLinkedQueue<Attempt<T>> retries = new ConcurrentLinkedQueue<>();
@@ -73,8 +108,6 @@ final class Pipeline<T> implements DeliveryLoop.Items<Pipeline.Attempt<T>> {
      */
     private volatile boolean connected;
     private volatile long answeredAt;
-    private volatile boolean started;
-    private volatile boolean closing;
     /** Set once under {@code this}; read by the I/O thread too. */
     private volatile Threads.Worker worker;
 
@@ -116,7 +149,7 @@ final class Pipeline<T> implements DeliveryLoop.Items<Pipeline.Attempt<T>> {
     /** Counts the event as tracked and queues it; false (and counted dropped) when full or closed. */
     boolean offer(T event) {
         counts.tracked.increment();
-        if (!started) {
+        if (life == Life.NEW) {
             start();
         }
         if (queue.offer(event)) {
@@ -127,11 +160,11 @@ final class Pipeline<T> implements DeliveryLoop.Items<Pipeline.Attempt<T>> {
     }
 
     private synchronized void start() {
-        if (started || closing) {
+        if (life != Life.NEW) {
             return;
         }
-        worker = new Threads.Worker(name, this::run, () -> !closing).start();
-        started = true;
+        worker = new Threads.Worker(name, this::run, () -> life != Life.CLOSING).start();
+        life = Life.RUNNING;
     }
 
     /** The pipeline's thread: start what waits, abort what is overdue, end at close. */
@@ -139,7 +172,7 @@ final class Pipeline<T> implements DeliveryLoop.Items<Pipeline.Attempt<T>> {
         long windowStart = System.nanoTime();
         while (true) {
             sender.abortOverdue();
-            if (closing && finishedClosing()) {
+            if (life == Life.CLOSING && finishedClosing()) {
                 return;
             }
             pump();
@@ -246,7 +279,7 @@ final class Pipeline<T> implements DeliveryLoop.Items<Pipeline.Attempt<T>> {
         } finally {
             inFlight.decrementAndGet();
         }
-        if (closing) {
+        if (life == Life.CLOSING) {
             // While closing only the pipeline's thread starts attempts. Woken now, it starts what
             // may still go and sees at once when nothing is left in flight; a pump here would
             // hold a slot for a moment, and a look of that thread in that moment would wait
@@ -358,7 +391,7 @@ final class Pipeline<T> implements DeliveryLoop.Items<Pipeline.Attempt<T>> {
 
     /** Refuse new events; what is queued is delivered, and then the thread ends. */
     synchronized void beginClose() {
-        closing = true;
+        life = Life.CLOSING;
         queue.beginClose();
         wakeThread();
     }
