@@ -1,15 +1,12 @@
 package io.github.helloretail4j.internal;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.sql.Types;
 import java.time.Clock;
 import java.time.Duration;
@@ -21,8 +18,6 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,9 +28,8 @@ import org.slf4j.LoggerFactory;
  * alive delivers it.
  *
  * <h2>The table</h2>
- * Created when missing from {@value #DDL_RESOURCE} (which ships in the jar for shops that run
- * Flyway or Liquibase), under a transaction-scoped advisory lock, so that nodes starting at once
- * do not race on the catalog. One row per website and order number: the unique key is the
+ * Created when missing ({@link OutboxSchema}; its statements are {@link OutboxStatements}). One
+ * row per website and order number: the unique key is the
  * order-number memory of all nodes, and a duplicate insert is {@code ON CONFLICT DO NOTHING},
  * which never aborts the shop's transaction. Each tracker sees only the rows of its own website
  * UUID, so a staging tracker on a shared database never delivers production's conversions.
@@ -76,10 +70,8 @@ import org.slf4j.LoggerFactory;
 final class DatabaseOutbox implements Outbox {
     private static final Logger LOG = LoggerFactory.getLogger("io.github.helloretail4j.outbox");
 
-    static final String DEFAULT_TABLE = "helloretail_outbox";
-    static final String DDL_RESOURCE = "/META-INF/helloretail4j/postgresql.sql";
-    /** Older releases are out of upstream support; 12 has everything used here (identity columns, SKIP LOCKED, ON CONFLICT). */
-    static final int MIN_POSTGRESQL = 12;
+    static final String DEFAULT_TABLE = OutboxSchema.DEFAULT_TABLE;
+
     /** Longer than an attempt takes with the default timeouts (2 s connect + 10 s response), several times over. */
     static final Duration DEFAULT_LEASE = Duration.ofSeconds(60);
     /**
@@ -101,20 +93,6 @@ final class DatabaseOutbox implements Outbox {
     static final Duration UNREACHABLE_PAUSE = Duration.ofSeconds(5);
     /** Our own statements give up after this, so a hung database cannot hold the delivery thread for ever. */
     static final int QUERY_TIMEOUT_SECONDS = 30;
-
-    /**
-     * Unquoted lower-case identifiers only: they read the same in the DDL, in the catalog and in
-     * a shop's own SQL, and leave no room for injection into the statements built from them.
-     */
-    private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]*");
-    /** PostgreSQL's NAMEDATALEN - 1. */
-    private static final int MAX_IDENTIFIER = 63;
-    /** The longest index suffix the DDL appends to the table's name. */
-    private static final int LONGEST_SUFFIX = "_pending".length();
-    private static final Pattern DDL_NAME = Pattern.compile("\\b" + DEFAULT_TABLE + "(_[a-z]+)?\\b");
-
-    private static final String COLUMNS = "id, website_uuid, order_number, created_at, state, body, claimed_by,"
-            + " lease_until, attempts, last_status, last_message, done_at, dead_reason";
 
     /**
      * How the outbox shares its table.
@@ -166,14 +144,7 @@ final class DatabaseOutbox implements Outbox {
     private final boolean asciiOnly;
     private final int recovered;
 
-    private final String insertSql;
-    private final String claimSql;
-    private final String deliveredSql;
-    private final String failedSql;
-    private final String deadSql;
-    private final String releaseSql;
-    private final String pendingSql;
-    private final String pruneSql;
+    private final OutboxStatements sql;
 
     private final AtomicBoolean pruning = new AtomicBoolean();
     private volatile long nextPruneNanos;
@@ -193,40 +164,7 @@ final class DatabaseOutbox implements Outbox {
         this.table = name[0];
         this.description = description;
         this.asciiOnly = asciiOnly;
-        String t = table;
-        this.insertSql = "INSERT INTO " + t + " (website_uuid, order_number, created_at, body) VALUES (?, ?, ?, ?)"
-                + " ON CONFLICT (website_uuid, order_number) DO NOTHING";
-        // The lease condition is repeated outside the sub-select on purpose: the row lock taken
-        // there makes PostgreSQL re-read a row another node claimed meanwhile, and the outer
-        // condition then leaves it alone.
-        String claimable = "state = 'pending' AND (lease_until IS NULL OR lease_until < now())";
-        this.claimSql = "UPDATE " + t + " SET claimed_by = ?, lease_until = now() + ? * interval '1 millisecond',"
-                + " attempts = attempts + 1"
-                + " WHERE id = (SELECT id FROM " + t + " WHERE website_uuid = ? AND " + claimable + " AND id > ?"
-                + " ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED) AND " + claimable
-                + " RETURNING id, created_at, order_number, body, last_status, last_message";
-        this.deliveredSql = "UPDATE " + t + " SET state = ?, done_at = ?, body = NULL, claimed_by = NULL,"
-                + " lease_until = NULL WHERE id = ? AND state = 'pending'";
-        // Releases the claim only when it is still this node's (after a lease ran out another
-        // node may hold the row now), and only when the request cannot have arrived: a row
-        // whose outcome is unknown waits its lease out before any node sends it again.
-        this.failedSql = "UPDATE " + t + " SET last_status = ?, last_message = ?,"
-                + " lease_until = CASE WHEN claimed_by = ? AND NOT ? THEN NULL ELSE lease_until END,"
-                + " claimed_by = CASE WHEN claimed_by = ? AND NOT ? THEN NULL ELSE claimed_by END"
-                + " WHERE id = ? AND state = 'pending'";
-        // With no answer of its own to record (expired before this node tried it), a dead letter
-        // keeps the last failure any node recorded.
-        this.deadSql = "UPDATE " + t + " SET state = 'dead', dead_reason = ?, done_at = ?,"
-                + " last_status = CASE WHEN ? THEN ? ELSE last_status END,"
-                + " last_message = CASE WHEN ? THEN ? ELSE last_message END,"
-                + " claimed_by = NULL, lease_until = NULL WHERE id = ? AND state = 'pending'";
-        // A row taken and not attempted: as if it had not been taken.
-        this.releaseSql = "UPDATE " + t + " SET claimed_by = NULL, lease_until = NULL, attempts = attempts - 1"
-                + " WHERE id = ? AND claimed_by = ? AND state = 'pending'";
-        this.pendingSql = "SELECT count(*) FROM " + t + " WHERE website_uuid = ? AND " + claimable;
-        this.pruneSql = "DELETE FROM " + t + " WHERE id IN (SELECT id FROM " + t + " WHERE website_uuid = ?"
-                + " AND state IN ('delivered', 'not_tracked') AND created_at < ? ORDER BY created_at LIMIT ?"
-                + " FOR UPDATE SKIP LOCKED)";
+        this.sql = OutboxStatements.postgresql(table);
         this.recovered = countPending();
         this.lastPending = recovered;
         this.nextPruneNanos = System.nanoTime();
@@ -244,168 +182,26 @@ final class DatabaseOutbox implements Outbox {
                                Options options) throws IOException {
         Objects.requireNonNull(dataSource, "outboxDataSource");
         Objects.requireNonNull(websiteUuid, "websiteUuid");
-        String[] name = tableName(options.table());
+        String[] name = OutboxSchema.tableName(options.table());
         requirePositive("lease", options.lease());
         requirePositive("pollInterval", options.pollInterval());
         requirePositive("pruneEvery", options.pruneEvery());
         if (options.pruneBatch() < 1) {
             throw new IllegalArgumentException("pruneBatch must be at least 1: " + options.pruneBatch());
         }
-        String description;
-        boolean asciiOnly;
+        OutboxSchema.Found found;
         try (Connection c = dataSource.getConnection()) {
-            DatabaseMetaData md = c.getMetaData();
-            String product = md.getDatabaseProductName();
-            String refusal = refusal(product, md.getDatabaseProductVersion(), md.getDatabaseMajorVersion());
-            if (refusal != null) {
-                throw new IllegalArgumentException(refusal);
-            }
-            String schema;
-            String encoding;
-            try (Statement s = c.createStatement();
-                 ResultSet rs = s.executeQuery("SELECT current_schema(), current_setting('server_encoding')")) {
-                rs.next();
-                schema = rs.getString(1);
-                encoding = rs.getString(2);
-            }
-            asciiOnly = !"UTF8".equalsIgnoreCase(encoding);
-            String where = name[0].indexOf('.') >= 0 ? name[0] : schema + "." + name[0];
-            // major.minor only: the full version string carries the build's distribution and compiler
-            description = "outbox table " + where + " (PostgreSQL " + md.getDatabaseMajorVersion() + "."
-                    + md.getDatabaseMinorVersion() + ")";
-            createIfMissing(c, name);
-            verify(c, name[0]);
+            found = OutboxSchema.prepare(c, name);
         } catch (SQLException e) {
             throw failure("the outbox table " + name[0] + " cannot be used", e);
         }
-        return new DatabaseOutbox(dataSource, websiteUuid, clock, dedupeWindow, options, name, description, asciiOnly);
+        return new DatabaseOutbox(dataSource, websiteUuid, clock, dedupeWindow, options, name, found.description(),
+                found.asciiOnly());
     }
 
     private static void requirePositive(String what, Duration d) {
         if (d == null || d.isNegative() || d.isZero()) {
             throw new IllegalArgumentException(what + " must be positive: " + d);
-        }
-    }
-
-    /**
-     * Why the outbox cannot keep conversions in this database, or null when it can. The
-     * product is the driver's {@code DatabaseMetaData.getDatabaseProductName()}.
-     */
-    static String refusal(String product, String version, int major) {
-        if (!"PostgreSQL".equals(product)) {
-            return "outboxDataSource is a " + product + " " + version + " database; helloretail4j keeps"
-                    + " conversions in PostgreSQL " + MIN_POSTGRESQL + " or newer";
-        }
-        if (major < MIN_POSTGRESQL) {
-            return "outboxDataSource is PostgreSQL " + version + "; helloretail4j needs PostgreSQL "
-                    + MIN_POSTGRESQL + " or newer";
-        }
-        return null;
-    }
-
-    /**
-     * The table as written in SQL, and its name without the schema (for index and constraint
-     * names, which PostgreSQL keeps per schema).
-     */
-    static String[] tableName(String value) {
-        if (value != null) {
-            String[] parts = value.split("\\.", -1);
-            String bare = parts[parts.length - 1];
-            boolean ok = parts.length <= 2 && bare.length() <= MAX_IDENTIFIER - LONGEST_SUFFIX;
-            for (String part : parts) {
-                ok &= IDENTIFIER.matcher(part).matches() && part.length() <= MAX_IDENTIFIER;
-            }
-            if (ok) {
-                return new String[] {value, bare};
-            }
-        }
-        throw new IllegalArgumentException("outboxTable must be a table name, optionally after its schema and a dot"
-                + " (" + DEFAULT_TABLE + ", shop." + DEFAULT_TABLE + "), of lower-case letters, digits and _, the"
-                + " table at most " + (MAX_IDENTIFIER - LONGEST_SUFFIX) + " characters: " + Check.echo(value));
-    }
-
-    /** The shipped DDL for this table: every name derived from the default table's, renamed. */
-    static String ddl(String[] name) throws IOException {
-        String script;
-        try (InputStream in = DatabaseOutbox.class.getResourceAsStream(DDL_RESOURCE)) {
-            if (in == null) {
-                throw new IOException(DDL_RESOURCE + " is missing from the helloretail4j jar");
-            }
-            script = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-        Matcher m = DDL_NAME.matcher(script);
-        StringBuilder out = new StringBuilder();
-        while (m.find()) {
-            String replacement = m.group(1) == null ? name[0] : name[1] + m.group(1);
-            m.appendReplacement(out, Matcher.quoteReplacement(replacement));
-        }
-        m.appendTail(out);
-        return out.toString();
-    }
-
-    /**
-     * Runs the DDL only when the table is missing, so that a shop whose application user may
-     * not create tables (the schema is Flyway's) needs no such right; under an advisory lock,
-     * because concurrent {@code CREATE TABLE IF NOT EXISTS} can still fail on PostgreSQL's
-     * catalog (a unique violation in pg_type).
-     */
-    private static void createIfMissing(Connection c, String[] name) throws SQLException, IOException {
-        if (exists(c, name[0])) {
-            return;
-        }
-        String script = ddl(name);
-        boolean auto = c.getAutoCommit();
-        c.setAutoCommit(false);
-        boolean done = false;
-        try {
-            try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))")) {
-                lock.setString(1, "helloretail4j outbox " + name[0]);
-                lock.execute();
-            }
-            if (!exists(c, name[0])) {
-                try (Statement s = c.createStatement()) {
-                    s.execute(script);
-                }
-                LOG.info("created the Hello Retail outbox table {}", name[0]);
-            }
-            c.commit();
-            done = true;
-        } catch (SQLException | RuntimeException e) {
-            try {
-                c.rollback();
-            } catch (SQLException suppressed) {
-                e.addSuppressed(suppressed);
-            }
-            throw e;
-        } finally {
-            try {
-                c.setAutoCommit(auto);
-            } catch (SQLException e) {
-                // after a failure the first exception is the one to report; the pool resets the rest
-                if (done) {
-                    throw e;
-                }
-            }
-        }
-    }
-
-    private static boolean exists(Connection c, String table) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
-            s.setString(1, table);
-            try (ResultSet rs = s.executeQuery()) {
-                rs.next();
-                return rs.getBoolean(1);
-            }
-        }
-    }
-
-    /** A table of that name that is not ours is refused at start, not at the first order. */
-    private static void verify(Connection c, String table) throws IOException {
-        try (Statement s = c.createStatement()) {
-            s.executeQuery("SELECT " + COLUMNS + " FROM " + table + " WHERE false").close();
-        } catch (SQLException e) {
-            throw failure("table " + table + " exists but is not a helloretail4j outbox (its DDL is "
-                    + DDL_RESOURCE + " in the helloretail4j jar)", e);
         }
     }
 
@@ -443,7 +239,7 @@ final class DatabaseOutbox implements Outbox {
     }
 
     private Added insert(Connection c, String orderNumber, String json) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(insertSql)) {
+        try (PreparedStatement s = c.prepareStatement(sql.insert())) {
             s.setString(1, websiteUuid);
             s.setString(2, orderNumber);
             s.setObject(3, OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC));
@@ -467,7 +263,7 @@ final class DatabaseOutbox implements Outbox {
     }
 
     private Entry claim(Connection c, long afterId) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(claimSql)) {
+        try (PreparedStatement s = c.prepareStatement(sql.claim())) {
             s.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
             s.setString(1, options.node());
             s.setLong(2, options.lease().toMillis());
@@ -490,7 +286,7 @@ final class DatabaseOutbox implements Outbox {
     public void delivered(Entry entry, Fate fate) throws IOException {
         ensureOpen();
         String state = fate == Fate.DELIVERED ? "delivered" : "not_tracked";
-        update("record the delivery of", entry, deliveredSql, s -> {
+        update("record the delivery of", entry, sql.delivered(), s -> {
             s.setString(1, state);
             s.setObject(2, OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC));
             s.setLong(3, entry.id());
@@ -500,7 +296,7 @@ final class DatabaseOutbox implements Outbox {
     @Override
     public void failedAttempt(Entry entry, Outcome outcome) throws IOException {
         ensureOpen();
-        update("record the failed attempt of", entry, failedSql, s -> {
+        update("record the failed attempt of", entry, sql.failed(), s -> {
             setStatus(s, 1, outcome.status());
             s.setString(2, outcome.message());
             s.setString(3, options.node());
@@ -514,7 +310,7 @@ final class DatabaseOutbox implements Outbox {
     @Override
     public void release(Entry entry) throws IOException {
         ensureOpen();
-        update("hand back", entry, releaseSql, s -> {
+        update("hand back", entry, sql.release(), s -> {
             s.setLong(1, entry.id());
             s.setString(2, options.node());
         });
@@ -523,7 +319,7 @@ final class DatabaseOutbox implements Outbox {
     @Override
     public void deadLetter(Entry entry, String reason, Outcome last, Instant now) throws IOException {
         ensureOpen();
-        update("move to the dead letters", entry, deadSql, s -> {
+        update("move to the dead letters", entry, sql.dead(), s -> {
             s.setString(1, reason);
             s.setObject(2, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
             s.setBoolean(3, last != null);
@@ -595,7 +391,7 @@ final class DatabaseOutbox implements Outbox {
     private int countPending() throws IOException {
         try {
             return inTransaction(c -> {
-                try (PreparedStatement s = c.prepareStatement(pendingSql)) {
+                try (PreparedStatement s = c.prepareStatement(sql.pending())) {
                     s.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
                     s.setString(1, websiteUuid);
                     try (ResultSet rs = s.executeQuery()) {
@@ -660,7 +456,7 @@ final class DatabaseOutbox implements Outbox {
         try {
             for (int i = 0; i < maxBatches; i++) {
                 int deleted = inTransaction(c -> {
-                    try (PreparedStatement s = c.prepareStatement(pruneSql)) {
+                    try (PreparedStatement s = c.prepareStatement(sql.prune())) {
                         s.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
                         s.setString(1, websiteUuid);
                         s.setObject(2, before);

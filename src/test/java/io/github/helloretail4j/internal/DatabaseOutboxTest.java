@@ -208,7 +208,7 @@ class DatabaseOutboxTest {
     void open_tableMadeByTheShippedSqlAsAMigration_isTakenAsItIs() throws Exception {
         String schema = "flyway_" + table;
         String script;
-        try (var in = DatabaseOutbox.class.getResourceAsStream(DatabaseOutbox.DDL_RESOURCE)) {
+        try (var in = DatabaseOutbox.class.getResourceAsStream(OutboxSchema.DDL_RESOURCE)) {
             script = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
         try (Connection c = pg.connect(); Statement s = c.createStatement()) {
@@ -256,17 +256,17 @@ class DatabaseOutboxTest {
     @Test
     void refusal_anotherProduct_namesIt() {
         assertEquals("outboxDataSource is a MySQL 8.0.36 database; helloretail4j keeps conversions in PostgreSQL 12"
-                + " or newer", DatabaseOutbox.refusal("MySQL", "8.0.36", 8));
+                + " or newer", OutboxSchema.refusal("MySQL", "8.0.36", 8));
         assertEquals("outboxDataSource is a H2 2.2.224 (2023-09-17) database; helloretail4j keeps conversions in"
-                + " PostgreSQL 12 or newer", DatabaseOutbox.refusal("H2", "2.2.224 (2023-09-17)", 2));
+                + " PostgreSQL 12 or newer", OutboxSchema.refusal("H2", "2.2.224 (2023-09-17)", 2));
     }
 
     @Test
     void refusal_postgresqlBefore12_isRefused_12AndLaterTaken() {
         assertEquals("outboxDataSource is PostgreSQL 11.22; helloretail4j needs PostgreSQL 12 or newer",
-                DatabaseOutbox.refusal("PostgreSQL", "11.22", 11));
-        assertNull(DatabaseOutbox.refusal("PostgreSQL", "12.0", 12));
-        assertNull(DatabaseOutbox.refusal("PostgreSQL", "17.2", 17));
+                OutboxSchema.refusal("PostgreSQL", "11.22", 11));
+        assertNull(OutboxSchema.refusal("PostgreSQL", "12.0", 12));
+        assertNull(OutboxSchema.refusal("PostgreSQL", "17.2", 17));
     }
 
     @Test
@@ -274,18 +274,18 @@ class DatabaseOutboxTest {
         for (String bad : List.of("", "Outbox", "a.b.c", "x; DROP TABLE orders", "\"quoted\"", "1table", ".t",
                 "t.", "a".repeat(56))) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> DatabaseOutbox.tableName(bad), bad);
+                    () -> OutboxSchema.tableName(bad), bad);
             assertEquals("outboxTable must be a table name, optionally after its schema and a dot (helloretail_outbox,"
                     + " shop.helloretail_outbox), of lower-case letters, digits and _, the table at most 55"
                     + " characters: " + Check.echo(bad), e.getMessage());
         }
-        assertArrayEquals(new String[] {"shop.hr_1", "hr_1"}, DatabaseOutbox.tableName("shop.hr_1"));
-        assertArrayEquals(new String[] {"a".repeat(55), "a".repeat(55)}, DatabaseOutbox.tableName("a".repeat(55)));
+        assertArrayEquals(new String[] {"shop.hr_1", "hr_1"}, OutboxSchema.tableName("shop.hr_1"));
+        assertArrayEquals(new String[] {"a".repeat(55), "a".repeat(55)}, OutboxSchema.tableName("a".repeat(55)));
     }
 
     @Test
     void ddl_anotherTable_renamesTheTableAndEveryNameDerivedFromIt() throws IOException {
-        String ddl = DatabaseOutbox.ddl(DatabaseOutbox.tableName("shop.conversions"));
+        String ddl = OutboxSchema.ddl(OutboxSchema.tableName("shop.conversions"));
         assertTrue(ddl.contains("CREATE TABLE IF NOT EXISTS shop.conversions ("), ddl);
         assertTrue(ddl.contains("CONSTRAINT conversions_order UNIQUE (website_uuid, order_number)"), ddl);
         assertTrue(ddl.contains("CREATE INDEX IF NOT EXISTS conversions_pending ON shop.conversions (website_uuid, id)"),

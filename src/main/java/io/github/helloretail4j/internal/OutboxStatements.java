@@ -1,0 +1,57 @@
+package io.github.helloretail4j.internal;
+
+/**
+ * The statements of the database outbox, built once per table. The table's name was checked
+ * by {@link OutboxSchema#tableName}: lower-case letters, digits and {@code _} only, so it is
+ * written into the SQL as it is.
+ *
+ * @param insert a conversion; a repeated order number inserts nothing
+ * @param claim the next row no node holds, with this node's name and a lease, in one statement
+ * @param delivered the collector's answer for good
+ * @param failed a failed attempt's answer; the claim ends unless the request may have arrived
+ * @param dead a conversion that will never be sent
+ * @param release a row taken and not attempted
+ * @param pending the rows that wait and that no node holds
+ * @param prune delivered rows past the order-number window
+ */
+record OutboxStatements(String insert, String claim, String delivered, String failed, String dead, String release,
+                        String pending, String prune) {
+
+    /** PostgreSQL 12 or newer. */
+    static OutboxStatements postgresql(String t) {
+        String insert = "INSERT INTO " + t + " (website_uuid, order_number, created_at, body) VALUES (?, ?, ?, ?)"
+                + " ON CONFLICT (website_uuid, order_number) DO NOTHING";
+        // The lease condition is repeated outside the sub-select on purpose: the row lock taken
+        // there makes PostgreSQL re-read a row another node claimed meanwhile, and the outer
+        // condition then leaves it alone.
+        String claimable = "state = 'pending' AND (lease_until IS NULL OR lease_until < now())";
+        String claim = "UPDATE " + t + " SET claimed_by = ?, lease_until = now() + ? * interval '1 millisecond',"
+                + " attempts = attempts + 1"
+                + " WHERE id = (SELECT id FROM " + t + " WHERE website_uuid = ? AND " + claimable + " AND id > ?"
+                + " ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED) AND " + claimable
+                + " RETURNING id, created_at, order_number, body, last_status, last_message";
+        String delivered = "UPDATE " + t + " SET state = ?, done_at = ?, body = NULL, claimed_by = NULL,"
+                + " lease_until = NULL WHERE id = ? AND state = 'pending'";
+        // Releases the claim only when it is still this node's (after a lease ran out another
+        // node may hold the row now), and only when the request cannot have arrived: a row
+        // whose outcome is unknown waits its lease out before any node sends it again.
+        String failed = "UPDATE " + t + " SET last_status = ?, last_message = ?,"
+                + " lease_until = CASE WHEN claimed_by = ? AND NOT ? THEN NULL ELSE lease_until END,"
+                + " claimed_by = CASE WHEN claimed_by = ? AND NOT ? THEN NULL ELSE claimed_by END"
+                + " WHERE id = ? AND state = 'pending'";
+        // With no answer of its own to record (expired before this node tried it), a dead letter
+        // keeps the last failure any node recorded.
+        String dead = "UPDATE " + t + " SET state = 'dead', dead_reason = ?, done_at = ?,"
+                + " last_status = CASE WHEN ? THEN ? ELSE last_status END,"
+                + " last_message = CASE WHEN ? THEN ? ELSE last_message END,"
+                + " claimed_by = NULL, lease_until = NULL WHERE id = ? AND state = 'pending'";
+        // A row taken and not attempted: as if it had not been taken.
+        String release = "UPDATE " + t + " SET claimed_by = NULL, lease_until = NULL, attempts = attempts - 1"
+                + " WHERE id = ? AND claimed_by = ? AND state = 'pending'";
+        String pending = "SELECT count(*) FROM " + t + " WHERE website_uuid = ? AND " + claimable;
+        String prune = "DELETE FROM " + t + " WHERE id IN (SELECT id FROM " + t + " WHERE website_uuid = ?"
+                + " AND state IN ('delivered', 'not_tracked') AND created_at < ? ORDER BY created_at LIMIT ?"
+                + " FOR UPDATE SKIP LOCKED)";
+        return new OutboxStatements(insert, claim, delivered, failed, dead, release, pending, prune);
+    }
+}
