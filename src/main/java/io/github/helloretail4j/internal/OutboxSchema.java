@@ -101,6 +101,16 @@ final class OutboxSchema {
      * names, which PostgreSQL keeps per schema).
      */
     static String[] tableName(String value) {
+        String problem = tableNameProblem(value);
+        if (problem != null) {
+            throw new IllegalArgumentException("outboxTable " + problem + ": " + Check.echo(value));
+        }
+        String[] parts = value.split("\\.", -1);
+        return new String[] {value, parts[parts.length - 1]};
+    }
+
+    /** What is wrong with {@code value} as the outbox's table name, or null when nothing is. */
+    static String tableNameProblem(String value) {
         if (value != null) {
             String[] parts = value.split("\\.", -1);
             String bare = parts[parts.length - 1];
@@ -109,12 +119,12 @@ final class OutboxSchema {
                 ok &= IDENTIFIER.matcher(part).matches() && part.length() <= MAX_IDENTIFIER;
             }
             if (ok) {
-                return new String[] {value, bare};
+                return null;
             }
         }
-        throw new IllegalArgumentException("outboxTable must be a table name, optionally after its schema and a dot"
-                + " (" + DEFAULT_TABLE + ", shop." + DEFAULT_TABLE + "), of lower-case letters, digits and _, the"
-                + " table at most " + (MAX_IDENTIFIER - LONGEST_SUFFIX) + " characters: " + Check.echo(value));
+        return "must be a table name, optionally after its schema and a dot (" + DEFAULT_TABLE + ", shop."
+                + DEFAULT_TABLE + "), of lower-case letters, digits and _, the table at most "
+                + (MAX_IDENTIFIER - LONGEST_SUFFIX) + " characters";
     }
 
     /** The shipped DDL for this table: every name derived from the default table's, renamed. */
