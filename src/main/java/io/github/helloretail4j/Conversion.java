@@ -12,8 +12,9 @@ import java.util.Optional;
  * A completed order, as sent to Hello Retail's {@code collect/conversion} endpoint.
  * Immutable; made by {@link #builder()}, whose {@link Builder#build()} checks every field.
  *
- * <p>Required: {@code orderNumber} (the order feed's number), {@code total}, and the products,
- * either as {@code productNumbers} or as {@code urls}, not both. The {@code trackingUserId}
+ * <p>Required: {@code orderNumber} (the order feed's number), {@code total}, and the products:
+ * as {@code productNumbers} or as {@code urls} (not both), or as order {@code lines} with their
+ * quantities and line totals, or lines together with one of the two lists. The {@code trackingUserId}
  * ties the order to the visitor's behaviour; without it Hello Retail answers "Not tracked for
  * anonymous user" and records nothing, which the tracker counts apart.
  *
@@ -31,8 +32,9 @@ public final class Conversion {
     private final String customerId;
     private final List<String> productNumbers;
     private final List<String> urls;
+    private final List<OrderLine> lines;
 
-    private Conversion(Builder b, List<String> productNumbers, List<String> urls) {
+    private Conversion(Builder b, List<String> productNumbers, List<String> urls, List<OrderLine> lines) {
         this.trackingUserId = b.trackingUserId;
         this.orderNumber = b.orderNumber;
         this.total = b.total;
@@ -40,6 +42,7 @@ public final class Conversion {
         this.customerId = b.customerId;
         this.productNumbers = productNumbers;
         this.urls = urls;
+        this.lines = lines;
     }
 
     public static Builder builder() {
@@ -77,6 +80,11 @@ public final class Conversion {
         return urls;
     }
 
+    /** The order's lines with quantities and line totals (Hello Retail's {@code products}); empty when not given. */
+    public List<OrderLine> lines() {
+        return lines;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof Conversion c
@@ -86,12 +94,13 @@ public final class Conversion {
                 && Objects.equals(email, c.email)
                 && Objects.equals(customerId, c.customerId)
                 && productNumbers.equals(c.productNumbers)
-                && urls.equals(c.urls);
+                && urls.equals(c.urls)
+                && lines.equals(c.lines);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(trackingUserId, orderNumber, total, email, customerId, productNumbers, urls);
+        return Objects.hash(trackingUserId, orderNumber, total, email, customerId, productNumbers, urls, lines);
     }
 
     @Override
@@ -101,7 +110,8 @@ public final class Conversion {
                 + (email == null ? "" : ", email=" + Check.maskEmail(email))
                 + (customerId == null ? "" : ", customerId=" + customerId)
                 + (productNumbers.isEmpty() ? "" : ", productNumbers=" + productNumbers)
-                + (urls.isEmpty() ? "" : ", urls=" + urls) + "}";
+                + (urls.isEmpty() ? "" : ", urls=" + urls)
+                + (lines.isEmpty() ? "" : ", lines=" + lines) + "}";
     }
 
     /** Collects the fields of a {@link Conversion}; {@code null} means "not set". */
@@ -114,6 +124,7 @@ public final class Conversion {
         private String customerId;
         private List<String> productNumbers;
         private List<String> urls;
+        private List<OrderLine> lines;
 
         private Builder() {
         }
@@ -172,6 +183,16 @@ public final class Conversion {
         }
 
         /**
+         * The order's lines, each with its product, quantity and line total (including tax), sent
+         * as Hello Retail's {@code products}; may be given with {@link #productNumbers} or
+         * {@link #urls}, or instead of them.
+         */
+        public Builder lines(Collection<OrderLine> lines) {
+            this.lines = lines == null ? null : new ArrayList<>(lines);
+            return this;
+        }
+
+        /**
          * @throws IllegalStateException when a required field is missing, or both products
          *         lists are set
          * @throws IllegalArgumentException when a field is malformed; the message names the
@@ -186,10 +207,31 @@ public final class Conversion {
             Check.trackingUserId(trackingUserId);
             Check.email(email);
             Check.text("customerId", customerId);
+            if (productNumbers == null && urls == null && lines == null) {
+                throw new IllegalStateException("productNumbers, urls or lines is required");
+            }
+            List<OrderLine> checkedLines = lines == null ? List.of() : checkLines(lines);
+            if (productNumbers == null && urls == null) {
+                return new Conversion(this, List.of(), List.of(), checkedLines);
+            }
             List<String> products = Check.products(productNumbers, urls, 1, MAX_PRODUCTS);
             return productNumbers != null
-                    ? new Conversion(this, products, List.of())
-                    : new Conversion(this, List.of(), products);
+                    ? new Conversion(this, products, List.of(), checkedLines)
+                    : new Conversion(this, List.of(), products, checkedLines);
+        }
+
+        /** Each line was checked by its own builder; here only how many, and no null among them. */
+        private static List<OrderLine> checkLines(List<OrderLine> lines) {
+            if (lines.isEmpty() || lines.size() > MAX_PRODUCTS) {
+                throw new IllegalArgumentException("lines must hold 1 to " + MAX_PRODUCTS + " entries: "
+                        + lines.size() + " given");
+            }
+            for (int i = 0; i < lines.size(); i++) {
+                if (lines.get(i) == null) {
+                    throw new IllegalArgumentException("lines[" + i + "] must not be null");
+                }
+            }
+            return List.copyOf(lines);
         }
     }
 }

@@ -124,7 +124,7 @@ class ConversionTest {
 
     @Test
     void build_noProducts_throwsIllegalState() {
-        assertEquals("productNumbers or urls is required",
+        assertEquals("productNumbers, urls or lines is required",
                 message(IllegalStateException.class, valid().productNumbers(null)));
     }
 

@@ -104,22 +104,37 @@ public final class Check {
      *        (a NaN or infinite double), or null
      */
     public static BigDecimal total(BigDecimal total, String problem) {
+        return amount("total", total, problem);
+    }
+
+    /**
+     * A required amount of money ({@code total}, {@code lineTotal}): zero or more, at most
+     * {@value #MAX_TOTAL_LENGTH} characters in plain notation.
+     *
+     * @param problem what a builder's {@code double} setter found wrong, or null
+     */
+    public static BigDecimal amount(String field, BigDecimal amount, String problem) {
         if (problem != null) {
             throw new IllegalArgumentException(problem);
         }
-        if (total == null) {
-            throw new IllegalStateException("total is required");
+        if (amount == null) {
+            throw new IllegalStateException(field + " is required");
         }
-        if (total.signum() < 0 || total.toPlainString().length() > MAX_TOTAL_LENGTH) {
-            throw new IllegalArgumentException("total must be zero or more, with at most "
-                    + MAX_TOTAL_LENGTH + " characters in plain notation: " + total.toPlainString());
+        if (amount.signum() < 0 || amount.toPlainString().length() > MAX_TOTAL_LENGTH) {
+            throw new IllegalArgumentException(field + " must be zero or more, with at most "
+                    + MAX_TOTAL_LENGTH + " characters in plain notation: " + amount.toPlainString());
         }
-        return total;
+        return amount;
     }
 
     /** The message {@code total(double)} of a builder keeps for a value that is not a number. */
     public static String totalProblem(double total) {
-        return Double.isFinite(total) ? null : "total must be a finite number, zero or more: " + total;
+        return amountProblem("total", total);
+    }
+
+    /** The message a builder's {@code double} setter keeps for a value that is not a number. */
+    public static String amountProblem(String field, double amount) {
+        return Double.isFinite(amount) ? null : field + " must be a finite number, zero or more: " + amount;
     }
 
     /**

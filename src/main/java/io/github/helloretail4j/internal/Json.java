@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.helloretail4j.Cart;
 import io.github.helloretail4j.Conversion;
+import io.github.helloretail4j.OrderLine;
 import io.github.helloretail4j.PageView;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -59,7 +60,26 @@ final class Json {
             optional(g, "customerId", conversion.customerId().orElse(null));
             array(g, "urls", conversion.urls());
             array(g, "productNumbers", conversion.productNumbers());
+            lines(g, conversion.lines());
         });
+    }
+
+    /** Order lines as Hello Retail's {@code products}, in the field order of its example; none when empty. */
+    private static void lines(JsonGenerator g, List<OrderLine> lines) throws IOException {
+        if (lines.isEmpty()) {
+            return;
+        }
+        g.writeArrayFieldStart("products");
+        for (OrderLine line : lines) {
+            g.writeStartObject();
+            optional(g, "productNumber", line.productNumber().orElse(null));
+            optional(g, "url", line.url().orElse(null));
+            g.writeNumberField("quantity", line.quantity());
+            g.writeFieldName("lineTotal");
+            g.writeNumber(line.lineTotal().toPlainString());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
     }
 
     /**

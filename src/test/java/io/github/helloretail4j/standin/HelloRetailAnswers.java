@@ -38,7 +38,9 @@ import java.util.function.Supplier;
  *   <li>a {@code trackingUserId} that is not 24 lowercase hex characters: {@code 400 "Invalid
  *       trackingUserId: must be 24-character hex string"};</li>
  *   <li>per endpoint: a page view is tracked with or without id; a conversion needs a numeric
- *       {@code total}, an {@code orderNumber} and {@code urls} or {@code productNumbers}; a cart
+ *       {@code total}, an {@code orderNumber} and {@code urls}, {@code productNumbers} or
+ *       {@code products} (its lines: each a {@code productNumber} or {@code url}, an integer
+ *       {@code quantity} of at least 1 and a numeric {@code lineTotal} of zero or more); a cart
  *       needs {@code urls} or {@code productNumbers} (an empty list clears it); a conversion or
  *       cart without id, or with the opted-out id {@link #OPTED_OUT}, is {@code 200 "Not tracked
  *       for anonymous user"}; {@code trackingUser} creates a new id per call.</li>
@@ -176,6 +178,15 @@ public final class HelloRetailAnswers {
                 if (!json.path("orderNumber").isTextual()) {
                     return fail(endpoint, 400, "orderNumber is required", json);
                 }
+                if (json.has("products")) {
+                    String problem = linesProblem(json.get("products"));
+                    if (problem != null) {
+                        return fail(endpoint, 400, problem, json);
+                    }
+                    if (!json.has("urls") && !json.has("productNumbers")) {
+                        return ok(endpoint, anonymous ? "Not tracked for anonymous user" : endpoint.tracked, json);
+                    }
+                }
                 return products(endpoint, json, anonymous);
             case CART:
                 return products(endpoint, json, anonymous);
@@ -193,6 +204,31 @@ public final class HelloRetailAnswers {
             return fail(endpoint, 400, "urls or productNumbers is required", json);
         }
         return ok(endpoint, anonymous ? "Not tracked for anonymous user" : endpoint.tracked, json);
+    }
+
+    /** What is wrong with a conversion's {@code products}, or null. */
+    private static String linesProblem(JsonNode lines) {
+        if (!lines.isArray() || lines.isEmpty()) {
+            return "products must be a non-empty array";
+        }
+        for (int i = 0; i < lines.size(); i++) {
+            JsonNode line = lines.get(i);
+            String at = "products[" + i + "]";
+            if (!line.isObject()) {
+                return at + " must be an object";
+            }
+            if (!line.path("productNumber").isTextual() && !line.path("url").isTextual()) {
+                return at + ".productNumber or url is required";
+            }
+            if (!line.path("quantity").canConvertToInt() || !line.path("quantity").isIntegralNumber()
+                    || line.path("quantity").intValue() < 1) {
+                return at + ".quantity must be a whole number, at least 1";
+            }
+            if (!line.path("lineTotal").isNumber() || line.path("lineTotal").decimalValue().signum() < 0) {
+                return at + ".lineTotal must be a number, zero or more";
+            }
+        }
+        return null;
     }
 
     /** Like a MongoDB ObjectId, as Hello Retail's are: 4 bytes of seconds, 8 random bytes, in hex. */

@@ -78,6 +78,22 @@ class HelloRetailAnswersTest {
                         ok("Not tracked for anonymous user")),
                 Arguments.of(CONVERSION, with(id + ",\"total\":\"499.32\",\"orderNumber\":\"1\",\"urls\":[]"), 400,
                         failed("total must be a number")),
+                // conversions with lines, as Hello Retail's examples send them
+                Arguments.of(CONVERSION, with(id + "," + order + ",\"products\":[{\"productNumber\":\"p-1\",\"quantity\":1,"
+                        + "\"lineTotal\":785.95},{\"url\":\"https://shop.example/p/2\",\"quantity\":2,\"lineTotal\":0}]"),
+                        200, ok("Conversion tracked")),
+                Arguments.of(CONVERSION, with(order + ",\"products\":[{\"productNumber\":\"p-1\",\"quantity\":1,"
+                        + "\"lineTotal\":1}]"), 200, ok("Not tracked for anonymous user")),
+                Arguments.of(CONVERSION, with(id + "," + order + ",\"products\":[]"), 400,
+                        failed("products must be a non-empty array")),
+                Arguments.of(CONVERSION, with(id + "," + order + ",\"products\":[{\"quantity\":1,\"lineTotal\":1}]"), 400,
+                        failed("products[0].productNumber or url is required")),
+                Arguments.of(CONVERSION, with(id + "," + order + ",\"products\":[{\"productNumber\":\"p\",\"quantity\":0,"
+                        + "\"lineTotal\":1}]"), 400, failed("products[0].quantity must be a whole number, at least 1")),
+                Arguments.of(CONVERSION, with(id + "," + order + ",\"products\":[{\"productNumber\":\"p\",\"quantity\":1.5,"
+                        + "\"lineTotal\":1}]"), 400, failed("products[0].quantity must be a whole number, at least 1")),
+                Arguments.of(CONVERSION, with(id + "," + order + ",\"products\":[{\"productNumber\":\"p\",\"quantity\":1,"
+                        + "\"lineTotal\":-1}]"), 400, failed("products[0].lineTotal must be a number, zero or more")),
                 Arguments.of(CONVERSION, with(id + ",\"orderNumber\":\"1\",\"urls\":[]"), 400,
                         failed("total must be a number")),
                 Arguments.of(CONVERSION, with(id + ",\"total\":1,\"urls\":[]"), 400, failed("orderNumber is required")),

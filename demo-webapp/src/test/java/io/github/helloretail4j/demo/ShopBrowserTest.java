@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.github.helloretail4j.TrackerMetrics;
 import io.github.helloretail4j.demo.collector.CollectorLog;
 import io.github.helloretail4j.demo.collector.CollectorLog.Kind;
@@ -314,6 +315,16 @@ class ShopBrowserTest {
         assertNotNull(sent, r.toString());
         assertEquals(total, sent.toPlainString());
         assertEquals(products, r.list("productNumbers"));
+        // one line per product, with its quantity and amount; here they add up to the total
+        JsonNode lines = r.body().get("products");
+        assertEquals(products.size(), lines.size(), r.toString());
+        BigDecimal sum = BigDecimal.ZERO;
+        for (int i = 0; i < lines.size(); i++) {
+            assertEquals(products.get(i), lines.get(i).get("productNumber").asText());
+            assertTrue(lines.get(i).get("quantity").asInt() >= 1, r.toString());
+            sum = sum.add(lines.get(i).get("lineTotal").decimalValue());
+        }
+        assertEquals(0, sum.compareTo(sent), "the lines add up to the total: " + r);
         assertEquals(email, r.text("email"));
         assertEquals(id, r.text("trackingUserId"), "the id of the shopper's hello_retail_id cookie");
         assertEquals(StandInCollectorServlet.DEMO_WEBSITE_UUID, r.text("websiteUuid"));

@@ -51,6 +51,19 @@ public final class CollectorLog {
             return n == null || !n.isNumber() ? null : n.decimalValue();
         }
 
+        /** A conversion's lines ({@code products}) as {@code 2 × sh-101 = 199.90}; empty when it has none. */
+        public List<String> lines() {
+            JsonNode n = body == null ? null : body.get("products");
+            List<String> lines = new ArrayList<>();
+            if (n != null && n.isArray()) {
+                n.forEach(l -> lines.add(l.path("quantity").asText() + " × "
+                        + (l.hasNonNull("productNumber") ? l.get("productNumber").asText() : l.path("url").asText())
+                        + " = " + (l.path("lineTotal").isNumber() ? l.get("lineTotal").decimalValue().toPlainString()
+                                : l.path("lineTotal").asText())));
+            }
+            return lines;
+        }
+
         /** An array field of the body as texts; empty when missing. */
         public List<String> list(String field) {
             JsonNode n = body == null ? null : body.get(field);

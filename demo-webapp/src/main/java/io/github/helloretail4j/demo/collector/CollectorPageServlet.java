@@ -185,16 +185,16 @@ public final class CollectorPageServlet extends HttpServlet {
         return html("""
                 <table class="data" id="conversions">
                   <thead><tr><th>time</th><th>answer</th><th>orderNumber</th><th>total</th><th>productNumbers / urls</th>
-                    <th>email</th><th>customerId</th><th>trackingUserId</th><th>websiteUuid</th></tr></thead>
+                    <th>lines (products)</th><th>email</th><th>customerId</th><th>trackingUserId</th><th>websiteUuid</th></tr></thead>
                   <tbody>%s</tbody>
                 </table>
                 """, Html.each(received, r -> html("""
-                <tr><td>%s</td>%s<td><strong>%s</strong></td><td>%s</td><td>%s</td><td>%s</td><td>%s</td>
+                <tr><td>%s</td>%s<td><strong>%s</strong></td><td>%s</td><td>%s</td><td class="lines">%s</td><td>%s</td><td>%s</td>
                   <td><code>%s</code></td><td>%s</td></tr>
                 """, TIME.format(r.at()), answer(r), r.text("orderNumber"),
                 r.decimal("total") == null ? r.text("total") : r.decimal("total").toPlainString(),
                 String.join(", ", r.list("productNumbers").isEmpty() ? r.list("urls") : r.list("productNumbers")),
-                r.text("email"), r.text("customerId"), r.text("trackingUserId"), uuid(r.text("websiteUuid")))));
+                String.join("; ", r.lines()), r.text("email"), r.text("customerId"), r.text("trackingUserId"), uuid(r.text("websiteUuid")))));
     }
 
     private static Safe carts(List<Received> received) {

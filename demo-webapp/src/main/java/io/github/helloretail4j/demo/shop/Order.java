@@ -2,6 +2,7 @@ package io.github.helloretail4j.demo.shop;
 
 import io.github.helloretail4j.Conversion;
 import io.github.helloretail4j.HelloRetailTracker;
+import io.github.helloretail4j.OrderLine;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -152,7 +153,10 @@ public final class Order {
                 .orderNumber(number)
                 .total(total)
                 .email(email)
-                .productNumbers(lines.stream().map(l -> l.product().number()).toList()));
+                .productNumbers(lines.stream().map(l -> l.product().number()).toList())
+                // the lines too, with quantities and amounts: what Hello Retail's order feed has
+                .lines(lines.stream().map(l -> OrderLine.builder().productNumber(l.product().number())
+                        .quantity(l.quantity()).lineTotal(l.amount()).build()).toList()));
         conversionSubmittedAt = Instant.now();
         return true;
     }
