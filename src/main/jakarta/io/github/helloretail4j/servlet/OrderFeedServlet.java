@@ -96,7 +96,14 @@ public final class OrderFeedServlet extends HttpServlet {
                     getServletConfig()::getInitParameter, getServletContext()::getInitParameter,
                     OrderFeedServlet::lookup));
         } catch (IllegalArgumentException e) {
-            throw new ServletException(e.getMessage(), e);
+            // Tomcat logs only the innermost cause of a servlet that failed to start: that must be
+            // the message naming the parameter. What caused it stays in the trace, as suppressed.
+            IllegalArgumentException named = new IllegalArgumentException(e.getMessage());
+            named.setStackTrace(e.getStackTrace());
+            if (e.getCause() != null) {
+                named.addSuppressed(e.getCause());
+            }
+            throw new ServletException(e.getMessage(), named);
         }
     }
 
