@@ -89,14 +89,14 @@ class OrderFeedJndiTest {
         try (var d = deploy(app, "/shop")) {
             String request = "GET /shop/helloretail/orderfeed?daysBack=1 HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection:"
                     + " close\r\nAuthorization: ";
-            var response = RawHttp.exchange(tomcat.port(), (request + OrderFeedTest.basic("feed-reader:another-secret-5678")
+            var response = RawHttp.exchange(tomcat.port(), (request + TestOrderSources.basic("feed-reader:another-secret-5678")
                     + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1), 20_000).get(0);
             assertEquals(200, response.status());
             assertEquals("[{\"total\":99.50,\"orderNumber\":\"jndi-1\",\"email\":\"customer@example.com\",\"date\":\""
                     + placed.toString().replace('T', ' ').replace("Z", "") + "\",\"products\":[{\"productNumber\":"
                     + "\"p-1\",\"url\":\"https://shop.example/p/1\",\"quantity\":1,\"lineTotal\":99.50}]}]",
                     response.body());
-            var wrongUser = RawHttp.exchange(tomcat.port(), (request + OrderFeedTest.basic("helloretail:another-secret-5678")
+            var wrongUser = RawHttp.exchange(tomcat.port(), (request + TestOrderSources.basic("helloretail:another-secret-5678")
                     + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1), 20_000).get(0);
             assertEquals(401, wrongUser.status());
         }

@@ -100,7 +100,7 @@ class OrderFeedStallTest {
             socket.setReceiveBufferSize(16 * 1024);
             socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
             socket.getOutputStream().write(("GET " + PATH + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: "
-                    + OrderFeedTest.AUTHORIZATION + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                    + TestOrderSources.AUTHORIZATION + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
             long start = System.nanoTime();
             Await.until("the feed's query running", Duration.ofSeconds(10),
                     () -> pool.getHikariPoolMXBean().getActiveConnections(), n -> n == 1);

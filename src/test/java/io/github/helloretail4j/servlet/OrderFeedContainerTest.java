@@ -1,11 +1,11 @@
 package io.github.helloretail4j.servlet;
 
-import static io.github.helloretail4j.servlet.OrderFeedTest.AUTHORIZATION;
-import static io.github.helloretail4j.servlet.OrderFeedTest.FIRST;
-import static io.github.helloretail4j.servlet.OrderFeedTest.FIRST_JSON;
-import static io.github.helloretail4j.servlet.OrderFeedTest.SECOND;
-import static io.github.helloretail4j.servlet.OrderFeedTest.SECOND_JSON;
-import static io.github.helloretail4j.servlet.OrderFeedTest.basic;
+import static io.github.helloretail4j.servlet.TestOrderSources.AUTHORIZATION;
+import static io.github.helloretail4j.servlet.TestOrderSources.FIRST;
+import static io.github.helloretail4j.servlet.TestOrderSources.FIRST_JSON;
+import static io.github.helloretail4j.servlet.TestOrderSources.SECOND;
+import static io.github.helloretail4j.servlet.TestOrderSources.SECOND_JSON;
+import static io.github.helloretail4j.servlet.TestOrderSources.basic;
 import static io.github.helloretail4j.servlet.TestOrderSources.PASSWORD;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -191,7 +191,7 @@ class OrderFeedContainerTest {
         assertEquals(List.of("gzip"), response.header("Content-Encoding"));
         assertEquals(List.of("Accept-Encoding"), response.header("Vary"));
         assertEquals("[" + FIRST_JSON + "," + SECOND_JSON + "]",
-                OrderFeedTest.gunzip(response.body().getBytes(StandardCharsets.ISO_8859_1)));
+                TestOrderSources.gunzip(response.body().getBytes(StandardCharsets.ISO_8859_1)));
     }
 
     /**

@@ -1,6 +1,6 @@
 package io.github.helloretail4j.servlet;
 
-import static io.github.helloretail4j.servlet.OrderFeedTest.AUTHORIZATION;
+import static io.github.helloretail4j.servlet.TestOrderSources.AUTHORIZATION;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

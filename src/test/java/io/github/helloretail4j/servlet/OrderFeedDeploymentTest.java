@@ -134,7 +134,7 @@ class OrderFeedDeploymentTest {
                     assertTrue(logged.stream().anyMatch(m -> m.startsWith(message)), String.join("\n", logged));
                 }
                 var response = RawHttp.get(containers.get(kind).port(), "/bad" + counter + FEED,
-                        "Authorization: " + OrderFeedTest.AUTHORIZATION);
+                        "Authorization: " + TestOrderSources.AUTHORIZATION);
                 assertEquals(500, response.status());
             }
         } finally {

@@ -1,6 +1,13 @@
 package io.github.helloretail4j.servlet;
 
+import static io.github.helloretail4j.servlet.TestOrderSources.AUTHORIZATION;
 import static io.github.helloretail4j.servlet.TestOrderSources.FAILURE;
+import static io.github.helloretail4j.servlet.TestOrderSources.FIRST;
+import static io.github.helloretail4j.servlet.TestOrderSources.FIRST_JSON;
+import static io.github.helloretail4j.servlet.TestOrderSources.SECOND;
+import static io.github.helloretail4j.servlet.TestOrderSources.SECOND_JSON;
+import static io.github.helloretail4j.servlet.TestOrderSources.basic;
+import static io.github.helloretail4j.servlet.TestOrderSources.gunzip;
 import static io.github.helloretail4j.servlet.TestOrderSources.PASSWORD;
 import static io.github.helloretail4j.servlet.TestOrderSources.USER;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -41,37 +48,6 @@ class OrderFeedTest {
 
     static final ZoneId COPENHAGEN = ZoneId.of("Europe/Copenhagen");
     static final Instant NOW = Instant.parse("2024-05-12T10:04:05Z");
-    static final String AUTHORIZATION = basic(USER + ":" + PASSWORD);
-
-    /** Three lines: by number and URL, by number alone, by URL alone; a customer id. */
-    static final FeedOrder FIRST = FeedOrder.builder().orderNumber("110-2347")
-            .date(Instant.parse("2024-05-12T08:04:05Z")).total(new BigDecimal("2185.85"))
-            .email("customer@example.com").customerId("53967")
-            .lines(List.of(
-                    OrderLine.builder().productNumber("p-1234").url("https://shop.example/p/1234").quantity(1)
-                            .lineTotal(new BigDecimal("785.95")).build(),
-                    OrderLine.builder().productNumber("p-4567").quantity(2).lineTotal(new BigDecimal("1399.90"))
-                            .build(),
-                    OrderLine.builder().url("https://shop.example/p/89").quantity(1).lineTotal(new BigDecimal("0.00"))
-                            .build()))
-            .build();
-    /** No customer id; a total in scientific notation, served plain. */
-    static final FeedOrder SECOND = FeedOrder.builder().orderNumber("110-2348")
-            .date(Instant.parse("2024-05-12T09:00:00Z")).total(new BigDecimal("1E+3")).email("guest@example.com")
-            .lines(List.of(OrderLine.builder().productNumber("p-1").quantity(4).lineTotal(new BigDecimal("1E+3"))
-                    .build()))
-            .build();
-    static final String FIRST_JSON = "{\"total\":2185.85,\"orderNumber\":\"110-2347\",\"email\":\"customer@example.com\","
-            + "\"customerId\":\"53967\",\"date\":\"2024-05-12 10:04:05\",\"products\":["
-            + "{\"productNumber\":\"p-1234\",\"url\":\"https://shop.example/p/1234\",\"quantity\":1,\"lineTotal\":785.95},"
-            + "{\"productNumber\":\"p-4567\",\"quantity\":2,\"lineTotal\":1399.90},"
-            + "{\"url\":\"https://shop.example/p/89\",\"quantity\":1,\"lineTotal\":0.00}]}";
-    static final String SECOND_JSON = "{\"total\":1000,\"orderNumber\":\"110-2348\",\"email\":\"guest@example.com\","
-            + "\"date\":\"2024-05-12 11:00:00\",\"products\":[{\"productNumber\":\"p-1\",\"quantity\":4,\"lineTotal\":1000}]}";
-
-    static String basic(String credentials) {
-        return "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8));
-    }
 
     /** A request and response held in fields; the response commits once {@code buffer} bytes were written. */
     static final class Exchange implements OrderFeed.Exchange {
@@ -373,12 +349,6 @@ class OrderFeedTest {
         assertEquals("Accept-Encoding", ex.headers.get("Vary"));
         assertEquals("no-store", ex.headers.get("Cache-Control"));
         assertEquals("[" + FIRST_JSON + "," + SECOND_JSON + "]", gunzip(ex.body.toByteArray()));
-    }
-
-    static String gunzip(byte[] bytes) throws IOException {
-        try (var in = new GZIPInputStream(new ByteArrayInputStream(bytes))) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
     }
 
     @ParameterizedTest

@@ -3,15 +3,20 @@ package io.github.helloretail4j.servlet;
 import io.github.helloretail4j.OrderLine;
 import io.github.helloretail4j.feed.FeedOrder;
 import io.github.helloretail4j.feed.OrderSource;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
 
 /**
  * Order sources for the feed's tests, in memory, and the one a deployed test application serves
@@ -22,6 +27,45 @@ final class TestOrderSources {
     static final String USER = "helloretail";
     static final String PASSWORD = "feed-secret-1234";
     static final String FAILURE = "the shop's database went away";
+
+    static final String AUTHORIZATION = basic(USER + ":" + PASSWORD);
+
+    /** Three lines: by number and URL, by number alone, by URL alone; a customer id. */
+    static final FeedOrder FIRST = FeedOrder.builder().orderNumber("110-2347")
+            .date(Instant.parse("2024-05-12T08:04:05Z")).total(new BigDecimal("2185.85"))
+            .email("customer@example.com").customerId("53967")
+            .lines(List.of(
+                    OrderLine.builder().productNumber("p-1234").url("https://shop.example/p/1234").quantity(1)
+                            .lineTotal(new BigDecimal("785.95")).build(),
+                    OrderLine.builder().productNumber("p-4567").quantity(2).lineTotal(new BigDecimal("1399.90"))
+                            .build(),
+                    OrderLine.builder().url("https://shop.example/p/89").quantity(1).lineTotal(new BigDecimal("0.00"))
+                            .build()))
+            .build();
+    /** No customer id; a total in scientific notation, served plain. */
+    static final FeedOrder SECOND = FeedOrder.builder().orderNumber("110-2348")
+            .date(Instant.parse("2024-05-12T09:00:00Z")).total(new BigDecimal("1E+3")).email("guest@example.com")
+            .lines(List.of(OrderLine.builder().productNumber("p-1").quantity(4).lineTotal(new BigDecimal("1E+3"))
+                    .build()))
+            .build();
+    /** The two as the feed writes them, dates in Europe/Copenhagen. */
+    static final String FIRST_JSON = "{\"total\":2185.85,\"orderNumber\":\"110-2347\",\"email\":\"customer@example.com\","
+            + "\"customerId\":\"53967\",\"date\":\"2024-05-12 10:04:05\",\"products\":["
+            + "{\"productNumber\":\"p-1234\",\"url\":\"https://shop.example/p/1234\",\"quantity\":1,\"lineTotal\":785.95},"
+            + "{\"productNumber\":\"p-4567\",\"quantity\":2,\"lineTotal\":1399.90},"
+            + "{\"url\":\"https://shop.example/p/89\",\"quantity\":1,\"lineTotal\":0.00}]}";
+    static final String SECOND_JSON = "{\"total\":1000,\"orderNumber\":\"110-2348\",\"email\":\"guest@example.com\","
+            + "\"date\":\"2024-05-12 11:00:00\",\"products\":[{\"productNumber\":\"p-1\",\"quantity\":4,\"lineTotal\":1000}]}";
+
+    static String basic(String credentials) {
+        return "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static String gunzip(byte[] bytes) throws IOException {
+        try (var in = new GZIPInputStream(new ByteArrayInputStream(bytes))) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
 
     /** What the deployed feed of a test serves; every test sets its own. */
     static final AtomicReference<OrderSource> current = new AtomicReference<>(fixed(List.of()));
