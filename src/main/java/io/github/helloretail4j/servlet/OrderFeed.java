@@ -247,7 +247,7 @@ final class OrderFeed {
         try (Stream<FeedOrder> orders = query.isEmpty() ? Stream.empty()
                 : source.orders(from, to, query.skip(), query.limit())) {
             OutputStream body = exchange.body();
-            GZIPOutputStream zipped = gzip ? new GZIPOutputStream(body, 8192) : null;
+            GZIPOutputStream zipped = gzip ? new FastGzip(body) : null;
             JsonGenerator json = FACTORY.createGenerator(zipped != null ? zipped : body);
             json.writeStartArray();
             for (Iterator<FeedOrder> i = orders.iterator(); i.hasNext(); written++) {
@@ -436,5 +436,17 @@ final class OrderFeed {
     @Override
     public String toString() {
         return description;
+    }
+
+    /**
+     * Deflate's fastest level: the feed's JSON repeats itself so much that it already shrinks
+     * about 13 times, and compresses twice as fast as at the default level, which gets only a
+     * fifth more out of it (B9: a million orders, 26.7 MB in 4.1 s against 22.1 MB in 8.0 s).
+     */
+    private static final class FastGzip extends GZIPOutputStream {
+        FastGzip(OutputStream out) throws IOException {
+            super(out, 8192);
+            def.setLevel(java.util.zip.Deflater.BEST_SPEED);
+        }
     }
 }
