@@ -83,8 +83,7 @@ class OrderFeedStallTest {
         tomcat.getConnector().setProperty("address", "127.0.0.1");
         tomcat.getConnector().setProperty("connectionTimeout", Integer.toString(TIMEOUT_MILLIS));
         Context context = tomcat.addContext("", base.toString());
-        Tomcat.addServlet(context, "feed", feed);
-        context.addServletMappingDecoded(PATH, "feed");
+        Tomcat.addServlet(context, "feed", feed).addMapping(PATH);
         tomcat.start();
         try {
             stall("Tomcat", tomcat.getConnector().getLocalPort());
