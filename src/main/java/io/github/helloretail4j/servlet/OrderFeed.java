@@ -264,7 +264,7 @@ final class OrderFeed {
             LOG.info("order feed: the client stopped reading after {} orders ({})", written, Check.describe(e));
             throw e;
         } catch (RuntimeException e) {
-            LOG.warn("order feed: the order source failed after {} orders, from {} ({} days back, page {})",
+            LOG.warn("order feed: the order source failed after {} orders, from {} (daysBack={}, page={})",
                     written, from, query.daysBack(), query.page(), e);
             if (!exchange.isCommitted()) {
                 exchange.reset();
@@ -275,8 +275,8 @@ final class OrderFeed {
                     + Check.describe(e) + ")", e);
         }
         if (LOG.isInfoEnabled()) {
-            LOG.info("order feed: {} orders from {} ({} days back, page {}{}) in {} ms", written, from,
-                    query.daysBack(), query.page(), query.pageSize() == 0 ? "" : " of " + query.pageSize(),
+            LOG.info("order feed: {} orders from {} (daysBack={}, page={}{}) in {} ms", written, from,
+                    query.daysBack(), query.page(), query.pageSize() == 0 ? "" : ", pageSize=" + query.pageSize(),
                     (System.nanoTime() - started) / 1_000_000);
         }
     }

@@ -373,7 +373,7 @@ class OrderFeedTest {
         try (LogCapture log = new LogCapture()) {
             serve(source, ex);
             assertTrue(log.text().contains("WARN io.github.helloretail4j.feed - order feed: the order source failed"
-                    + " after 3 orders, from 2024-05-08T22:00:00Z (3 days back, page 1)"), log.text());
+                    + " after 3 orders, from 2024-05-08T22:00:00Z (daysBack=3, page=1)"), log.text());
             assertTrue(log.text().contains("java.lang.IllegalStateException: " + FAILURE), log.text());
         }
         assertEquals(500, ex.status);
@@ -438,7 +438,7 @@ class OrderFeedTest {
         try (LogCapture log = new LogCapture()) {
             serve(TestOrderSources.generated(7, false), new Exchange().param("daysBack", "1").param("pageSize", "5"));
             assertTrue(log.text().contains("INFO io.github.helloretail4j.feed - order feed: 5 orders from"
-                    + " 2024-05-10T22:00:00Z (1 days back, page 1 of 5) in "), log.text());
+                    + " 2024-05-10T22:00:00Z (daysBack=1, page=1, pageSize=5) in "), log.text());
             assertFalse(log.text().contains(PASSWORD), log.text());
         }
     }
