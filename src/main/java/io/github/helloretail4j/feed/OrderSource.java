@@ -19,7 +19,8 @@ import java.util.stream.Stream;
  * <ul>
  * <li>the stream holds the orders placed in {@code [from, to)}, ordered by date and then by order
  *     number, so that the feed's pages are the same slices of it from one request to the next;</li>
- * <li>it is lazy: orders are read as the feed takes them, not before {@code orders} returns;</li>
+ * <li>it is lazy: orders are read as the feed takes them, never the whole window at once (a
+ *     source may start its query when {@code orders} is called);</li>
  * <li>the feed consumes it on one thread, once, and always closes it: after the last order, after
  *     an exception of the source, and when writing to Hello Retail fails (the client went away or
  *     stopped reading until the container's idle timeout). Closing releases whatever the source
