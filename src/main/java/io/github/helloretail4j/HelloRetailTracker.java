@@ -13,6 +13,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Sends page views and conversions to Hello Retail's collect API from the server.
@@ -48,7 +50,7 @@ import javax.sql.DataSource;
  * asynchronous and share the client's I/O threads ({@code <name>-io-2} and, on two cores or more,
  * {@code -io-3}, started by {@code <name>-io-1});
  * HTTP/2 is used when the collector offers it. One thread ({@code <name>-pageview}) starts with
- * the first page view and starts what waits, up to {@link Builder#senderThreads} in flight (the
+ * the first page view and starts what waits, up to {@link Builder#maxRequestsInFlight} in flight (the
  * collect API takes one event per request, so each request in flight delivers one page view per
  * round trip); each answer starts the next page view at once. Connections unused for 5 s close. Carts have a thread of their own ({@code <name>-cart}), conversions one too
  * ({@code <name>-conversion}, started with the first conversion, or at once when the outbox
@@ -62,7 +64,15 @@ public final class HelloRetailTracker implements AutoCloseable {
     public static final URI DEFAULT_ENDPOINT = URI.create("https://core.helloretail.com/serve/");
     public static final int DEFAULT_QUEUE_SIZE = 10_000;
     /** Most page view requests in flight: 16 deliver 320 page views/s to a collector 50 ms away. */
-    public static final int DEFAULT_SENDER_THREADS = 16;
+    public static final int DEFAULT_MAX_REQUESTS_IN_FLIGHT = 16;
+    /**
+     * The same as {@link #DEFAULT_MAX_REQUESTS_IN_FLIGHT}, under the name of the time when each
+     * request in flight had a thread of its own.
+     *
+     * @deprecated use {@link #DEFAULT_MAX_REQUESTS_IN_FLIGHT}
+     */
+    @Deprecated
+    public static final int DEFAULT_SENDER_THREADS = DEFAULT_MAX_REQUESTS_IN_FLIGHT;
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
     public static final Duration DEFAULT_RESPONSE_TIMEOUT = Duration.ofSeconds(10);
     public static final int DEFAULT_MAX_ATTEMPTS = 5;
@@ -76,6 +86,7 @@ public final class HelloRetailTracker implements AutoCloseable {
     public static final Duration DEDUPE_WINDOW = Engine.DEDUPE_WINDOW;
     public static final int DEDUPE_MAX_ORDERS = Engine.DEDUPE_MAX_ORDERS;
 
+    private static final Logger LOG = LoggerFactory.getLogger("io.github.helloretail4j.tracker");
     private static final String USER_AGENT = "helloretail4j/"
             + Objects.requireNonNullElse(HelloRetailTracker.class.getPackage().getImplementationVersion(), "dev");
 
@@ -93,7 +104,7 @@ public final class HelloRetailTracker implements AutoCloseable {
         this.websiteUuid = b.websiteUuid;
         this.endpoint = b.endpoint;
         this.engine = new Engine(new Engine.Config(b.enabled, b.websiteUuid, b.endpoint, b.name, USER_AGENT,
-                b.queueSize, b.senderThreads, b.senderWindow, b.connectTimeout, b.responseTimeout, b.maxAttempts,
+                b.queueSize, b.maxRequestsInFlight, b.senderWindow, b.connectTimeout, b.responseTimeout, b.maxAttempts,
                 b.initialBackoff, b.maxBackoff, b.closeTimeout, b.outboxDirectory, b.outboxDataSource, b.outboxTable,
                 b.conversionMaxAge, b.trustStore, b.storage, b.clock));
     }
@@ -238,7 +249,10 @@ public final class HelloRetailTracker implements AutoCloseable {
         private URI endpoint = DEFAULT_ENDPOINT;
         private String name = "helloretail4j";
         private int queueSize = DEFAULT_QUEUE_SIZE;
-        private int senderThreads = DEFAULT_SENDER_THREADS;
+        private int maxRequestsInFlight = DEFAULT_MAX_REQUESTS_IN_FLIGHT;
+        /** Which of the two names set {@link #maxRequestsInFlight}, for build()'s messages. */
+        private boolean maxRequestsInFlightSet;
+        private boolean senderThreadsSet;
         private Duration senderWindow = Engine.DEFAULT_SENDER_WINDOW;
         private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
         private Duration responseTimeout = DEFAULT_RESPONSE_TIMEOUT;
@@ -355,13 +369,29 @@ public final class HelloRetailTracker implements AutoCloseable {
         }
 
         /**
-         * Most page view requests in flight at once, each on a keep-alive connection of its own
-         * (or a stream of one HTTP/2 connection); they share the client's one or two I/O threads
-         * (the name is older than the asynchronous delivery). Page views per second that can be
-         * delivered ≈ senderThreads / the collector's round-trip time.
+         * Most page view requests in flight at once (1 to 64; default
+         * {@value HelloRetailTracker#DEFAULT_MAX_REQUESTS_IN_FLIGHT}), each on a keep-alive connection
+         * of its own (or a stream of one HTTP/2 connection); they share the client's one or two I/O
+         * threads. Page views per second that can be delivered ≈ this / the collector's round-trip
+         * time; beyond that the queue fills and the newest are dropped and counted.
          */
+        public Builder maxRequestsInFlight(int maxRequestsInFlight) {
+            this.maxRequestsInFlight = maxRequestsInFlight;
+            this.maxRequestsInFlightSet = true;
+            return this;
+        }
+
+        /**
+         * The same as {@link #maxRequestsInFlight}: the name is older than the asynchronous
+         * delivery, when each request in flight had a thread of its own. {@link #build()} logs a
+         * WARN naming the new name, and fails when both are set.
+         *
+         * @deprecated use {@link #maxRequestsInFlight(int)}
+         */
+        @Deprecated
         public Builder senderThreads(int senderThreads) {
-            this.senderThreads = senderThreads;
+            this.maxRequestsInFlight = senderThreads;
+            this.senderThreadsSet = true;
             return this;
         }
 
@@ -423,7 +453,11 @@ public final class HelloRetailTracker implements AutoCloseable {
                         "name must be 1 to 64 letters, digits, '.', '_' or '-': " + Check.echo(name));
             }
             range("queueSize", queueSize, 1, 1_000_000);
-            range("senderThreads", senderThreads, 1, 64);
+            if (senderThreadsSet && maxRequestsInFlightSet) {
+                throw new IllegalArgumentException("maxRequestsInFlight and senderThreads are both set; senderThreads is"
+                        + " the deprecated name of maxRequestsInFlight: keep maxRequestsInFlight alone");
+            }
+            range(senderThreadsSet ? "senderThreads" : "maxRequestsInFlight", maxRequestsInFlight, 1, 64);
             range("maxAttempts", maxAttempts, 1, 1000);
             positive("connectTimeout", connectTimeout);
             positive("responseTimeout", responseTimeout);
@@ -450,6 +484,11 @@ public final class HelloRetailTracker implements AutoCloseable {
             }
             if (closeTimeout == null || closeTimeout.isNegative()) {
                 throw new IllegalArgumentException("closeTimeout must be zero or more: " + closeTimeout);
+            }
+            if (senderThreadsSet) {
+                LOG.warn("senderThreads({}) is deprecated: call maxRequestsInFlight({}), the same setting under a name"
+                        + " that says what it counts (requests in flight; no thread is started for each)",
+                        maxRequestsInFlight, maxRequestsInFlight);
             }
             return new HelloRetailTracker(this);
         }

@@ -44,7 +44,7 @@ class NetworkFaultsTest {
 
     private HelloRetailTracker tracker(int queueSize) {
         return HelloRetailTracker.builder().websiteUuid(WEBSITE_UUID).endpoint(server.endpoint()).name("faults")
-                .outboxDirectory(outbox).queueSize(queueSize).senderThreads(2).maxAttempts(100)
+                .outboxDirectory(outbox).queueSize(queueSize).maxRequestsInFlight(2).maxAttempts(100)
                 .initialBackoff(Duration.ofMillis(20)).maxBackoff(Duration.ofMillis(100))
                 .connectTimeout(Duration.ofMillis(500)).responseTimeout(Duration.ofMillis(1500))
                 .closeTimeout(Duration.ofSeconds(1)).build();

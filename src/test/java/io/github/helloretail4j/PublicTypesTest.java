@@ -11,9 +11,10 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The jar's public types are its public face (README, ../shared/PUBLIC-API.md) and the few
- * types the fenced {@code internal} package must share with the root and servlet packages. A
- * type made public by accident fails here.
+ * The jar's public types are its public face (README, ../shared/PUBLIC-API.md), the few types
+ * the fenced {@code internal} package must share with the root and servlet packages, and those
+ * of the fenced {@code servlet.internal} package, the Spring Boot starter's way into the servlet
+ * layer. A type made public by accident fails here.
  */
 class PublicTypesTest {
 
@@ -28,10 +29,17 @@ class PublicTypesTest {
                         "io.github.helloretail4j.ConversionResult$Status",
                         "io.github.helloretail4j.HelloRetailTracker",
                         "io.github.helloretail4j.HelloRetailTracker$Builder",
+                        "io.github.helloretail4j.OrderLine",
+                        "io.github.helloretail4j.OrderLine$Builder",
                         "io.github.helloretail4j.PageView",
                         "io.github.helloretail4j.PageView$Builder",
                         "io.github.helloretail4j.TrackerMetrics",
                         "io.github.helloretail4j.TrackerMetrics$Counts",
+                        "io.github.helloretail4j.feed.FeedOrder",
+                        "io.github.helloretail4j.feed.FeedOrder$Builder",
+                        "io.github.helloretail4j.feed.OrderSource",
+                        "io.github.helloretail4j.feed.SqlOrderSource",
+                        "io.github.helloretail4j.feed.SqlOrderSource$Builder",
                         // not API: what the root and servlet packages reach through the fence
                         "io.github.helloretail4j.internal.Check",
                         "io.github.helloretail4j.internal.CheckedEvents",
@@ -46,7 +54,19 @@ class PublicTypesTest {
                         "io.github.helloretail4j.internal.TrackingUserIds",
                         "io.github.helloretail4j.servlet.HelloRetailListener",
                         "io.github.helloretail4j.servlet.HelloRetailWeb",
-                        "io.github.helloretail4j.servlet.PageViewFilter"),
+                        "io.github.helloretail4j.servlet.OrderFeedServlet",
+                        "io.github.helloretail4j.servlet.OrderFeedServlet$Builder",
+                        "io.github.helloretail4j.servlet.PageViewFilter",
+                        // not API: what the Spring Boot starter reaches of the servlet layer
+                        "io.github.helloretail4j.servlet.internal.FrameworkSettings",
+                        "io.github.helloretail4j.servlet.internal.FrameworkSupport",
+                        "io.github.helloretail4j.servlet.internal.FrameworkSupport$Layer",
+                        "io.github.helloretail4j.servlet.internal.InvalidSettingException",
+                        "io.github.helloretail4j.servlet.internal.Setting",
+                        "io.github.helloretail4j.servlet.internal.Setting$Builder",
+                        "io.github.helloretail4j.servlet.internal.Setting$Context",
+                        "io.github.helloretail4j.servlet.internal.Setting$Kind",
+                        "io.github.helloretail4j.servlet.internal.Setting$Parser"),
                 publicTypes(classesOf(HelloRetailTracker.class)));
     }
 

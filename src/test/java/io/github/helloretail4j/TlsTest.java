@@ -125,7 +125,7 @@ class TlsTest {
     @Test
     void collectorOfferingHttp2_getsEveryRequestOverHttp2_manyInFlightOnOneConnection() throws Exception {
         try (TestCollector collector = TestCollector.startTlsWithHttp2(keys.resolve("right.p12"), PASSWORD);
-             HelloRetailTracker tracker = config(collector).trustStore(trustStore()).senderThreads(6).build()) {
+             HelloRetailTracker tracker = config(collector).trustStore(trustStore()).maxRequestsInFlight(6).build()) {
             collector.latency(Duration.ofMillis(50));
             for (int i = 0; i < 200; i++) {
                 tracker.trackPageView(PageView.builder().location("https://shop.example/" + i).build());

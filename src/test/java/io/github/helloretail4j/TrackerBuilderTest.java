@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.helloretail4j.testing.Fixtures;
+import io.github.helloretail4j.testing.LogCapture;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -96,10 +97,38 @@ class TrackerBuilderTest {
     @Test
     void build_numbersOutOfRange_nameTheSetting() {
         assertEquals("queueSize must be between 1 and 1000000: 0", failure(IllegalArgumentException.class, b -> b.queueSize(0)));
-        assertEquals("senderThreads must be between 1 and 64: 65",
-                failure(IllegalArgumentException.class, b -> b.senderThreads(65)));
+        assertEquals("maxRequestsInFlight must be between 1 and 64: 65",
+                failure(IllegalArgumentException.class, b -> b.maxRequestsInFlight(65)));
         assertEquals("maxAttempts must be between 1 and 1000: 0",
                 failure(IllegalArgumentException.class, b -> b.maxAttempts(0)));
+    }
+
+    @Test
+    @SuppressWarnings("deprecation")
+    void build_senderThreadsOutOfRange_namesTheDeprecatedName() {
+        assertEquals("senderThreads must be between 1 and 64: 65",
+                failure(IllegalArgumentException.class, b -> b.senderThreads(65)));
+    }
+
+    @Test
+    @SuppressWarnings("deprecation")
+    void build_senderThreadsAndMaxRequestsInFlight_failsNamingBoth() {
+        assertEquals("maxRequestsInFlight and senderThreads are both set; senderThreads is the deprecated name of"
+                + " maxRequestsInFlight: keep maxRequestsInFlight alone",
+                failure(IllegalArgumentException.class, b -> b.maxRequestsInFlight(8).senderThreads(8)));
+    }
+
+    @Test
+    @SuppressWarnings("deprecation")
+    void build_senderThreads_isAcceptedWithOneWarnNamingTheNewName() {
+        try (LogCapture log = new LogCapture();
+             HelloRetailTracker tracker = HelloRetailTracker.builder().enabled(false).senderThreads(4).build()) {
+            assertFalse(tracker.isEnabled());
+            assertEquals(1, log.text().lines().filter(l -> l.contains("WARN")).count(), log.text());
+            assertTrue(log.text().contains("senderThreads(4) is deprecated: call maxRequestsInFlight(4), the same"
+                    + " setting under a name that says what it counts (requests in flight; no thread is started for"
+                    + " each)"), log.text());
+        }
     }
 
     @Test

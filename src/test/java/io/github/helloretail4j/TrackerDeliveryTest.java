@@ -281,7 +281,7 @@ class TrackerDeliveryTest {
     @Test
     void trackPageView_stalledCollector_neverWaitsAndFillsQueueOnlyToItsBound() {
         collector.stall();
-        tracker = fastRetries(collector.endpoint()).queueSize(10).senderThreads(1)
+        tracker = fastRetries(collector.endpoint()).queueSize(10).maxRequestsInFlight(1)
                 .responseTimeout(Duration.ofSeconds(30)).closeTimeout(Duration.ZERO).build();
         tracker.trackPageView(view("https://shop.example/first"));
         Await.until("the one sender stuck in a request the collector holds", collector::arrivals, n -> n >= 1);
@@ -322,7 +322,7 @@ class TrackerDeliveryTest {
     @Test
     void close_withStalledCollector_abandonsWithinTheDeadlineAndCountsIt() {
         collector.stall();
-        tracker = fastRetries(collector.endpoint()).senderThreads(1).responseTimeout(Duration.ofSeconds(30))
+        tracker = fastRetries(collector.endpoint()).maxRequestsInFlight(1).responseTimeout(Duration.ofSeconds(30))
                 .closeTimeout(Duration.ofMillis(300)).build();
         for (int i = 0; i < 5; i++) {
             tracker.trackPageView(view("https://shop.example/p/" + i));
@@ -400,7 +400,7 @@ class TrackerDeliveryTest {
     void slowCollector_moreRequestsInFlightUpToTheMaximum_onTheSameThreads_andIdleConnectionsClose() {
         // 50 ms per answer: one request in flight delivers 20 page views a second, whatever the machine
         collector.latency(Duration.ofMillis(50));
-        tracker = fastRetries(collector.endpoint()).senderThreads(6).senderWindow(Duration.ofMillis(300)).build();
+        tracker = fastRetries(collector.endpoint()).maxRequestsInFlight(6).senderWindow(Duration.ofMillis(300)).build();
         for (int i = 0; i < 400; i++) {
             tracker.trackPageView(view("https://shop.example/p/" + i));
         }
@@ -414,7 +414,7 @@ class TrackerDeliveryTest {
         assertEquals(400, requests.size());
         assertEquals(400, tracker.metrics().pageViews().delivered());
         int most = requests.stream().mapToInt(TestCollector.Received::inFlight).max().orElseThrow();
-        assertEquals(6, most, "page views in flight at once, at most senderThreads");
+        assertEquals(6, most, "page views in flight at once, at most maxRequestsInFlight");
         assertEquals(2 + Math.min(2, Runtime.getRuntime().availableProcessors()), mostThreads,
                 "6 requests in flight on the page view thread and the client's threads");
         // the connections beyond one close within a few 300 ms windows without work
@@ -424,7 +424,7 @@ class TrackerDeliveryTest {
     @Test
     void steadyTrickle_afterABurst_closesTheBurstsConnections() {
         collector.latency(Duration.ofMillis(50));
-        tracker = fastRetries(collector.endpoint()).senderThreads(6).senderWindow(Duration.ofMillis(300)).build();
+        tracker = fastRetries(collector.endpoint()).maxRequestsInFlight(6).senderWindow(Duration.ofMillis(300)).build();
         for (int i = 0; i < 300; i++) {
             tracker.trackPageView(view("https://shop.example/p/" + i));
         }
@@ -447,7 +447,7 @@ class TrackerDeliveryTest {
     @Test
     void failingCollector_oneRequestAtATime_untilItAnswersAgain() {
         collector.latency(Duration.ofMillis(20)).answer(30, 500);
-        tracker = fastRetries(collector.endpoint()).senderThreads(6).maxAttempts(100)
+        tracker = fastRetries(collector.endpoint()).maxRequestsInFlight(6).maxAttempts(100)
                 .initialBackoff(Duration.ofMillis(1)).maxBackoff(Duration.ofMillis(5)).build();
         for (int i = 0; i < 300; i++) {
             tracker.trackPageView(view("https://shop.example/p/" + i));
@@ -456,7 +456,7 @@ class TrackerDeliveryTest {
         List<TestCollector.Received> requests = collector.requests(PAGEVIEW);
         List<TestCollector.Received> failed = requests.stream().filter(r -> r.status() == 500).toList();
         assertEquals(30, failed.size());
-        // The first requests went out together (up to senderThreads) and failed together; after
+        // The first requests went out together (up to maxRequestsInFlight) and failed together; after
         // that, an outage is one page view retried at a time, not a request per waiting page view.
         assertTrue(failed.stream().allMatch(r -> r.inFlight() <= 6), failed.toString());
         assertEquals(List.of(1), failed.stream().skip(6).map(TestCollector.Received::inFlight).distinct().toList());

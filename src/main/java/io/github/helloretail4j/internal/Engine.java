@@ -70,6 +70,15 @@ public final class Engine {
     /** The default name of the database outbox's table. */
     public static final String DEFAULT_OUTBOX_TABLE = DatabaseOutbox.DEFAULT_TABLE;
 
+    /**
+     * What is wrong with {@code table} as the database outbox's table name ("must be a table
+     * name, ..."), or null: for the servlet layer, which reports a bad name as the parameter that
+     * holds it, before any DataSource is at hand.
+     */
+    public static String outboxTableProblem(String table) {
+        return OutboxSchema.tableNameProblem(table);
+    }
+
     /** The shortest lease, so that a slow database round trip does not hand a row to a second node. */
     static final Duration MIN_LEASE = Duration.ofSeconds(10);
 

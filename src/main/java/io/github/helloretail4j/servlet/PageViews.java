@@ -3,6 +3,14 @@ package io.github.helloretail4j.servlet;
 import static io.github.helloretail4j.servlet.Parameters.ATTRIBUTE_CANONICAL_URL;
 import static io.github.helloretail4j.servlet.Parameters.ATTRIBUTE_PRODUCT_NUMBER;
 import static io.github.helloretail4j.servlet.Parameters.ATTRIBUTE_SKIP;
+import static io.github.helloretail4j.servlet.Parameters.ENABLED;
+import static io.github.helloretail4j.servlet.Parameters.EXCLUDE_PATHS;
+import static io.github.helloretail4j.servlet.Parameters.HONOR_GLOBAL_PRIVACY_CONTROL;
+import static io.github.helloretail4j.servlet.Parameters.PRODUCT_NUMBER_PARAMETER;
+import static io.github.helloretail4j.servlet.Parameters.PRODUCT_NUMBER_PATTERN;
+import static io.github.helloretail4j.servlet.Parameters.PUBLIC_BASE_URL;
+import static io.github.helloretail4j.servlet.Parameters.REMOVE_QUERY_PARAMETERS;
+import static io.github.helloretail4j.servlet.Parameters.TRUST_FORWARDED_HEADERS;
 
 import io.github.helloretail4j.internal.Check;
 import io.github.helloretail4j.internal.CheckedEvents;
@@ -45,6 +53,15 @@ final class PageViews {
     static final LongAdder FAILURES = new LongAdder();
 
     private final Settings settings;
+    // What every request reads, read from the settings once.
+    private final boolean enabled;
+    private final PathGlobs excludePaths;
+    private final boolean honorGlobalPrivacyControl;
+    private final boolean trustForwardedHeaders;
+    private final String publicBaseUrl;
+    private final UrlCleaner.Names removeQueryParameters;
+    private final java.util.regex.Pattern productNumberPattern;
+    private final String productNumberParameter;
     private final WebTracking web;
     private final boolean ownsTracker;
     private final AtomicBoolean failureLogged = new AtomicBoolean();
@@ -56,6 +73,14 @@ final class PageViews {
 
     private PageViews(Settings settings, WebTracking web, boolean ownsTracker) {
         this.settings = settings;
+        this.enabled = settings.get(ENABLED);
+        this.excludePaths = settings.get(EXCLUDE_PATHS);
+        this.honorGlobalPrivacyControl = settings.get(HONOR_GLOBAL_PRIVACY_CONTROL);
+        this.trustForwardedHeaders = settings.get(TRUST_FORWARDED_HEADERS);
+        this.publicBaseUrl = settings.get(PUBLIC_BASE_URL);
+        this.removeQueryParameters = settings.get(REMOVE_QUERY_PARAMETERS);
+        this.productNumberPattern = settings.get(PRODUCT_NUMBER_PATTERN);
+        this.productNumberParameter = settings.get(PRODUCT_NUMBER_PARAMETER);
         this.web = web;
         this.ownsTracker = ownsTracker;
     }
@@ -89,6 +114,8 @@ final class PageViews {
                     + settings.describe() + ") that differ from the web application's (" + web.settings.describe()
                     + "); set them as context-params");
         }
+        // The application's settings reported their own deprecated names when its tracker started.
+        settings.deprecations(true).forEach(LOG::warn);
         return new PageViews(settings, web, false);
     }
 
@@ -107,7 +134,7 @@ final class PageViews {
      */
     Visit begin(WebExchange exchange) {
         try {
-            if (!settings.enabled || !exchange.isRequestDispatch() || exchange.attribute(SEEN) != null) {
+            if (!enabled || !exchange.isRequestDispatch() || exchange.attribute(SEEN) != null) {
                 return null;
             }
             exchange.setAttribute(SEEN, Boolean.TRUE);
@@ -127,19 +154,19 @@ final class PageViews {
         String uri = UrlCleaner.path(exchange.requestUri());
         String contextPath = UrlCleaner.path(exchange.contextPath());
         String path = uri.startsWith(contextPath) ? uri.substring(contextPath.length()) : uri;
-        if (settings.excludePaths.matches(path)
+        if (excludePaths.matches(path)
                 || PageViewRules.isNotANavigation(exchange.header("Sec-Purpose"), exchange.header("Purpose"),
                         exchange.header("X-Moz"), exchange.header("X-Purpose"),
                         exchange.header("X-Requested-With"), exchange.header("Sec-Fetch-Dest"))
                 || Bots.isBot(exchange.header("User-Agent"))
-                || (settings.honorGlobalPrivacyControl && PageViewRules.isGlobalPrivacyControl(exchange.header("Sec-GPC")))) {
+                || (honorGlobalPrivacyControl && PageViewRules.isGlobalPrivacyControl(exchange.header("Sec-GPC")))) {
             return null;
         }
         if (!WebTracking.hasConsent(exchange, settings)) {
             return null;
         }
-        boolean trust = settings.trustForwardedHeaders;
-        String base = settings.publicBaseUrl != null ? settings.publicBaseUrl
+        boolean trust = trustForwardedHeaders;
+        String base = publicBaseUrl != null ? publicBaseUrl
                 : Locations.baseUrl(null, trust, new Locations.Origin(
                         exchange.scheme(), exchange.serverName(), exchange.serverPort(),
                         trust ? exchange.header("Forwarded") : null,
@@ -149,7 +176,7 @@ final class PageViews {
         if (base == null) {
             return null;
         }
-        String query = UrlCleaner.query(exchange.queryString(), settings.removeQueryParameters);
+        String query = UrlCleaner.query(exchange.queryString(), removeQueryParameters);
         String location = Locations.location(base, uri, query);
         if (!isValidLocation(base, uri, location)) {
             return null;
@@ -169,7 +196,7 @@ final class PageViews {
         String referrer = exchange.header("Referer");
         if (referrer != null) {
             // The page before may be this shop's own, with the same secrets in its URL.
-            referrer = UrlCleaner.url(referrer, settings.removeQueryParameters);
+            referrer = UrlCleaner.url(referrer, removeQueryParameters);
             if (Check.urlProblem(referrer) != null) {
                 referrer = null;
             }
@@ -196,10 +223,10 @@ final class PageViews {
             }
             String productNumber = attribute(exchange, ATTRIBUTE_PRODUCT_NUMBER, false);
             if (productNumber == null) {
-                productNumber = PageViewRules.productNumber(settings.productNumberPattern, visit.path());
+                productNumber = PageViewRules.productNumber(productNumberPattern, visit.path());
             }
             if (productNumber == null) {
-                productNumber = PageViewRules.productNumberFromQuery(visit.queryString(), settings.productNumberParameter);
+                productNumber = PageViewRules.productNumberFromQuery(visit.queryString(), productNumberParameter);
             }
             // Every field was checked as it was read (visit(), attribute(), productNumber...()).
             web.tracker.trackPageView(CheckedEvents.pageView(visit.trackingUserId(), visit.location(),
@@ -218,7 +245,7 @@ final class PageViews {
         if (value == null) {
             return null;
         }
-        String s = url ? UrlCleaner.url(value.toString(), settings.removeQueryParameters) : value.toString();
+        String s = url ? UrlCleaner.url(value.toString(), removeQueryParameters) : value.toString();
         String problem = url ? Check.urlProblem(s) : Check.textProblem(s);
         if (problem == null) {
             return s;
@@ -243,7 +270,7 @@ final class PageViews {
         if (!uri.startsWith("/")) {
             return Check.urlProblem(location) == null;
         }
-        return settings.publicBaseUrl != null || Check.urlProblem(base) == null;
+        return publicBaseUrl != null || Check.urlProblem(base) == null;
     }
 
     /**

@@ -1,62 +1,37 @@
 package io.github.helloretail4j.servlet;
 
-import static io.github.helloretail4j.servlet.Parameters.*;
+import static io.github.helloretail4j.servlet.Parameters.ALL;
+import static io.github.helloretail4j.servlet.Parameters.OUTBOX_DATA_SOURCE;
+import static io.github.helloretail4j.servlet.Parameters.OUTBOX_DIRECTORY;
+import static io.github.helloretail4j.servlet.Parameters.RULES;
 
 import io.github.helloretail4j.HelloRetailTracker;
 import io.github.helloretail4j.internal.Check;
-import java.io.File;
-import java.io.IOException;
-import java.net.URI;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.nio.file.InvalidPathException;
+import io.github.helloretail4j.servlet.internal.FrameworkSettings;
+import io.github.helloretail4j.servlet.internal.InvalidSettingException;
+import io.github.helloretail4j.servlet.internal.Setting;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Function;
-import java.util.function.UnaryOperator;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
+import java.util.stream.Collectors;
 
 /**
- * Every {@code helloretail.*} parameter, read and checked in one place. A value is looked up,
- * first found wins, in: a system property, an environment variable ({@code
- * HELLORETAIL_WEBSITE_UUID}), the filter's init-param, the web application's context-param. So
- * what is outside the WAR overrides what is packaged in it. An unknown {@code helloretail.*}
- * init-param or context-param, or a bad value, is an {@link IllegalArgumentException} naming
- * the parameter, where it was found and the value.
+ * Every {@code helloretail.*} parameter of a web application or filter, read and checked by the
+ * one table, {@link Parameters}. A value is looked up, first found wins, in: a system property, an
+ * environment variable ({@code HELLORETAIL_WEBSITE_UUID}), the filter's init-param, the web
+ * application's context-param. So what is outside the WAR overrides what is packaged in it. An
+ * unknown {@code helloretail.*} init-param or context-param, or a bad value, is an
+ * {@link InvalidSettingException} naming the parameter, where it was found and the value.
  */
-final class Settings {
-
-    /** Every parameter name and its default (null: none). */
-    static final Map<String, String> DEFAULTS;
-
-    static {
-        Map<String, String> d = new LinkedHashMap<>();
-        d.put(PARAM_WEBSITE_UUID, null);
-        d.put(PARAM_ENDPOINT, DEFAULT_ENDPOINT);
-        d.put(PARAM_ENABLED, DEFAULT_ENABLED);
-        d.put(PARAM_OUTBOX_DIRECTORY, null);
-        d.put(PARAM_OUTBOX_DATA_SOURCE, null);
-        d.put(PARAM_OUTBOX_TABLE, DEFAULT_OUTBOX_TABLE);
-        d.put(PARAM_SENDER_THREADS, DEFAULT_SENDER_THREADS);
-        d.put(PARAM_TRUST_STORE, null);
-        d.put(PARAM_TRUST_STORE_PASSWORD, null);
-        d.put(PARAM_PRODUCT_NUMBER_PATTERN, null);
-        d.put(PARAM_PRODUCT_NUMBER_PARAMETER, null);
-        d.put(PARAM_EXCLUDE_PATHS, DEFAULT_EXCLUDE_PATHS);
-        d.put(PARAM_REMOVE_QUERY_PARAMETERS, DEFAULT_REMOVE_QUERY_PARAMETERS);
-        d.put(PARAM_PUBLIC_BASE_URL, null);
-        d.put(PARAM_TRUST_FORWARDED_HEADERS, DEFAULT_TRUST_FORWARDED_HEADERS);
-        d.put(PARAM_CONSENT_COOKIE, null);
-        d.put(PARAM_HONOR_GLOBAL_PRIVACY_CONTROL, DEFAULT_HONOR_GLOBAL_PRIVACY_CONTROL);
-        d.put(PARAM_CREATE_TRACKING_USER, DEFAULT_CREATE_TRACKING_USER);
-        d.put(PARAM_INSTALL_FILTER, DEFAULT_INSTALL_FILTER);
-        DEFAULTS = java.util.Collections.unmodifiableMap(d);
-    }
+final class Settings implements FrameworkSettings {
 
     /** Where parameter values come from, in order of precedence. */
     record Sources(Function<String, String> systemProperties, Function<String, String> environment,
@@ -67,269 +42,143 @@ final class Settings {
         }
     }
 
-    /** A value and where it was found, for error messages; {@code where} null when unknown. */
-    private record Found(String value, String where) {
+    /**
+     * A value, where it was found (null when unknown) and under which name: the setting's own or
+     * a deprecated one. {@code given} false: the default.
+     */
+    private record Found(String value, String where, Setting<?> as, boolean given) {
     }
 
+    private final Sources sources;
+    /** The framework's own values (the Spring Boot starter's properties); null for the servlet layer's sources. */
+    private final Map<Setting<?>, String> framework;
     /**
-     * How a framework that reads its own configuration (the Spring Boot starter) names each
-     * parameter and where it found its value, so that a bad value is reported as the user wrote
-     * it ({@code helloretail.product-number-pattern}, from {@code application.properties}).
-     * Null for the servlet layer's own sources, which report the web.xml name.
+     * How the framework names each parameter and where it found its value, so that a bad value is
+     * reported as the user wrote it ({@code helloretail.product-number-pattern}, from
+     * {@code application.properties}). Null for the servlet layer, which reports the web.xml name.
      */
-    private final UnaryOperator<String> frameworkName;
-    private final UnaryOperator<String> frameworkOrigin;
+    private final Function<Setting<?>, String> frameworkName;
+    private final Function<Setting<?>, String> frameworkOrigin;
 
-    final boolean enabled;
-    final String websiteUuid;
-    final URI endpoint;
-    /** Null: the container's temp directory. */
-    final Path outboxDirectory;
-    /** Null: conversions wait in {@link #outboxDirectory}; else the JNDI name of the shop's DataSource. */
-    final String outboxDataSource;
-    /** Where {@link #outboxDataSource} was found, for the message when the name cannot be used. */
-    private final Found outboxDataSourceFound;
-    /** Null: the tracker's default table; only with {@link #outboxDataSource}. */
-    final String outboxTable;
-    final int senderThreads;
-    /** Null: the JVM's trust store. */
-    final KeyStore trustStore;
-    private final String trustStorePath;
-    final Pattern productNumberPattern;
-    /** Null: none. */
-    final String productNumberParameter;
-    final PathGlobs excludePaths;
-    /** Taken out of {@code location}, {@code referrer} and {@code url}; the product number parameter is never one. */
-    final UrlCleaner.Names removeQueryParameters;
-    final String publicBaseUrl;
-    final boolean trustForwardedHeaders;
-    final String consentCookieName;
-    final String consentCookieValue;
-    /** Whether a value of the consent cookie means consent; made once, so a request allocates none. */
-    final java.util.function.Predicate<String> consents;
-    final boolean honorGlobalPrivacyControl;
-    final boolean createTrackingUser;
-    final boolean installFilter;
+    private final Map<Setting<?>, Found> found = new IdentityHashMap<>();
+    private final Map<Setting<?>, Object> values = new IdentityHashMap<>();
+    private final Set<Setting<?>> reading = Collections.newSetFromMap(new IdentityHashMap<>());
+    /** Values given under a deprecated name. */
+    private final List<Found> deprecated = new ArrayList<>();
+    private final Setting.Context context = new Context();
 
-    private Settings(Sources sources, UnaryOperator<String> frameworkName, UnaryOperator<String> frameworkOrigin) {
+    private Settings(Sources sources, Map<Setting<?>, String> framework, Function<Setting<?>, String> frameworkName,
+                     Function<Setting<?>, String> frameworkOrigin) {
+        this.sources = sources;
+        this.framework = framework;
         this.frameworkName = frameworkName;
         this.frameworkOrigin = frameworkOrigin;
-        rejectUnknown(sources.initParams(), "init-param");
-        rejectUnknown(sources.contextParams(), "context-param");
-        Function<String, Found> get = frameworkName == null ? name -> lookup(sources, name)
-                : name -> frameworkLookup(sources.initParams(), name);
-
-        enabled = bool(get.apply(PARAM_ENABLED), PARAM_ENABLED);
-        Found uuid = get.apply(PARAM_WEBSITE_UUID);
-        if (uuid.value() == null && enabled) {
-            throw new IllegalArgumentException(frameworkName != null
-                    ? name(PARAM_WEBSITE_UUID) + " is required (or set " + name(PARAM_ENABLED) + "=false)"
-                    : PARAM_WEBSITE_UUID + " is required: set it as a context-param, a"
-                    + " system property or the environment variable HELLORETAIL_WEBSITE_UUID (or set "
-                    + PARAM_ENABLED + "=false)");
+        if (framework == null) {
+            rejectUnknown(sources.initParams(), "init-param");
+            rejectUnknown(sources.contextParams(), "context-param");
         }
-        if (uuid.value() != null && !Check.isUuid(uuid.value())) {
-            throw bad(PARAM_WEBSITE_UUID, uuid, "must be a UUID like 4bb65cc4-f2d2-4eb0-80d9-9496f912d2cf");
+        for (Setting<?> setting : ALL) {
+            found(setting);
         }
-        websiteUuid = uuid.value();
-
-        Found endpointValue = get.apply(PARAM_ENDPOINT);
-        URI uri;
-        try {
-            uri = URI.create(endpointValue.value());
-        } catch (IllegalArgumentException e) {
-            throw bad(PARAM_ENDPOINT, endpointValue, "must be a URL like " + DEFAULT_ENDPOINT);
+        for (Parameters.Rule rule : RULES) {
+            rule.check(context);
         }
-        // The tracker's own rule (https unless loopback), reported as this parameter.
-        String endpointProblem = Check.endpointProblem(uri, HelloRetailTracker.DEFAULT_ENDPOINT);
-        if (endpointProblem != null) {
-            throw bad(PARAM_ENDPOINT, endpointValue, endpointProblem);
-        }
-        endpoint = Check.endpoint(uri, HelloRetailTracker.DEFAULT_ENDPOINT);
-
-        Found outbox = get.apply(PARAM_OUTBOX_DIRECTORY);
-        if (outbox.value() == null) {
-            outboxDirectory = null;
-        } else {
-            Path dir;
-            try {
-                dir = Path.of(outbox.value());
-            } catch (InvalidPathException e) {
-                throw bad(PARAM_OUTBOX_DIRECTORY, outbox, "is not a valid path (" + e.getReason() + ")");
-            }
-            if (!dir.isAbsolute()) {
-                throw bad(PARAM_OUTBOX_DIRECTORY, outbox, "must be an absolute path");
-            }
-            outboxDirectory = dir;
-        }
-
-        Found dataSource = get.apply(PARAM_OUTBOX_DATA_SOURCE);
-        if (dataSource.value() != null && outbox.value() != null) {
-            // One outbox per tracker: a shop that set both has not decided where its conversions wait.
-            throw new IllegalArgumentException(name(PARAM_OUTBOX_DIRECTORY) + where(outbox) + " " + Check.echo(outbox.value())
-                    + " and " + name(PARAM_OUTBOX_DATA_SOURCE) + where(dataSource) + " " + Check.echo(dataSource.value())
-                    + " are both set; conversions wait in one of them: keep " + name(PARAM_OUTBOX_DATA_SOURCE)
-                    + " for a shop of several nodes, or " + name(PARAM_OUTBOX_DIRECTORY) + " for one");
-        }
-        outboxDataSource = dataSource.value();
-        outboxDataSourceFound = dataSource;
-        Found table = get.apply(PARAM_OUTBOX_TABLE);
-        if (dataSource.value() == null && !DEFAULT_OUTBOX_TABLE.equals(table.value())) {
-            throw bad(PARAM_OUTBOX_TABLE, table, "is set without " + name(PARAM_OUTBOX_DATA_SOURCE)
-                    + "; it names the database outbox's table");
-        }
-        // The tracker checks the name itself (at build(), once the DataSource is looked up); null keeps its default.
-        outboxTable = DEFAULT_OUTBOX_TABLE.equals(table.value()) ? null : table.value();
-
-        Found senders = get.apply(PARAM_SENDER_THREADS);
-        try {
-            senderThreads = Integer.parseInt(senders.value());
-        } catch (NumberFormatException e) {
-            throw bad(PARAM_SENDER_THREADS, senders, "must be a whole number from 1 to 64");
-        }
-        if (senderThreads < 1 || senderThreads > 64) {
-            throw bad(PARAM_SENDER_THREADS, senders, "must be a whole number from 1 to 64");
-        }
-
-        Found store = get.apply(PARAM_TRUST_STORE);
-        Found storePassword = get.apply(PARAM_TRUST_STORE_PASSWORD);
-        trustStorePath = store.value();
-        if (store.value() == null) {
-            trustStore = null;
-        } else {
-            char[] password = storePassword.value() == null ? null : storePassword.value().toCharArray();
-            try {
-                trustStore = KeyStore.getInstance(new File(store.value()), password);
-            } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
-                // The message names the file, never the password.
-                throw bad(PARAM_TRUST_STORE, store, "cannot be read as a PKCS12 or JKS trust store ("
-                        + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")");
-            }
-        }
-
-        Found pattern = get.apply(PARAM_PRODUCT_NUMBER_PATTERN);
-        if (pattern.value() == null) {
-            productNumberPattern = null;
-        } else {
-            try {
-                productNumberPattern = Pattern.compile(pattern.value());
-            } catch (PatternSyntaxException e) {
-                throw bad(PARAM_PRODUCT_NUMBER_PATTERN, pattern, "is not a valid regular expression ("
-                        + e.getDescription() + " near index " + e.getIndex() + ")");
-            }
-            if (!pattern.value().contains("(?<productNumber>")) {
-                throw bad(PARAM_PRODUCT_NUMBER_PATTERN, pattern,
-                        "must have a named group (?<productNumber>...), e.g. /products/(?<productNumber>[^/]+)");
-            }
-        }
-
-        Found parameter = get.apply(PARAM_PRODUCT_NUMBER_PARAMETER);
-        // RFC 3986's unreserved characters, which a browser never escapes: a name the shop can write
-        // in a link and the filter can find in the raw query string.
-        if (parameter.value() != null && !parameter.value().matches("[A-Za-z0-9._~-]+")) {
-            throw bad(PARAM_PRODUCT_NUMBER_PARAMETER, parameter,
-                    "must be a query parameter name of letters, digits, '-', '.', '_' or '~', e.g. productId");
-        }
-        productNumberParameter = parameter.value();
-
-        Found excludes = get.apply(PARAM_EXCLUDE_PATHS);
-        try {
-            excludePaths = PathGlobs.parse(excludes.value());
-        } catch (IllegalArgumentException e) {
-            throw bad(PARAM_EXCLUDE_PATHS, excludes, e.getMessage() + " in the list");
-        }
-
-        Found removed = get.apply(PARAM_REMOVE_QUERY_PARAMETERS);
-        try {
-            removeQueryParameters = UrlCleaner.Names.parse(removed.value());
-        } catch (IllegalArgumentException e) {
-            throw bad(PARAM_REMOVE_QUERY_PARAMETERS, removed, e.getMessage());
-        }
-        if (productNumberParameter != null && removeQueryParameters.contains(productNumberParameter)) {
-            // Either the product number would be read from a parameter kept out of the location as a
-            // secret, and sent anyway, or pages would lose their product: the shop has to choose.
-            throw bad(PARAM_PRODUCT_NUMBER_PARAMETER, parameter, "is in " + name(PARAM_REMOVE_QUERY_PARAMETERS)
-                    + where(removed) + ", the query parameters taken out of the URLs sent; set "
-                    + name(PARAM_REMOVE_QUERY_PARAMETERS) + " to a list without it, or name another parameter");
-        }
-
-        Found base = get.apply(PARAM_PUBLIC_BASE_URL);
-        publicBaseUrl = base.value() == null ? null : publicBaseUrl(base);
-        trustForwardedHeaders = bool(get.apply(PARAM_TRUST_FORWARDED_HEADERS), PARAM_TRUST_FORWARDED_HEADERS);
-
-        Found consent = get.apply(PARAM_CONSENT_COOKIE);
-        if (consent.value() == null) {
-            consentCookieName = null;
-            consentCookieValue = null;
-        } else {
-            String v = consent.value().strip();
-            int eq = v.indexOf('=');
-            consentCookieName = eq < 0 ? v : v.substring(0, eq);
-            consentCookieValue = eq < 0 ? null : v.substring(eq + 1);
-            if (!consentCookieName.matches("[!#$%&'*+\\-.^_`|~0-9A-Za-z]+")
-                    || (consentCookieValue != null && !consentCookieValue.matches("[\\x21\\x23-\\x2B\\x2D-\\x3A\\x3C-\\x5B\\x5D-\\x7E]+"))) {
-                throw bad(PARAM_CONSENT_COOKIE, consent, "must be a cookie name, or name=value, e.g. cookie_consent=yes");
-            }
-        }
-        consents = consentCookieValue == null ? value -> true : consentCookieValue::equals;
-        honorGlobalPrivacyControl = bool(get.apply(PARAM_HONOR_GLOBAL_PRIVACY_CONTROL), PARAM_HONOR_GLOBAL_PRIVACY_CONTROL);
-        createTrackingUser = bool(get.apply(PARAM_CREATE_TRACKING_USER), PARAM_CREATE_TRACKING_USER);
-        installFilter = bool(get.apply(PARAM_INSTALL_FILTER), PARAM_INSTALL_FILTER);
     }
 
     static Settings resolve(Sources sources) {
-        return new Settings(sources, null, null);
+        return new Settings(sources, null, null, null);
     }
 
     /**
      * Settings from a framework's own configuration alone (the Spring Boot starter's properties),
      * which it has read already from wherever it reads them: no system property, environment
-     * variable or context-param is looked up here. {@code values} by parameter name
-     * ({@code helloretail.websiteUuid}); a bad value is reported under {@code name.apply(parameter)}
-     * with {@code origin.apply(parameter)} (null when unknown).
+     * variable or context-param is looked up here. A bad value is reported under
+     * {@code name.apply(setting)} with {@code origin.apply(setting)} (null when unknown).
      *
-     * @throws IllegalArgumentException starting with the framework's name of the parameter,
-     *         naming where it was found and echoing the value
+     * @throws InvalidSettingException whose message starts with the framework's name of the
+     *         parameter, names where it was found and echoes the value
      */
-    static Settings fromFramework(Map<String, String> values, UnaryOperator<String> name, UnaryOperator<String> origin) {
-        return new Settings(new Sources(n -> null, n -> null, values, Map.of()),
-                Objects.requireNonNull(name, "name"), Objects.requireNonNull(origin, "origin"));
+    static Settings fromFramework(Map<Setting<?>, String> values, Function<Setting<?>, String> name,
+                                  Function<Setting<?>, String> origin) {
+        return new Settings(null, Map.copyOf(values), Objects.requireNonNull(name, "name"),
+                Objects.requireNonNull(origin, "origin"));
     }
 
-    /** The same name as an environment variable, upper snake case: {@code HELLORETAIL_WEBSITE_UUID}. */
-    static String environmentName(String parameter) {
-        return parameter.replaceAll("([a-z0-9])([A-Z])", "$1_$2").replace('.', '_').toUpperCase(Locale.ROOT);
+    /** The parameter's value: its default when not set, null when it has none. */
+    @SuppressWarnings("unchecked")
+    <T> T get(Setting<T> setting) {
+        return (T) values.get(setting.isDeprecated() ? setting.replacement() : setting);
     }
 
-    private static Found lookup(Sources s, String name) {
-        String v = blankToNull(s.systemProperties().apply(name));
-        if (v != null) {
-            return new Found(v, "system property");
+    // Reading.
+
+    private void read(Setting<?> setting) {
+        if (!reading.add(setting)) {
+            throw new IllegalStateException(setting + " is read while it is being read: the table has a cycle");
         }
-        String env = environmentName(name);
-        v = blankToNull(s.environment().apply(env));
-        if (v != null) {
-            return new Found(v, "environment variable " + env);
+        Found f = find(setting);
+        for (Setting<?> old : ALL) {
+            if (old.replacement() != setting) {
+                continue;
+            }
+            Found given = find(old);
+            if (given == null) {
+                continue;
+            }
+            if (f != null) {
+                throw new InvalidSettingException(old, given.value(), given.where(), name(setting) + where(f) + " "
+                        + Check.echo(f.value()) + " and " + name(old) + where(given) + " " + Check.echo(given.value())
+                        + " are both set; " + name(old) + " is the deprecated name of " + name(setting) + ": keep "
+                        + name(setting) + " alone", null);
+            }
+            deprecated.add(given);
+            f = given;
         }
-        v = blankToNull(s.initParams().get(name));
-        if (v != null) {
-            return new Found(v, "init-param");
+        if (f == null) {
+            f = new Found(setting.defaultValue(), framework == null ? "default" : null, setting, false);
         }
-        v = blankToNull(s.contextParams().get(name));
-        if (v != null) {
-            return new Found(v, "context-param");
+        found.put(setting, f);
+        Object value;
+        try {
+            value = f.value() == null ? null : setting.parse(f.value(), context);
+        } catch (InvalidSettingException e) {
+            throw e; // another parameter's, read for this one
+        } catch (IllegalArgumentException e) {
+            throw bad(f, e.getMessage(), null);
         }
-        return new Found(DEFAULTS.get(name), "default");
+        values.put(setting, value);
     }
 
-    private Found frameworkLookup(Map<String, String> values, String name) {
-        String v = blankToNull(values.get(name));
-        return v != null ? new Found(v, frameworkOrigin.apply(name)) : new Found(DEFAULTS.get(name), null);
+    /** The value given under exactly this name, or null. */
+    private Found find(Setting<?> setting) {
+        if (framework != null) {
+            String v = blankToNull(framework.get(setting));
+            return v == null ? null : new Found(v, frameworkOrigin.apply(setting), setting, true);
+        }
+        String name = setting.name();
+        String v = blankToNull(sources.systemProperties().apply(name));
+        if (v != null) {
+            return new Found(v, "system property", setting, true);
+        }
+        String env = setting.environmentName();
+        v = blankToNull(sources.environment().apply(env));
+        if (v != null) {
+            return new Found(v, "environment variable " + env, setting, true);
+        }
+        v = blankToNull(sources.initParams().get(name));
+        if (v != null) {
+            return new Found(v, "init-param", setting, true);
+        }
+        v = blankToNull(sources.contextParams().get(name));
+        return v == null ? null : new Found(v, "context-param", setting, true);
     }
 
-    /** The parameter as the user wrote it: the web.xml name, or the framework's. */
-    private String name(String parameter) {
-        return frameworkName == null ? parameter : frameworkName.apply(parameter);
+    private Found found(Setting<?> setting) {
+        Setting<?> s = setting.isDeprecated() ? setting.replacement() : setting;
+        if (!found.containsKey(s)) {
+            read(s);
+        }
+        return found.get(s);
     }
 
     private static String blankToNull(String v) {
@@ -338,80 +187,176 @@ final class Settings {
 
     private static void rejectUnknown(Map<String, String> params, String kind) {
         for (String name : params.keySet()) {
-            if (name.toLowerCase(Locale.ROOT).startsWith("helloretail.") && !DEFAULTS.containsKey(name)) {
+            if (name.toLowerCase(Locale.ROOT).startsWith("helloretail.")
+                    && ALL.stream().noneMatch(s -> s.name().equals(name))) {
                 throw new IllegalArgumentException("unknown " + kind + " " + Check.echo(name) + "; the parameters are "
-                        + String.join(", ", DEFAULTS.keySet()));
+                        + ALL.stream().filter(s -> !s.isDeprecated()).map(Setting::name).collect(Collectors.joining(", ")));
             }
         }
     }
 
-    private boolean bool(Found f, String name) {
-        String v = f.value().toLowerCase(Locale.ROOT);
-        if (v.equals("true")) {
-            return true;
-        }
-        if (v.equals("false")) {
-            return false;
-        }
-        throw bad(name, f, "must be true or false");
-    }
+    // Reporting.
 
-    private String publicBaseUrl(Found f) {
-        String v = f.value();
-        String trimmed = v.endsWith("/") ? v.substring(0, v.length() - 1) : v;
-        int schemeEnd = trimmed.indexOf("://");
-        if (Check.urlProblem(trimmed) != null || schemeEnd < 0 || trimmed.indexOf('/', schemeEnd + 3) >= 0
-                || trimmed.indexOf('?') >= 0 || trimmed.indexOf('#') >= 0) {
-            throw bad(PARAM_PUBLIC_BASE_URL, f, "must be scheme://host[:port] with no path, e.g. https://shop.example");
-        }
-        String scheme = trimmed.substring(0, schemeEnd).toLowerCase(Locale.ROOT);
-        return scheme + trimmed.substring(schemeEnd);
-    }
-
-    private IllegalArgumentException bad(String parameter, Found f, String problem) {
-        return new IllegalArgumentException(name(parameter) + where(f) + " " + problem + ": " + Check.echo(f.value()));
+    /** The parameter as the user wrote it: the web.xml name, or the framework's. */
+    private String name(Setting<?> setting) {
+        return frameworkName == null ? setting.name() : frameworkName.apply(setting);
     }
 
     private static String where(Found f) {
         return f.where() == null ? "" : " (" + f.where() + ")";
     }
 
+    private InvalidSettingException bad(Found f, String problem, Throwable cause) {
+        return new InvalidSettingException(f.as(), f.value(), f.where(), name(f.as()) + where(f) + " " + problem + ": "
+                + (f.as().isSecret() ? "(not shown)" : Check.echo(f.value())), cause);
+    }
+
     /**
-     * The {@code helloretail.outboxDataSource} name cannot be used: the message names the
-     * parameter, where it was found, the problem and the name, as every bad value's does.
+     * The parameter's value cannot be used (a JNDI name that names nothing): the message names
+     * the parameter, where it was found, the problem and the value, as every bad value's does.
      */
-    IllegalArgumentException badOutboxDataSource(String problem, Throwable cause) {
-        IllegalArgumentException e = bad(PARAM_OUTBOX_DATA_SOURCE, outboxDataSourceFound, problem);
-        e.initCause(cause);
-        return e;
+    InvalidSettingException invalid(Setting<?> setting, String problem, Throwable cause) {
+        return bad(found(setting), problem, cause);
     }
 
-    /** True when these settings configure the same tracker as {@code other}. */
-    boolean sameTracker(Settings other) {
-        return enabled == other.enabled && Objects.equals(websiteUuid, other.websiteUuid)
-                && endpoint.equals(other.endpoint) && Objects.equals(outboxDirectory, other.outboxDirectory)
-                && Objects.equals(outboxDataSource, other.outboxDataSource) && Objects.equals(outboxTable, other.outboxTable)
-                && senderThreads == other.senderThreads
-                && Objects.equals(trustStorePath, other.trustStorePath)
-                && createTrackingUser == other.createTrackingUser
-                && Objects.equals(consentCookieName, other.consentCookieName)
-                && Objects.equals(consentCookieValue, other.consentCookieValue);
+    /** A directory or resource the parameter names, which the tracker could not use. */
+    private InvalidSettingException cannotUse(Setting<?> setting, Object used, String reason, Throwable cause) {
+        Found f = found(setting);
+        return new InvalidSettingException(f.as(), f.value(), f.where(), name(f.as())
+                + (f.given() ? where(f) : " (not set)") + " " + Check.echo(used) + " cannot be used: " + reason, cause);
     }
 
-    /** The effective tracker configuration, for the start-up log line; nothing secret in it. */
+    /** Deprecated names given, one line each, for a WARN at start. */
+    @Override
+    public List<String> deprecations() {
+        return deprecations(false);
+    }
+
+    /**
+     * Those of {@link #deprecations()} given as init-params ({@code initParamsOnly}), which only
+     * the filter that has them sees; the application's settings report the others.
+     */
+    List<String> deprecations(boolean initParamsOnly) {
+        List<String> lines = new ArrayList<>();
+        for (Found f : deprecated) {
+            if (!initParamsOnly || "init-param".equals(f.where())) {
+                Setting<?> current = f.as().replacement();
+                lines.add(name(f.as()) + where(f) + " is deprecated: rename it " + name(current)
+                        + ", the same setting under a name that says what it is (" + current.meaning() + ")");
+            }
+        }
+        return lines;
+    }
+
+    /** The tracker-wide parameters, for the start-up log line; a secret is never shown. */
     String describe() {
-        return String.join(", ", List.of(
-                PARAM_ENABLED + "=" + enabled,
-                PARAM_WEBSITE_UUID + "=" + websiteUuid,
-                PARAM_ENDPOINT + "=" + endpoint,
-                outboxDataSource != null
-                        ? PARAM_OUTBOX_DATA_SOURCE + "=" + outboxDataSource + ", " + PARAM_OUTBOX_TABLE + "="
-                                + (outboxTable == null ? DEFAULT_OUTBOX_TABLE : outboxTable)
-                        : PARAM_OUTBOX_DIRECTORY + "=" + (outboxDirectory == null ? "(container temp dir)" : outboxDirectory),
-                PARAM_SENDER_THREADS + "=" + senderThreads,
-                PARAM_TRUST_STORE + "=" + (trustStorePath == null ? "(the JVM's)" : trustStorePath),
-                PARAM_CONSENT_COOKIE + "=" + (consentCookieName == null ? "none"
-                        : consentCookieValue == null ? consentCookieName : consentCookieName + "=" + consentCookieValue),
-                PARAM_CREATE_TRACKING_USER + "=" + createTrackingUser));
+        List<String> parts = new ArrayList<>();
+        for (Setting<?> s : ALL) {
+            if (s.isTrackerWide() && !s.isDeprecated()) {
+                Object v = values.get(s);
+                parts.add(s.name() + "=" + (v == null ? s.unset() : s.isSecret() ? "(set, not shown)" : v));
+            }
+        }
+        return String.join(", ", parts);
+    }
+
+    /** True when these settings configure the same tracker as {@code other}: every tracker-wide parameter agrees. */
+    boolean sameTracker(Settings other) {
+        for (Setting<?> s : ALL) {
+            if (s.isTrackerWide() && !s.isDeprecated() && !Objects.equals(values.get(s), other.values.get(s))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    // The tracker.
+
+    @Override
+    public boolean hasOutboxDirectory() {
+        return get(OUTBOX_DIRECTORY) != null;
+    }
+
+    @Override
+    public boolean usesOutboxDataSource() {
+        return get(OUTBOX_DATA_SOURCE) != null;
+    }
+
+    @Override
+    public HelloRetailTracker.Builder trackerBuilder(Path defaultOutbox, String name) {
+        HelloRetailTracker.Builder builder = HelloRetailTracker.builder().name(name);
+        for (Setting<?> s : ALL) {
+            s.applyTo(builder, values.get(s));
+        }
+        if (defaultOutbox != null) {
+            builder.outboxDirectory(hasOutboxDirectory() ? get(OUTBOX_DIRECTORY) : defaultOutbox);
+        }
+        return builder;
+    }
+
+    @Override
+    public HelloRetailTracker build(HelloRetailTracker.Builder builder, Path defaultOutbox) {
+        Path outbox = hasOutboxDirectory() ? get(OUTBOX_DIRECTORY) : defaultOutbox;
+        try {
+            return builder.build();
+        } catch (UncheckedIOException e) {
+            // the only I/O of a build without a DataSource is the outbox directory's
+            throw cannotUse(OUTBOX_DIRECTORY, outbox, Check.describe(e.getCause()), e);
+        } catch (IllegalStateException e) {
+            // the builder's only other one is a missing website UUID, which these settings required
+            // before: another tracker holds the directory
+            throw cannotUse(OUTBOX_DIRECTORY, outbox, e.getMessage(), e);
+        }
+    }
+
+    /** What parsers and rules see of the parameters being read. */
+    private final class Context implements Setting.Context {
+
+        @Override
+        public <V> V value(Setting<V> setting) {
+            found(setting);
+            return get(setting);
+        }
+
+        @Override
+        public boolean isSet(Setting<?> setting) {
+            return found(setting).given();
+        }
+
+        @Override
+        public String name(Setting<?> setting) {
+            return Settings.this.name(setting);
+        }
+
+        @Override
+        public String where(Setting<?> setting) {
+            return Settings.where(found(setting));
+        }
+
+        @Override
+        public String shown(Setting<?> setting) {
+            Found f = found(setting);
+            if (framework != null && setting.isFrameworkFlag() || f.value() == null) {
+                return "";
+            }
+            return " " + (setting.isSecret() ? "(not shown)" : Check.echo(f.value()));
+        }
+
+        @Override
+        public String howToSet(Setting<?> setting) {
+            return framework != null ? "" : ": set it as a context-param, a system property or the environment variable "
+                    + setting.environmentName();
+        }
+
+        @Override
+        public InvalidSettingException invalid(Setting<?> setting, String problem) {
+            return bad(found(setting), problem, null);
+        }
+
+        @Override
+        public InvalidSettingException invalidAs(Setting<?> setting, String message) {
+            Found f = found(setting);
+            return new InvalidSettingException(f.as(), f.value(), f.where(), message, null);
+        }
     }
 }

@@ -52,20 +52,11 @@ final class WebTracking {
         this.settings = settings;
         this.ownsTracker = true;
         String name = trackerName(context.contextPath());
-        if (settings.outboxDataSource != null) {
+        if (settings.usesOutboxDataSource()) {
             this.tracker = databaseTracker(settings, name);
-            this.ids = trackingUserIds(settings, tracker, name);
-            startIds();
-            return;
-        }
-        Path outbox = outboxDirectory(context, settings, name);
-        try {
-            this.tracker = trackerBuilder(settings, outbox, name).build();
-        } catch (UncheckedIOException e) {
-            // the tracker's message names the directory and the failure; say which setting it came from
-            throw new IllegalArgumentException(Parameters.PARAM_OUTBOX_DIRECTORY
-                    + (settings.outboxDirectory == null ? " (not set: the container's temp directory) " : " ")
-                    + Check.echo(outbox) + " cannot be used: " + Check.describe(e.getCause()), e);
+        } else {
+            Path outbox = outboxDirectory(context, settings, name);
+            this.tracker = settings.build(settings.trackerBuilder(outbox, name), outbox);
         }
         this.ids = trackingUserIds(settings, tracker, name);
         startIds();
@@ -81,22 +72,6 @@ final class WebTracking {
     }
 
     /**
-     * A tracker builder with every tracker-wide setting of {@code settings}; the outbox
-     * directory and name as given (no outbox directory when null: the caller sets a DataSource,
-     * and the builder refuses both).
-     */
-    static HelloRetailTracker.Builder trackerBuilder(Settings settings, Path outbox, String name) {
-        HelloRetailTracker.Builder builder = HelloRetailTracker.builder()
-                .enabled(settings.enabled)
-                .websiteUuid(settings.websiteUuid)
-                .endpoint(settings.endpoint)
-                .trustStore(settings.trustStore)
-                .senderThreads(settings.senderThreads)
-                .name(name);
-        return outbox == null ? builder : builder.outboxDirectory(outbox);
-    }
-
-    /**
      * The tracker keeping conversions in the shop's DataSource, looked up by its JNDI name.
      * Looked up here, on the thread that starts the application, and not in {@link Settings}:
      * {@code java:comp/env} is the application's own naming context only on that thread (the
@@ -105,34 +80,30 @@ final class WebTracking {
      */
     private static HelloRetailTracker databaseTracker(Settings settings, String name) {
         Object found;
+        String jndiName = settings.get(Parameters.OUTBOX_DATA_SOURCE);
         try {
             javax.naming.InitialContext naming = new javax.naming.InitialContext();
             try {
-                found = naming.lookup(settings.outboxDataSource);
+                found = naming.lookup(jndiName);
             } finally {
                 naming.close();
             }
         } catch (javax.naming.NamingException e) {
-            throw settings.badOutboxDataSource("cannot be looked up in JNDI (" + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")", e);
+            throw settings.invalid(Parameters.OUTBOX_DATA_SOURCE, "cannot be looked up in JNDI ("
+                    + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")", e);
         }
         if (!(found instanceof javax.sql.DataSource dataSource)) {
-            throw settings.badOutboxDataSource("names " + (found == null ? "null" : "a " + found.getClass().getName())
-                    + " in JNDI, not a javax.sql.DataSource", null);
+            throw settings.invalid(Parameters.OUTBOX_DATA_SOURCE, "names " + (found == null ? "null"
+                    : "a " + found.getClass().getName()) + " in JNDI, not a javax.sql.DataSource", null);
         }
         try {
-            return trackerBuilder(settings, null, name).outboxDataSource(dataSource)
-                    .outboxTable(settings.outboxTable).build();
-        } catch (UncheckedIOException e) {
-            // "outboxDataSource cannot be used: ..." (the table could not be made, the database refused):
-            // the same, said of the parameter the shop set
-            throw settings.badOutboxDataSource("cannot be used (" + e.getMessage() + ")", e);
-        } catch (IllegalArgumentException e) {
-            if (e.getMessage() != null && e.getMessage().startsWith("outboxTable ")) {
-                throw new IllegalArgumentException(Parameters.PARAM_OUTBOX_TABLE
-                        + e.getMessage().substring("outboxTable".length()), e);
-            }
-            throw e;
+            return settings.trackerBuilder(null, name).outboxDataSource(dataSource)
+                    .outboxTable(settings.get(Parameters.OUTBOX_TABLE)).build();
+        } catch (UncheckedIOException | IllegalArgumentException e) {
+            // Every other value was checked as a parameter: what the builder refuses is the database
+            // behind the name (not PostgreSQL 12 or newer, unreachable, a table that is no outbox).
+            throw settings.invalid(Parameters.OUTBOX_DATA_SOURCE, "cannot be used ("
+                    + (e instanceof UncheckedIOException ? Check.describe(e.getCause()) : e.getMessage()) + ")", e);
         }
     }
 
@@ -141,14 +112,16 @@ final class WebTracking {
      * endpoint and website (an adopted tracker may have been built with other ones).
      */
     private static TrackingUserIds trackingUserIds(Settings settings, HelloRetailTracker tracker, String name) {
-        return settings.enabled && settings.createTrackingUser && tracker.isEnabled()
-                ? TrackingUserIds.create(tracker.endpoint(), tracker.websiteUuid(), settings.trustStore, ID_STOCK,
+        Parameters.TrustStore trustStore = settings.get(Parameters.TRUST_STORE);
+        return settings.get(Parameters.ENABLED) && settings.get(Parameters.CREATE_TRACKING_USER) && tracker.isEnabled()
+                ? TrackingUserIds.create(tracker.endpoint(), tracker.websiteUuid(),
+                        trustStore == null ? null : trustStore.keyStore(), ID_STOCK,
                         ID_MAX_AGE, ID_TIMEOUT, name + "-trackinguser")
                 : null;
     }
 
     private void startIds() {
-        if (ids != null && settings.consentCookieName == null) {
+        if (ids != null && settings.get(Parameters.CONSENT_COOKIE) == null) {
             // With the application, so that its first visitors find ids ready. Where consent is
             // required, not before a consenting visitor asks for one: no id is made before consent.
             ids.start();
@@ -157,13 +130,13 @@ final class WebTracking {
 
     /** The configured directory, else one in the container's temp directory for this application. */
     private static Path outboxDirectory(WebApp context, Settings settings, String name) {
-        if (settings.outboxDirectory != null) {
-            return settings.outboxDirectory;
+        if (settings.hasOutboxDirectory()) {
+            return settings.get(Parameters.OUTBOX_DIRECTORY);
         }
         File temp = context.tempDirectory();
         Path dir = temp != null ? temp.toPath().resolve("helloretail-outbox")
                 : Path.of(System.getProperty("java.io.tmpdir"), name + "-outbox");
-        if (settings.enabled) {
+        if (settings.get(Parameters.ENABLED)) {
             LOG.warn("{} is not set: conversions wait for delivery in {}, which may not survive a restart or"
                     + " redeploy; set it to a persistent directory of this application's own",
                     Parameters.PARAM_OUTBOX_DIRECTORY, dir);
@@ -211,7 +184,7 @@ final class WebTracking {
 
     /** Whether the listener adds the filter on /*, unless the application declares it itself. */
     boolean installsFilter() {
-        return settings.enabled && settings.installFilter;
+        return settings.get(Parameters.ENABLED) && settings.get(Parameters.INSTALL_FILTER);
     }
 
     /** Creates the application's tracker and publishes it; the caller owns it. */
@@ -219,6 +192,7 @@ final class WebTracking {
         WebTracking web = new WebTracking(context, settings);
         context.setAttribute(ATTRIBUTE, web);
         LOG.info("Hello Retail tracking for {}: {}", displayName(context), settings.describe());
+        settings.deprecations().forEach(LOG::warn);
         return web;
     }
 
@@ -239,9 +213,8 @@ final class WebTracking {
         // The tracker's own website and endpoint: one the application built may differ from the settings'.
         LOG.info("Hello Retail tracking for {} with the application's tracker: websiteUuid={}, endpoint={}, {}={}, {}={}",
                 displayName(context), tracker.websiteUuid(), tracker.endpoint(), Parameters.PARAM_CONSENT_COOKIE,
-                settings.consentCookieName == null ? "none" : settings.consentCookieValue == null
-                        ? settings.consentCookieName : settings.consentCookieName + "=" + settings.consentCookieValue,
-                Parameters.PARAM_CREATE_TRACKING_USER, settings.createTrackingUser);
+                Objects.requireNonNullElse(settings.get(Parameters.CONSENT_COOKIE), Parameters.CONSENT_COOKIE.unset()),
+                Parameters.PARAM_CREATE_TRACKING_USER, settings.get(Parameters.CREATE_TRACKING_USER));
         return web;
     }
 
@@ -278,7 +251,8 @@ final class WebTracking {
     }
 
     static boolean hasConsent(WebExchange request, Settings settings) {
-        return settings.consentCookieName == null || request.cookie(settings.consentCookieName, settings.consents) != null;
+        Parameters.ConsentCookie consent = settings.get(Parameters.CONSENT_COOKIE);
+        return consent == null || request.cookie(consent.name(), consent.consents()) != null;
     }
 
     /**

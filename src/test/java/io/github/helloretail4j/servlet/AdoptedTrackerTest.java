@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.github.helloretail4j.HelloRetailTracker;
+import io.github.helloretail4j.servlet.internal.Setting;
 import java.io.File;
 import java.util.HashMap;
 import java.util.Map;
@@ -34,7 +35,15 @@ class AdoptedTrackerTest {
     }
 
     private static Settings framework(Map<String, String> values) {
-        return Settings.fromFramework(values, p -> "spring:" + p, p -> "origin of " + p);
+        return Settings.fromFramework(bySetting(values), p -> "spring:" + p, p -> "origin of " + p);
+    }
+
+    /** The values by the settings of those names. */
+    static Map<Setting<?>, String> bySetting(Map<String, String> values) {
+        Map<Setting<?>, String> bySetting = new HashMap<>();
+        values.forEach((name, value) -> bySetting.put(Parameters.ALL.stream().filter(s -> s.name().equals(name))
+                .findFirst().orElseThrow(), value));
+        return bySetting;
     }
 
     @Test
@@ -48,7 +57,7 @@ class AdoptedTrackerTest {
     @Test
     void fromFramework_originUnknown_isLeftOut() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Settings.fromFramework(
-                Map.of("helloretail.websiteUuid", "nope"), p -> p, p -> null));
+                bySetting(Map.of("helloretail.websiteUuid", "nope")), Setting::name, p -> null));
         assertEquals("helloretail.websiteUuid must be a UUID like 4bb65cc4-f2d2-4eb0-80d9-9496f912d2cf: \"nope\"",
                 e.getMessage());
     }
@@ -64,9 +73,9 @@ class AdoptedTrackerTest {
         String name = "helloretail.productNumberParameter";
         System.setProperty(name, "productId");
         try {
-            assertNull(framework(Map.of("helloretail.websiteUuid", UUID)).productNumberParameter);
+            assertNull(framework(Map.of("helloretail.websiteUuid", UUID)).get(Parameters.PRODUCT_NUMBER_PARAMETER));
             assertEquals("productId", Settings.resolve(Settings.Sources.of(Map.of(),
-                    Map.of("helloretail.websiteUuid", UUID))).productNumberParameter);
+                    Map.of("helloretail.websiteUuid", UUID))).get(Parameters.PRODUCT_NUMBER_PARAMETER));
         } finally {
             System.clearProperty(name);
         }

@@ -91,9 +91,16 @@ class DeploymentTest {
                 Arguments.of((UnaryOperator<TestWebApp>) a -> a.contextParam("helloretail.outboxDirectory", "var/outbox"),
                         "helloretail.outboxDirectory (context-param) must be an absolute path: \"var/outbox\""),
                 Arguments.of((UnaryOperator<TestWebApp>) a -> a.contextParam("helloretail.outboxDirectory", "/proc/helloretail-outbox"),
-                        "helloretail.outboxDirectory \"/proc/helloretail-outbox\" cannot be used: "),
+                        "helloretail.outboxDirectory (context-param) \"/proc/helloretail-outbox\" cannot be used: "),
+                Arguments.of((UnaryOperator<TestWebApp>) a -> a.filterParam("helloretail.maxRequestsInFlight", "0"),
+                        "helloretail.maxRequestsInFlight (init-param) must be a whole number from 1 to 64: \"0\""),
                 Arguments.of((UnaryOperator<TestWebApp>) a -> a.filterParam("helloretail.senderThreads", "0"),
                         "helloretail.senderThreads (init-param) must be a whole number from 1 to 64: \"0\""),
+                Arguments.of((UnaryOperator<TestWebApp>) a -> a.contextParam("helloretail.senderThreads", "4")
+                                .contextParam("helloretail.maxRequestsInFlight", "8"),
+                        "helloretail.maxRequestsInFlight (context-param) \"8\" and helloretail.senderThreads"
+                                + " (context-param) \"4\" are both set; helloretail.senderThreads is the deprecated"
+                                + " name of helloretail.maxRequestsInFlight: keep helloretail.maxRequestsInFlight alone"),
                 Arguments.of((UnaryOperator<TestWebApp>) a -> a.filterParam("helloretail.productNumberParameter", "product id"),
                         "helloretail.productNumberParameter (init-param) must be a query parameter name of letters,"
                                 + " digits, '-', '.', '_' or '~', e.g. productId: \"product id\""),

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
+import io.github.helloretail4j.servlet.internal.InvalidSettingException;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -28,39 +30,68 @@ class SettingsTest {
     void precedence_systemPropertyThenEnvironmentThenInitParamThenContextParam() {
         String name = "helloretail.websiteUuid";
         String env = "HELLORETAIL_WEBSITE_UUID";
-        assertEquals(A, resolve(Map.of(name, A), Map.of(env, B), Map.of(name, C), Map.of(name, D)).websiteUuid);
-        assertEquals(B, resolve(Map.of(), Map.of(env, B), Map.of(name, C), Map.of(name, D)).websiteUuid);
-        assertEquals(C, resolve(Map.of(), Map.of(), Map.of(name, C), Map.of(name, D)).websiteUuid);
-        assertEquals(D, resolve(Map.of(), Map.of(), Map.of(), Map.of(name, D)).websiteUuid);
+        assertEquals(A, resolve(Map.of(name, A), Map.of(env, B), Map.of(name, C), Map.of(name, D)).get(Parameters.WEBSITE_UUID));
+        assertEquals(B, resolve(Map.of(), Map.of(env, B), Map.of(name, C), Map.of(name, D)).get(Parameters.WEBSITE_UUID));
+        assertEquals(C, resolve(Map.of(), Map.of(), Map.of(name, C), Map.of(name, D)).get(Parameters.WEBSITE_UUID));
+        assertEquals(D, resolve(Map.of(), Map.of(), Map.of(), Map.of(name, D)).get(Parameters.WEBSITE_UUID));
     }
 
     @Test
     void blankValues_fallThroughToTheNextSource() {
         String name = "helloretail.websiteUuid";
-        assertEquals(D, resolve(Map.of(name, " "), Map.of(), Map.of(name, ""), Map.of(name, D)).websiteUuid);
+        assertEquals(D, resolve(Map.of(name, " "), Map.of(), Map.of(name, ""), Map.of(name, D)).get(Parameters.WEBSITE_UUID));
     }
 
     @Test
     void defaults_apply() {
         Settings s = resolve(Map.of(), Map.of(), Map.of(), Map.of("helloretail.websiteUuid", A));
-        assertTrue(s.enabled);
-        assertEquals(URI.create("https://core.helloretail.com/serve/"), s.endpoint);
-        assertNull(s.productNumberPattern);
-        assertEquals(PathGlobs.DEFAULT, s.excludePaths.toString());
-        assertNull(s.publicBaseUrl);
-        assertFalse(s.trustForwardedHeaders);
-        assertNull(s.consentCookieName);
-        assertFalse(s.honorGlobalPrivacyControl);
-        assertFalse(s.createTrackingUser);
-        assertTrue(s.installFilter);
-        assertEquals(16, s.senderThreads);
+        assertTrue(s.get(Parameters.ENABLED));
+        assertEquals(URI.create("https://core.helloretail.com/serve/"), s.get(Parameters.ENDPOINT));
+        assertNull(s.get(Parameters.PRODUCT_NUMBER_PATTERN));
+        assertEquals(PathGlobs.DEFAULT, s.get(Parameters.EXCLUDE_PATHS).toString());
+        assertNull(s.get(Parameters.PUBLIC_BASE_URL));
+        assertFalse(s.get(Parameters.TRUST_FORWARDED_HEADERS));
+        assertNull(s.get(Parameters.CONSENT_COOKIE));
+        assertFalse(s.get(Parameters.HONOR_GLOBAL_PRIVACY_CONTROL));
+        assertFalse(s.get(Parameters.CREATE_TRACKING_USER));
+        assertTrue(s.get(Parameters.INSTALL_FILTER));
+        assertEquals(16, s.get(Parameters.MAX_REQUESTS_IN_FLIGHT));
     }
 
     @ParameterizedTest
     @CsvSource({"1, 1", "64, 64", "' 8 ', 8"})
-    void senderThreads_wholeNumberFrom1To64(String value, int expected) {
-        assertEquals(expected, resolve(Map.of(), Map.of(), Map.of("helloretail.senderThreads", value),
-                Map.of("helloretail.websiteUuid", A)).senderThreads);
+    void maxRequestsInFlight_wholeNumberFrom1To64(String value, int expected) {
+        assertEquals(expected, resolve(Map.of(), Map.of(), Map.of("helloretail.maxRequestsInFlight", value),
+                Map.of("helloretail.websiteUuid", A)).get(Parameters.MAX_REQUESTS_IN_FLIGHT));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"1, 1", "64, 64", "' 8 ', 8"})
+    void senderThreads_deprecatedName_setsMaxRequestsInFlight(String value, int expected) {
+        Settings s = resolve(Map.of(), Map.of(), Map.of("helloretail.senderThreads", value),
+                Map.of("helloretail.websiteUuid", A));
+        assertEquals(expected, s.get(Parameters.MAX_REQUESTS_IN_FLIGHT));
+        assertEquals(List.of("helloretail.senderThreads (init-param) is deprecated: rename it"
+                + " helloretail.maxRequestsInFlight, the same setting under a name that says what it is (most page"
+                + " view requests in flight at once; page views/s ≈ this / the round trip)"), s.deprecations());
+    }
+
+    @Test
+    void maxRequestsInFlight_alone_isNotDeprecated() {
+        assertEquals(List.of(), resolve(Map.of(), Map.of(), Map.of("helloretail.maxRequestsInFlight", "8"),
+                Map.of("helloretail.websiteUuid", A)).deprecations());
+    }
+
+    @Test
+    void maxRequestsInFlightAndSenderThreads_bothSet_failsNamingBoth() {
+        var e = assertThrows(InvalidSettingException.class, () -> resolve(Map.of(),
+                Map.of("HELLORETAIL_SENDER_THREADS", "4"), Map.of("helloretail.maxRequestsInFlight", "8"),
+                Map.of("helloretail.websiteUuid", A)));
+        assertEquals("helloretail.maxRequestsInFlight (init-param) \"8\" and helloretail.senderThreads (environment"
+                + " variable HELLORETAIL_SENDER_THREADS) \"4\" are both set; helloretail.senderThreads is the deprecated"
+                + " name of helloretail.maxRequestsInFlight: keep helloretail.maxRequestsInFlight alone", e.getMessage());
+        assertEquals(Parameters.SENDER_THREADS, e.setting());
+        assertEquals("4", e.value());
     }
 
     @Test
@@ -74,23 +105,23 @@ class SettingsTest {
     @Test
     void removeQueryParameters_default_isTheDocumentedList() {
         Settings s = resolve(Map.of(), Map.of(), Map.of(), Map.of("helloretail.websiteUuid", A));
-        assertEquals(Parameters.DEFAULT_REMOVE_QUERY_PARAMETERS, s.removeQueryParameters.toString());
-        assertTrue(s.removeQueryParameters.contains("jsessionid"));
+        assertEquals(Parameters.DEFAULT_REMOVE_QUERY_PARAMETERS, s.get(Parameters.REMOVE_QUERY_PARAMETERS).toString());
+        assertTrue(s.get(Parameters.REMOVE_QUERY_PARAMETERS).contains("jsessionid"));
     }
 
     @Test
     void removeQueryParameters_set_replacesTheDefault_andNoneRemovesNone() {
         Settings voucher = resolve(Map.of(), Map.of(), Map.of("helloretail.removeQueryParameters", "voucher, Token"),
                 Map.of("helloretail.websiteUuid", A));
-        assertEquals("voucher,Token", voucher.removeQueryParameters.toString());
-        assertFalse(voucher.removeQueryParameters.contains("code"));
+        assertEquals("voucher,Token", voucher.get(Parameters.REMOVE_QUERY_PARAMETERS).toString());
+        assertFalse(voucher.get(Parameters.REMOVE_QUERY_PARAMETERS).contains("code"));
         Settings none = resolve(Map.of("helloretail.removeQueryParameters", "none"), Map.of(), Map.of(),
                 Map.of("helloretail.websiteUuid", A));
-        assertTrue(none.removeQueryParameters.isEmpty());
+        assertTrue(none.get(Parameters.REMOVE_QUERY_PARAMETERS).isEmpty());
         // blank is no value, as for every parameter: the next source, then the default
         Settings blank = resolve(Map.of(), Map.of("HELLORETAIL_REMOVE_QUERY_PARAMETERS", " "), Map.of(),
                 Map.of("helloretail.websiteUuid", A));
-        assertEquals(Parameters.DEFAULT_REMOVE_QUERY_PARAMETERS, blank.removeQueryParameters.toString());
+        assertEquals(Parameters.DEFAULT_REMOVE_QUERY_PARAMETERS, blank.get(Parameters.REMOVE_QUERY_PARAMETERS).toString());
     }
 
     @Test
@@ -109,7 +140,19 @@ class SettingsTest {
                 + " the query parameters taken out of the URLs sent; set helloretail.removeQueryParameters to a list"
                 + " without it, or name another parameter: \"code\"", e.getMessage());
         assertEquals("code", resolve(Map.of(), Map.of(), Map.of("helloretail.productNumberParameter", "code",
-                "helloretail.removeQueryParameters", "token"), Map.of("helloretail.websiteUuid", A)).productNumberParameter);
+                "helloretail.removeQueryParameters", "token"), Map.of("helloretail.websiteUuid", A)).get(Parameters.PRODUCT_NUMBER_PARAMETER));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"0", "65", "-2", "eight", "2.5", "99999999999"})
+    void maxRequestsInFlight_outOfRange_namesParameterAndValue(String value) {
+        var e = assertThrows(InvalidSettingException.class, () -> resolve(Map.of(), Map.of(),
+                Map.of("helloretail.maxRequestsInFlight", value), Map.of("helloretail.websiteUuid", A)));
+        assertEquals("helloretail.maxRequestsInFlight (init-param) must be a whole number from 1 to 64: \"" + value
+                + "\"", e.getMessage());
+        assertEquals(Parameters.MAX_REQUESTS_IN_FLIGHT, e.setting());
+        assertEquals(value, e.value());
+        assertEquals("init-param", e.where());
     }
 
     @ParameterizedTest
@@ -125,7 +168,8 @@ class SettingsTest {
     @CsvSource({"helloretail.websiteUuid, HELLORETAIL_WEBSITE_UUID",
             "helloretail.trustForwardedHeaders, HELLORETAIL_TRUST_FORWARDED_HEADERS", "helloretail.endpoint, HELLORETAIL_ENDPOINT"})
     void environmentName_upperSnake(String name, String env) {
-        assertEquals(env, Settings.environmentName(name));
+        assertEquals(env, Parameters.ALL.stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow()
+                .environmentName());
     }
 
     @Test
@@ -146,19 +190,19 @@ class SettingsTest {
 
     @Test
     void disabled_needsNoWebsiteUuid() {
-        assertFalse(resolve(Map.of(), Map.of(), Map.of(), Map.of("helloretail.enabled", "false")).enabled);
+        assertFalse(resolve(Map.of(), Map.of(), Map.of(), Map.of("helloretail.enabled", "false")).get(Parameters.ENABLED));
     }
 
     @Test
     void consentCookie_nameOrNameValue() {
         Settings name = resolve(Map.of(), Map.of(), Map.of(), Map.of("helloretail.websiteUuid", A,
                 "helloretail.consentCookie", "cookie_consent"));
-        assertEquals("cookie_consent", name.consentCookieName);
-        assertNull(name.consentCookieValue);
+        assertEquals("cookie_consent", name.get(Parameters.CONSENT_COOKIE).name());
+        assertNull(name.get(Parameters.CONSENT_COOKIE).value());
         Settings pair = resolve(Map.of(), Map.of(), Map.of(), Map.of("helloretail.websiteUuid", A,
                 "helloretail.consentCookie", "cc=statistics"));
-        assertEquals("cc", pair.consentCookieName);
-        assertEquals("statistics", pair.consentCookieValue);
+        assertEquals("cc", pair.get(Parameters.CONSENT_COOKIE).name());
+        assertEquals("statistics", pair.get(Parameters.CONSENT_COOKIE).value());
 
         assertTrue(WebTracking.hasConsent(new TestExchange().cookie("cc", "statistics"), pair));
         assertFalse(WebTracking.hasConsent(new TestExchange().cookie("cc", "none"), pair));

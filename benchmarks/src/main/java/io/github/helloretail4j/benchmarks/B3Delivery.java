@@ -58,7 +58,7 @@ public final class B3Delivery {
         int seconds = Integer.parseInt(a.getOrDefault("seconds", "10"));
         int backlog = Integer.parseInt(a.getOrDefault("backlog", "1000000"));
         int senders = Integer.parseInt(a.getOrDefault("senders",
-                String.valueOf(HelloRetailTracker.DEFAULT_SENDER_THREADS)));
+                String.valueOf(HelloRetailTracker.DEFAULT_MAX_REQUESTS_IN_FLIGHT)));
         Path logDir = Path.of(a.getOrDefault("logDir", "target/b3"));
         Files.createDirectories(logDir);
 
@@ -147,7 +147,7 @@ public final class B3Delivery {
                 .endpoint(endpoint)
                 .name("b3")
                 .queueSize(backlog)
-                .senderThreads(senders)
+                .maxRequestsInFlight(senders)
                 .outboxDirectory(outbox)
                 .closeTimeout(Duration.ZERO)
                 .build()) {

@@ -117,7 +117,7 @@ public class FilterBenchmark {
             params.put(PageViewFilter.PARAM_PRODUCT_NUMBER_PATTERN, "/products/(?<productNumber>[^/]+)");
             // One page view thread, so that holding it is deterministic; what the request thread
             // does does not depend on how many there are.
-            params.put(PageViewFilter.PARAM_SENDER_THREADS, String.valueOf(SENDERS));
+            params.put(PageViewFilter.PARAM_MAX_REQUESTS_IN_FLIGHT, String.valueOf(SENDERS));
             var config = Fakes.filterConfig("", params);
             filter = new PageViewFilter();
             filter.init(config);

@@ -91,7 +91,7 @@ public class TrackerBenchmark {
                     .endpoint(URI.create("http://127.0.0.1:" + closedPort() + "/serve/"))
                     .name("bench")
                     .queueSize(queueSize)
-                    .senderThreads(SENDER_THREADS)
+                    .maxRequestsInFlight(SENDER_THREADS)
                     .connectTimeout(Duration.ofSeconds(1))
                     .maxAttempts(1000)
                     .initialBackoff(Duration.ofHours(1))

@@ -2,7 +2,9 @@ package io.github.helloretail4j.spring.boot;
 
 import io.github.helloretail4j.HelloRetailTracker;
 import io.github.helloretail4j.servlet.PageViewFilter;
-import io.github.helloretail4j.servlet.SpringBootBridge;
+import io.github.helloretail4j.servlet.internal.FrameworkSettings;
+import io.github.helloretail4j.servlet.internal.FrameworkSupport;
+import io.github.helloretail4j.servlet.internal.InvalidSettingException;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
@@ -72,36 +74,34 @@ public class HelloRetailAutoConfiguration {
     /** The tracker's bean name (this method's), for the dependency on the DataSource it keeps conversions in. */
     static final String TRACKER_BEAN = "helloRetailTracker";
 
+    /**
+     * The starter's tracker. {@code properties} is not read here (the servlet layer's table is),
+     * but asked for, so that Boot binds it first and reports a malformed value or an unknown key
+     * as it reports its own.
+     */
     @Bean(name = TRACKER_BEAN, destroyMethod = "close")
     @ConditionalOnMissingBean
     HelloRetailTracker helloRetailTracker(HelloRetailProperties properties, Environment environment,
                                           ObjectProvider<HelloRetailTrackerCustomizer> customizers,
                                           ObjectProvider<DataSource> dataSources,
                                           ConfigurableListableBeanFactory beanFactory) {
-        SpringBootBridge.Checked checked = HelloRetailSettings.check(properties, environment, null);
-        if (properties.isOutboxDataSource()) {
-            return databaseTracker(checked, environment, customizers, dataSources, beanFactory);
+        FrameworkSettings settings = HelloRetailSettings.check(environment, null);
+        settings.deprecations().forEach(LOG::warn);
+        if (settings.usesOutboxDataSource()) {
+            return databaseTracker(settings, environment, customizers, dataSources, beanFactory);
         }
         Path defaultOutbox = Path.of(System.getProperty("java.io.tmpdir"), "helloretail-outbox");
-        if (!checked.hasOutboxDirectory()) {
-            LOG.warn("helloretail.outbox-directory is not set: conversions wait for delivery in {}, which may not survive"
-                    + " a restart and serves one application only; set it to a persistent directory of this"
-                    + " application's own", defaultOutbox);
+        if (!settings.hasOutboxDirectory()) {
+            LOG.warn("{} is not set: conversions wait for delivery in {}, which may not survive a restart and serves"
+                    + " one application only; set it to a persistent directory of this application's own",
+                    HelloRetailSettings.property(PageViewFilter.PARAM_OUTBOX_DIRECTORY), defaultOutbox);
         }
-        HelloRetailTracker.Builder builder = checked.trackerBuilder(defaultOutbox, TRACKER_NAME);
+        HelloRetailTracker.Builder builder = settings.trackerBuilder(defaultOutbox, TRACKER_NAME);
         customizers.orderedStream().forEach(customizer -> customizer.customize(builder));
         try {
-            return builder.build();
-        } catch (UncheckedIOException | IllegalStateException e) {
-            if (e.getMessage() == null || !e.getMessage().startsWith("outboxDirectory ")) {
-                throw e;
-            }
-            // The outbox directory cannot be used, or another tracker holds it: say which property.
-            String property = "helloretail.outbox-directory";
-            String where = checked.hasOutboxDirectory() ? HelloRetailSettings.where(environment, property)
-                    : " (not set: " + defaultOutbox + ")";
-            String message = e.getMessage().substring("outboxDirectory ".length());
-            throw new HelloRetailConfigurationException(property, property + where + ": " + message, e);
+            return settings.build(builder, defaultOutbox);
+        } catch (InvalidSettingException e) {
+            throw HelloRetailSettings.failure(e);
         }
     }
 
@@ -109,11 +109,11 @@ public class HelloRetailAutoConfiguration {
      * The tracker keeping conversions in the application's DataSource bean: the one Spring
      * injects where a DataSource is asked for, so the @Primary one where there are several.
      */
-    private static HelloRetailTracker databaseTracker(SpringBootBridge.Checked checked, Environment environment,
+    private static HelloRetailTracker databaseTracker(FrameworkSettings settings, Environment environment,
                                                       ObjectProvider<HelloRetailTrackerCustomizer> customizers,
                                                       ObjectProvider<DataSource> dataSources,
                                                       ConfigurableListableBeanFactory beanFactory) {
-        String property = HelloRetailSettings.OUTBOX_DATA_SOURCE;
+        String property = HelloRetailSettings.property(PageViewFilter.PARAM_OUTBOX_DATA_SOURCE);
         String where = HelloRetailSettings.where(environment, property);
         DataSource dataSource;
         try {
@@ -127,24 +127,22 @@ public class HelloRetailAutoConfiguration {
         if (dataSource == null) {
             throw new HelloRetailConfigurationException(property, property + where + " is true, but the application"
                     + " has no DataSource bean: declare one (spring-boot-starter-jdbc and spring.datasource.url, or a"
-                    + " @Bean), or remove it and keep conversions in " + HelloRetailSettings.OUTBOX_DIRECTORY, null);
+                    + " @Bean), or remove it and keep conversions in "
+                    + HelloRetailSettings.property(PageViewFilter.PARAM_OUTBOX_DIRECTORY), null);
         }
         // The tracker uses the DataSource until it has closed (close() still delivers): Spring destroys
         // dependents first only for dependencies it knows, and a lookup through ObjectProvider is none.
         Arrays.stream(beanFactory.getBeanNamesForType(DataSource.class, true, false))
                 .filter(name -> beanFactory.containsSingleton(name) && beanFactory.getSingleton(name) == dataSource)
                 .forEach(name -> beanFactory.registerDependentBean(name, TRACKER_BEAN));
-        HelloRetailTracker.Builder builder = checked.databaseTrackerBuilder(TRACKER_NAME).outboxDataSource(dataSource);
+        HelloRetailTracker.Builder builder = settings.trackerBuilder(null, TRACKER_NAME).outboxDataSource(dataSource);
         customizers.orderedStream().forEach(customizer -> customizer.customize(builder));
         try {
             return builder.build();
         } catch (UncheckedIOException e) {
-            // "outboxDataSource cannot be used: ..." (the table could not be made, the database refused)
-            if (e.getMessage() == null || !e.getMessage().startsWith("outboxDataSource ")) {
-                throw e;
-            }
-            throw new HelloRetailConfigurationException(property, property + where + ": the application's DataSource"
-                    + e.getMessage().substring("outboxDataSource".length()), e);
+            // the only I/O of a build with a DataSource is the database's (unreachable, a table that is no outbox)
+            throw new HelloRetailConfigurationException(property, property + where + " is true, but the tracker cannot"
+                    + " use the application's DataSource (" + e.getMessage() + ")", e);
         }
     }
 
@@ -163,9 +161,9 @@ public class HelloRetailAutoConfiguration {
         ServletContextInitializer helloRetailServletContextInitializer(HelloRetailProperties properties,
                                                                        Environment environment,
                                                                        HelloRetailTracker tracker) {
-            SpringBootBridge.Checked checked = HelloRetailSettings.check(properties, environment, tracker.websiteUuid());
+            FrameworkSettings settings = HelloRetailSettings.check(environment, tracker.websiteUuid());
             return servletContext -> {
-                Runnable withdraw = SpringBootBridge.publish(servletContext, checked, tracker);
+                Runnable withdraw = FrameworkSupport.publish(servletContext, settings, tracker);
                 servletContext.addListener(new ServletContextListener() {
                     @Override
                     public void contextDestroyed(ServletContextEvent event) {

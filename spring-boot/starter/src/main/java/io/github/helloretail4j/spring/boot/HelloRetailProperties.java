@@ -3,6 +3,7 @@ package io.github.helloretail4j.spring.boot;
 import java.time.Duration;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.DeprecatedConfigurationProperty;
 
 /**
  * The {@code helloretail.*} properties: the servlet layer's {@code web.xml} parameters in Boot's
@@ -10,6 +11,11 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * {@code HELLORETAIL_WEBSITE_UUID} in the environment). Bound as Boot binds any property; then
  * every value is checked by helloretail4j itself, as a {@code web.xml} parameter is. An unknown
  * {@code helloretail.*} key fails the start, as does a bad value, naming the property.
+ *
+ * <p>The starter reads the values through the servlet layer's table of parameters, not through
+ * these getters: this class is the properties' face to Boot, which checks their types and
+ * reports unknown keys, and to IDEs, which learn every property, its type, default and meaning
+ * from the metadata the configuration processor writes from it. A test holds it to the table.
  */
 @ConfigurationProperties(prefix = "helloretail", ignoreUnknownFields = false)
 public class HelloRetailProperties {
@@ -48,12 +54,18 @@ public class HelloRetailProperties {
     private boolean outboxDataSource;
 
     /**
-     * Most page view requests in flight at once (1 to 64; the name is older than the
-     * asynchronous delivery: they share one or two I/O threads, not a thread each). Page views per second
-     * that can be delivered ≈ this / the round trip to Hello Retail (16 at 50 ms: 320/s); beyond
-     * that the newest are dropped and counted.
+     * Most page view requests in flight at once (1 to 64). They share the client's one or two I/O
+     * threads: none is started per request. Page views per second that can be delivered ≈ this /
+     * the round trip to Hello Retail (16 at 50 ms: 320/s); beyond that the newest are dropped and
+     * counted.
      */
-    private int senderThreads = 16;
+    private int maxRequestsInFlight = 16;
+
+    /**
+     * The old name of max-requests-in-flight, from when each request in flight had a thread of
+     * its own; still read, with a WARN at start. Setting both fails the start.
+     */
+    private Integer senderThreads;
 
     /**
      * A PKCS12 or JKS file with the certificates to trust for an https endpoint behind a
@@ -187,11 +199,25 @@ public class HelloRetailProperties {
         this.outboxDataSource = outboxDataSource;
     }
 
-    public int getSenderThreads() {
+    public int getMaxRequestsInFlight() {
+        return maxRequestsInFlight;
+    }
+
+    public void setMaxRequestsInFlight(int maxRequestsInFlight) {
+        this.maxRequestsInFlight = maxRequestsInFlight;
+    }
+
+    /** @deprecated use {@link #getMaxRequestsInFlight()} */
+    @Deprecated
+    @DeprecatedConfigurationProperty(replacement = "helloretail.max-requests-in-flight",
+            reason = "It counts requests in flight, not threads.")
+    public Integer getSenderThreads() {
         return senderThreads;
     }
 
-    public void setSenderThreads(int senderThreads) {
+    /** @deprecated use {@link #setMaxRequestsInFlight(int)} */
+    @Deprecated
+    public void setSenderThreads(Integer senderThreads) {
         this.senderThreads = senderThreads;
     }
 

@@ -1,13 +1,16 @@
 package io.github.helloretail4j.spring.boot;
 
-import static io.github.helloretail4j.servlet.PageViewFilter.*;
-
-import io.github.helloretail4j.servlet.SpringBootBridge;
-import java.util.LinkedHashMap;
+import io.github.helloretail4j.servlet.PageViewFilter;
+import io.github.helloretail4j.servlet.internal.FrameworkSettings;
+import io.github.helloretail4j.servlet.internal.FrameworkSupport;
+import io.github.helloretail4j.servlet.internal.InvalidSettingException;
+import io.github.helloretail4j.servlet.internal.Setting;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.Function;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.ConfigurationProperty;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
@@ -15,37 +18,14 @@ import org.springframework.boot.context.properties.source.ConfigurationPropertyS
 import org.springframework.core.env.Environment;
 
 /**
- * The bound {@link HelloRetailProperties} as the servlet layer's parameters, checked by the
- * servlet layer itself (so a value means the same in {@code application.properties} as in
- * {@code web.xml}), with a bad one reported under its Boot name and origin.
+ * The {@code helloretail.*} properties as the servlet layer's parameters: each setting of its
+ * table bound under its relaxed name, as its kind says, and checked by the servlet layer itself
+ * (so a value means the same in {@code application.properties} as in {@code web.xml}), with a
+ * bad one reported under its Boot name and origin. A setting the application did not set is not
+ * passed: it takes the table's default, and two names of one setting conflict only when both
+ * were set.
  */
 final class HelloRetailSettings {
-
-    /** Every property the servlet layer checks, by its web.xml name. */
-    private static final Map<String, Function<HelloRetailProperties, Object>> PARAMETERS = new LinkedHashMap<>();
-
-    static {
-        PARAMETERS.put(PARAM_ENABLED, HelloRetailProperties::isEnabled);
-        PARAMETERS.put(PARAM_WEBSITE_UUID, HelloRetailProperties::getWebsiteUuid);
-        PARAMETERS.put(PARAM_ENDPOINT, HelloRetailProperties::getEndpoint);
-        PARAMETERS.put(PARAM_OUTBOX_DIRECTORY, HelloRetailProperties::getOutboxDirectory);
-        PARAMETERS.put(PARAM_SENDER_THREADS, HelloRetailProperties::getSenderThreads);
-        PARAMETERS.put(PARAM_TRUST_STORE, HelloRetailProperties::getTrustStore);
-        PARAMETERS.put(PARAM_TRUST_STORE_PASSWORD, HelloRetailProperties::getTrustStorePassword);
-        PARAMETERS.put(PARAM_PRODUCT_NUMBER_PATTERN, HelloRetailProperties::getProductNumberPattern);
-        PARAMETERS.put(PARAM_PRODUCT_NUMBER_PARAMETER, HelloRetailProperties::getProductNumberParameter);
-        PARAMETERS.put(PARAM_EXCLUDE_PATHS, p -> p.getExcludePaths() == null ? null : String.join(",", p.getExcludePaths()));
-        PARAMETERS.put(PARAM_REMOVE_QUERY_PARAMETERS,
-                p -> p.getRemoveQueryParameters() == null ? null : String.join(",", p.getRemoveQueryParameters()));
-        PARAMETERS.put(PARAM_PUBLIC_BASE_URL, HelloRetailProperties::getPublicBaseUrl);
-        PARAMETERS.put(PARAM_TRUST_FORWARDED_HEADERS, HelloRetailProperties::isTrustForwardedHeaders);
-        PARAMETERS.put(PARAM_CONSENT_COOKIE, HelloRetailProperties::getConsentCookie);
-        PARAMETERS.put(PARAM_HONOR_GLOBAL_PRIVACY_CONTROL, HelloRetailProperties::isHonorGlobalPrivacyControl);
-        PARAMETERS.put(PARAM_CREATE_TRACKING_USER, HelloRetailProperties::isCreateTrackingUser);
-    }
-
-    static final String OUTBOX_DATA_SOURCE = "helloretail.outbox-data-source";
-    static final String OUTBOX_DIRECTORY = "helloretail.outbox-directory";
 
     private HelloRetailSettings() {
     }
@@ -56,48 +36,53 @@ final class HelloRetailSettings {
      *
      * @throws HelloRetailConfigurationException naming the property, its origin and the value
      */
-    static SpringBootBridge.Checked check(HelloRetailProperties properties, Environment environment, String websiteUuid) {
-        if (properties.isOutboxDataSource() && properties.getOutboxDirectory() != null
-                && !properties.getOutboxDirectory().isBlank()) {
-            // One outbox per tracker: an application that set both has not decided where its conversions wait.
-            throw new HelloRetailConfigurationException(OUTBOX_DATA_SOURCE, OUTBOX_DIRECTORY
-                    + where(environment, OUTBOX_DIRECTORY) + " \"" + properties.getOutboxDirectory() + "\" and "
-                    + OUTBOX_DATA_SOURCE + where(environment, OUTBOX_DATA_SOURCE) + " are both set; conversions wait"
-                    + " in one of them: keep " + OUTBOX_DATA_SOURCE + " for a shop of several nodes, or "
-                    + OUTBOX_DIRECTORY + " for one", null);
-        }
-        Map<String, String> values = new LinkedHashMap<>();
-        PARAMETERS.forEach((name, getter) -> {
-            Object value = getter.apply(properties);
+    static FrameworkSettings check(Environment environment, String websiteUuid) {
+        Binder binder = Binder.get(environment);
+        Map<Setting<?>, String> values = new HashMap<>();
+        for (Setting<?> setting : FrameworkSupport.settings()) {
+            String value = setting.kind() == null ? null : bound(binder, setting);
             if (value != null) {
-                values.put(name, value.toString());
+                values.put(setting, value);
             }
-        });
-        if (websiteUuid != null && (properties.getWebsiteUuid() == null || properties.getWebsiteUuid().isBlank())) {
-            values.put(PARAM_WEBSITE_UUID, websiteUuid);
+        }
+        Setting<?> uuid = setting(PageViewFilter.PARAM_WEBSITE_UUID);
+        if (websiteUuid != null && (values.get(uuid) == null || values.get(uuid).isBlank())) {
+            values.put(uuid, websiteUuid);
         }
         try {
-            return SpringBootBridge.check(values, HelloRetailSettings::bootName, p -> origin(environment, bootName(p)));
-        } catch (IllegalArgumentException e) {
-            throw new HelloRetailConfigurationException(propertyOf(e.getMessage()), e.getMessage(), e);
+            return FrameworkSupport.check(values, Setting::frameworkName, s -> origin(environment, s.frameworkName()));
+        } catch (InvalidSettingException e) {
+            throw failure(e);
         }
     }
 
-    /** The property a message of the servlet layer's settings starts with. */
-    static String propertyOf(String message) {
-        String best = "helloretail";
-        for (String parameter : PARAMETERS.keySet()) {
-            String name = bootName(parameter);
-            if (message.startsWith(name + " ") && name.length() > best.length()) {
-                best = name;
-            }
-        }
-        return best;
+    /** The value as a {@code web.xml} parameter would give it, or null when the property is not set. */
+    private static String bound(Binder binder, Setting<?> setting) {
+        String property = setting.frameworkName();
+        return switch (setting.kind()) {
+            case TEXT -> binder.bind(property, Bindable.of(String.class)).orElse(null);
+            case NUMBER -> binder.bind(property, Bindable.of(Integer.class)).map(String::valueOf).orElse(null);
+            case LIST -> binder.bind(property, Bindable.listOf(String.class)).map(l -> String.join(",", l)).orElse(null);
+            // a framework flag is the framework's own resource when true, and nothing when false
+            case FLAG -> binder.bind(property, Bindable.of(Boolean.class))
+                    .map(b -> setting.isFrameworkFlag() && !b ? null : String.valueOf(b)).orElse(null);
+        };
     }
 
-    /** {@code helloretail.websiteUuid} as Boot names it: {@code helloretail.website-uuid}. */
-    static String bootName(String parameter) {
-        return parameter.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT);
+    /** The failure Boot reports, for a setting the servlet layer refused. */
+    static HelloRetailConfigurationException failure(InvalidSettingException e) {
+        return new HelloRetailConfigurationException(e.setting().frameworkName(), e.getMessage(), e);
+    }
+
+    /** The setting of that web.xml name ({@code PageViewFilter.PARAM_*}). */
+    static Setting<?> setting(String parameter) {
+        return FrameworkSupport.settings().stream().filter(s -> s.name().equals(parameter)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no setting " + parameter));
+    }
+
+    /** The property of that web.xml name: {@code helloretail.outbox-directory}. */
+    static String property(String parameter) {
+        return setting(parameter).frameworkName();
     }
 
     /** {@code helloretail.website-uuid} as an environment variable: {@code HELLORETAIL_WEBSITE_UUID}. */

@@ -1,8 +1,11 @@
 package io.github.helloretail4j.spring.boot;
 
+import io.github.helloretail4j.servlet.internal.FrameworkSupport;
+import io.github.helloretail4j.servlet.internal.Setting;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Stream;
 import org.springframework.boot.context.properties.bind.UnboundConfigurationPropertiesException;
 import org.springframework.boot.context.properties.source.ConfigurationProperty;
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
@@ -17,14 +20,14 @@ import org.springframework.core.Ordered;
 class UnknownPropertyFailureAnalyzer extends AbstractFailureAnalyzer<UnboundConfigurationPropertiesException>
         implements Ordered {
 
-    /** Every helloretail.* property, as the metadata lists them. */
-    static final List<String> PROPERTIES = List.of("helloretail.enabled", "helloretail.website-uuid",
-            "helloretail.endpoint", "helloretail.outbox-directory", "helloretail.outbox-data-source",
-            "helloretail.sender-threads", "helloretail.trust-store", "helloretail.trust-store-password",
-            "helloretail.product-number-pattern", "helloretail.product-number-parameter", "helloretail.exclude-paths",
-            "helloretail.remove-query-parameters", "helloretail.public-base-url", "helloretail.trust-forwarded-headers",
-            "helloretail.consent-cookie", "helloretail.honor-global-privacy-control", "helloretail.create-tracking-user",
-            "helloretail.health.down-after");
+    /**
+     * Every helloretail.* property to suggest, as the metadata lists them: the servlet layer's
+     * settings but the deprecated names, and the starter's own.
+     */
+    static final List<String> PROPERTIES = Stream.concat(
+            FrameworkSupport.settings().stream().filter(s -> s.kind() != null && !s.isDeprecated())
+                    .map(Setting::frameworkName),
+            Stream.of("helloretail.health.down-after")).toList();
 
     @Override
     public int getOrder() {

@@ -91,7 +91,7 @@ class OverridesTest {
     @Test
     void filterRegistration_replacedByTheShop_mapsOnlyWhatTheShopSays() throws Exception {
         try (Shop shop = Shop.startWith(new Class<?>[] {ShopApplication.class, ProductPagesOnly.class}, collector, outbox,
-                "--helloretail.sender-threads=1")) {
+                "--helloretail.max-requests-in-flight=1")) {
             assertEquals(1, shop.context.getBeansOfType(FilterRegistrationBean.class).values().stream()
                     .filter(r -> r.getFilter() instanceof PageViewFilter).count());
             assertEquals(200, shop.get("/").statusCode());

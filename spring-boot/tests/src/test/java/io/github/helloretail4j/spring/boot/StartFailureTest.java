@@ -95,6 +95,40 @@ class StartFailureTest {
     }
 
     @Test
+    void start_maxRequestsInFlightOutOfRange_failsNamingPropertyAndValue(CapturedOutput output) {
+        failsToStart("--helloretail.max-requests-in-flight=65");
+        assertTrue(output.getOut().contains("Description:\n\nhelloretail.max-requests-in-flight"
+                + " (\"helloretail.max-requests-in-flight\" from property source \"commandLineArgs\") must be a whole"
+                + " number from 1 to 64: \"65\"\n"), output.getOut());
+        assertTrue(output.getOut().contains("Action:\n\nUpdate helloretail.max-requests-in-flight in the application's"
+                + " configuration (application.properties or YAML, or the environment variable"
+                + " HELLORETAIL_MAX_REQUESTS_IN_FLIGHT)"), output.getOut());
+    }
+
+    @Test
+    void start_senderThreadsBesideMaxRequestsInFlight_failsNamingBoth(CapturedOutput output) {
+        failsToStart("--helloretail.max-requests-in-flight=8", "--helloretail.sender-threads=4");
+        assertTrue(output.getOut().contains("Description:\n\nhelloretail.max-requests-in-flight"
+                + " (\"helloretail.max-requests-in-flight\" from property source \"commandLineArgs\") \"8\" and"
+                + " helloretail.sender-threads (\"helloretail.sender-threads\" from property source \"commandLineArgs\")"
+                + " \"4\" are both set; helloretail.sender-threads is the deprecated name of"
+                + " helloretail.max-requests-in-flight: keep helloretail.max-requests-in-flight alone\n"), output.getOut());
+        assertTrue(output.getOut().contains("Action:\n\nUpdate helloretail.sender-threads in"), output.getOut());
+    }
+
+    @Test
+    void start_senderThreads_startsWithOneWarnNamingTheNewName(CapturedOutput output) throws Exception {
+        try (Shop shop = Shop.start(collector, outbox, "--helloretail.sender-threads=4")) {
+            String warning = "helloretail.sender-threads (\"helloretail.sender-threads\" from property source"
+                    + " \"commandLineArgs\") is deprecated: rename it helloretail.max-requests-in-flight, the same"
+                    + " setting under a name that says what it is";
+            assertEquals(1, output.getOut().lines().filter(l -> l.contains(warning)).count(), output.getOut());
+            assertTrue(output.getOut().lines().anyMatch(l -> l.contains(warning) && l.contains("WARN")), output.getOut());
+            assertEquals(200, shop.get("/").statusCode());
+        }
+    }
+
+    @Test
     void start_misspelledKey_failsNamingTheKeyAndValue(CapturedOutput output) {
         failsToStart("--helloretail.product-number-patern=/p/(?<productNumber>[^/]+)");
         assertTrue(output.getOut().contains("Description:\n\nhelloretail.product-number-patern (\"helloretail.product-number-patern\""
@@ -119,8 +153,8 @@ class StartFailureTest {
                 .endpoint(collector.endpoint()).outboxDirectory(outbox).build()) {
             failsToStart();
             assertTrue(output.getOut().contains("Description:\n\nhelloretail.outbox-directory (\"helloretail.outbox-directory\""
-                    + " from property source \"commandLineArgs\"): " + outbox + " is in use by another Hello Retail tracker"),
-                    output.getOut());
+                    + " from property source \"commandLineArgs\") \"" + outbox + "\" cannot be used: outboxDirectory "
+                    + outbox + " is in use by another Hello Retail tracker"), output.getOut());
         }
     }
 

@@ -58,7 +58,7 @@ class StarterTest {
     @Test
     void pageViewFilter_browserRequests_collectorReceivesExactlyThePagesSeen() throws Exception {
         try (Shop shop = Shop.start(collector, outbox,
-                "--helloretail.product-number-pattern=^/p/(?<productNumber>[^/]+)$", "--helloretail.sender-threads=1")) {
+                "--helloretail.product-number-pattern=^/p/(?<productNumber>[^/]+)$", "--helloretail.max-requests-in-flight=1")) {
             assertEquals(200, shop.get("/p/sh-101?color=red", "Referer", "https://www.google.com/").statusCode());
             // not page views: JSON, a 404, a static asset, curl, a HEAD, a prefetch, no id
             assertEquals(200, shop.get("/api/cart").statusCode());
