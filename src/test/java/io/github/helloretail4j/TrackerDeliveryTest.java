@@ -131,7 +131,26 @@ class TrackerDeliveryTest {
                 // the decimal as given: trailing zeros kept
                 Arguments.of(Conversion.builder().trackingUserId(ID).orderNumber("8").total(new BigDecimal("10.50"))
                                 .productNumbers(List.of("p")).build(),
-                        head + "\"total\":10.50,\"orderNumber\":\"8\",\"productNumbers\":[\"p\"]}"));
+                        head + "\"total\":10.50,\"orderNumber\":\"8\",\"productNumbers\":[\"p\"]}"),
+                // Hello Retail's own example ("Conversion tracking [PRODUCTNUMBERS]"), field for field
+                Arguments.of(Conversion.builder().trackingUserId(ID).orderNumber("hr-REST-API-test-31-01-2025-e")
+                                .total(new BigDecimal("2185.85")).email("customer@example.com").customerId("123456789")
+                                .lines(List.of(
+                                        OrderLine.builder().productNumber("14814386389327").quantity(1)
+                                                .lineTotal(new BigDecimal("785.95")).build(),
+                                        OrderLine.builder().productNumber("14814386717007").quantity(2)
+                                                .lineTotal(new BigDecimal("699.95")).build())).build(),
+                        head + "\"total\":2185.85,\"orderNumber\":\"hr-REST-API-test-31-01-2025-e\","
+                                + "\"email\":\"customer@example.com\",\"customerId\":\"123456789\",\"products\":["
+                                + "{\"productNumber\":\"14814386389327\",\"quantity\":1,\"lineTotal\":785.95},"
+                                + "{\"productNumber\":\"14814386717007\",\"quantity\":2,\"lineTotal\":699.95}]}"),
+                // its URL form, and lines beside the product numbers
+                Arguments.of(Conversion.builder().trackingUserId(ID).orderNumber("9").total(new BigDecimal("25"))
+                                .productNumbers(List.of("p-1"))
+                                .lines(List.of(OrderLine.builder().url("https://shop.example/p/1")
+                                        .quantity(3).lineTotal(new BigDecimal("25.00")).build())).build(),
+                        head + "\"total\":25,\"orderNumber\":\"9\",\"productNumbers\":[\"p-1\"],\"products\":["
+                                + "{\"url\":\"https://shop.example/p/1\",\"quantity\":3,\"lineTotal\":25.00}]}"));
     }
 
     @ParameterizedTest
