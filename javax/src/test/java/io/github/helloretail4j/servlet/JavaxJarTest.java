@@ -69,7 +69,8 @@ class JavaxJarTest {
                 }
             }
         }
-        assertEquals(new TreeSet<>(List.of("HelloRetailListener", "HelloRetailWeb", "PageViewFilter")), publicTypes);
+        assertEquals(new TreeSet<>(List.of("HelloRetailListener", "HelloRetailWeb", "OrderFeedServlet", "PageViewFilter")),
+                publicTypes);
         assertTrue(javax.servlet.Filter.class.isAssignableFrom(PageViewFilter.class));
         assertTrue(javax.servlet.ServletContextListener.class.isAssignableFrom(HelloRetailListener.class));
     }
