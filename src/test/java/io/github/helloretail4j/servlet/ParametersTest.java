@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.helloretail4j.HelloRetailTracker;
 import io.github.helloretail4j.servlet.internal.FrameworkSupport;
 import io.github.helloretail4j.servlet.internal.InvalidSettingException;
 import io.github.helloretail4j.servlet.internal.Setting;
@@ -15,6 +16,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -303,6 +305,33 @@ class ParametersTest {
             assertTrue(warnings.get(0).contains("WARN"), warnings.get(0));
             assertTrue(warnings.get(0).contains("helloretail.senderThreads (context-param) is deprecated: rename it"
                     + " helloretail.maxRequestsInFlight"), warnings.get(0));
+        }
+    }
+
+    @Test
+    void trackerBuilder_theBuildersSettings_reachTheTracker() {
+        Path outbox = temp.resolve("outbox");
+        Settings s = resolve(withUuid(Parameters.PARAM_ENABLED, "false",
+                Parameters.PARAM_ENDPOINT, "https://collector.example/serve/"));
+        try (HelloRetailTracker tracker = s.build(s.trackerBuilder(outbox, "settings"), outbox)) {
+            assertFalse(tracker.isEnabled());
+            assertEquals(UUID, tracker.websiteUuid());
+            assertEquals(URI.create("https://collector.example/serve/"), tracker.endpoint());
+        }
+    }
+
+    @Test
+    void build_outboxDirectoryHeldByAnotherTracker_isTheDirectorysError() {
+        Path outbox = temp.resolve("held");
+        Settings s = resolve(withUuid(Parameters.PARAM_ENDPOINT, "http://127.0.0.1:9/serve/",
+                Parameters.PARAM_OUTBOX_DIRECTORY, outbox.toString()));
+        try (HelloRetailTracker other = s.build(s.trackerBuilder(outbox, "other"), outbox)) {
+            var e = assertThrows(InvalidSettingException.class, () -> s.build(s.trackerBuilder(outbox, "second"), outbox));
+            assertTrue(e.getMessage().startsWith("helloretail.outboxDirectory (context-param) \"" + outbox
+                    + "\" cannot be used: outboxDirectory " + outbox.toAbsolutePath() + " is in use by another Hello"
+                    + " Retail tracker"), e.getMessage());
+            assertEquals(Parameters.OUTBOX_DIRECTORY, e.setting());
+            assertEquals(outbox.toString(), e.value());
         }
     }
 
