@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * the application stops. Servlet-free: each servlet layer hands it a {@link WebApp}.
  */
 final class WebTracking {
-    private static final Logger LOG = LoggerFactory.getLogger("io.github.helloretail4j");
+    private static final Logger LOG = LoggerFactory.getLogger("io.github.helloretail4j.filter");
 
     static final String ATTRIBUTE = WebTracking.class.getName();
     /** Hello Retail's first-party cookie holding the visitor's tracking id. */

@@ -55,7 +55,7 @@ import org.springframework.core.env.Environment;
 @EnableConfigurationProperties(HelloRetailProperties.class)
 public class HelloRetailAutoConfiguration {
 
-    private static final Logger LOG = LoggerFactory.getLogger("io.github.helloretail4j");
+    private static final Logger LOG = LoggerFactory.getLogger("io.github.helloretail4j.spring");
 
     /** The page-view filter's registration bean, to replace it. */
     public static final String PAGE_VIEW_FILTER_BEAN = "helloRetailPageViewFilter";
