@@ -31,8 +31,12 @@ class ShopController {
     }
 
     /** A page that takes a while: in flight when the application is asked to stop. */
+    /** Released when a {@code /slow} request is in the controller, for a test to know it is in flight. */
+    static final java.util.concurrent.Semaphore SLOW_ENTERED = new java.util.concurrent.Semaphore(0);
+
     @GetMapping(path = "/slow", produces = MediaType.TEXT_HTML_VALUE)
     String slow(@RequestParam long millis) throws InterruptedException {
+        SLOW_ENTERED.release();
         Thread.sleep(millis);
         return "<!doctype html><title>slow</title><h1>Slow</h1>";
     }

@@ -176,6 +176,7 @@ class StarterTest {
     void close_requestInFlightWithGracefulShutdown_itsPageViewIsDeliveredBeforeTheTrackerCloses() throws Exception {
         Shop shop = Shop.start(collector, outbox, "--server.shutdown=graceful");
         HelloRetailTracker tracker = shop.bean(HelloRetailTracker.class);
+        ShopController.SLOW_ENTERED.drainPermits();
         CompletableFuture<HttpResponse<String>> slow = CompletableFuture.supplyAsync(() -> {
             try {
                 return shop.get("/slow?millis=1500");
@@ -183,7 +184,8 @@ class StarterTest {
                 throw new IllegalStateException(e);
             }
         });
-        Thread.sleep(500); // the request is in the controller now
+        assertTrue(ShopController.SLOW_ENTERED.tryAcquire(20, java.util.concurrent.TimeUnit.SECONDS),
+                "the request reached the controller");
         shop.close();
 
         assertEquals(200, slow.get().statusCode());
