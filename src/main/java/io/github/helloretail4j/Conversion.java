@@ -210,7 +210,7 @@ public final class Conversion {
             if (productNumbers == null && urls == null && lines == null) {
                 throw new IllegalStateException("productNumbers, urls or lines is required");
             }
-            List<OrderLine> checkedLines = lines == null ? List.of() : checkLines(lines);
+            List<OrderLine> checkedLines = lines == null ? List.of() : Check.lines(lines, MAX_PRODUCTS);
             if (productNumbers == null && urls == null) {
                 return new Conversion(this, List.of(), List.of(), checkedLines);
             }
@@ -218,20 +218,6 @@ public final class Conversion {
             return productNumbers != null
                     ? new Conversion(this, products, List.of(), checkedLines)
                     : new Conversion(this, List.of(), products, checkedLines);
-        }
-
-        /** Each line was checked by its own builder; here only how many, and no null among them. */
-        private static List<OrderLine> checkLines(List<OrderLine> lines) {
-            if (lines.isEmpty() || lines.size() > MAX_PRODUCTS) {
-                throw new IllegalArgumentException("lines must hold 1 to " + MAX_PRODUCTS + " entries: "
-                        + lines.size() + " given");
-            }
-            for (int i = 0; i < lines.size(); i++) {
-                if (lines.get(i) == null) {
-                    throw new IllegalArgumentException("lines[" + i + "] must not be null");
-                }
-            }
-            return List.copyOf(lines);
         }
     }
 }

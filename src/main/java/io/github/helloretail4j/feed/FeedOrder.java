@@ -175,29 +175,15 @@ public final class FeedOrder {
                 }
                 Check.email(email);
                 Check.text("customerId", customerId);
-                return new FeedOrder(this, checkLines(lines));
+                if (lines == null) {
+                    throw new IllegalStateException("lines is required");
+                }
+                return new FeedOrder(this, Check.lines(lines, MAX_LINES));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(order + e.getMessage(), e);
             } catch (IllegalStateException e) {
                 throw new IllegalStateException(order + e.getMessage(), e);
             }
-        }
-
-        /** Each line was checked by its own builder; here only how many, and no null among them. */
-        private static List<OrderLine> checkLines(List<OrderLine> lines) {
-            if (lines == null) {
-                throw new IllegalStateException("lines is required");
-            }
-            if (lines.isEmpty() || lines.size() > MAX_LINES) {
-                throw new IllegalArgumentException("lines must hold 1 to " + MAX_LINES + " entries: "
-                        + lines.size() + " given");
-            }
-            for (int i = 0; i < lines.size(); i++) {
-                if (lines.get(i) == null) {
-                    throw new IllegalArgumentException("lines[" + i + "] must not be null");
-                }
-            }
-            return List.copyOf(lines);
         }
     }
 }

@@ -138,6 +138,22 @@ public final class Check {
     }
 
     /**
+     * An order's lines: 1 to {@code max} of them, none null (each was checked by its own
+     * builder); returns an immutable copy.
+     */
+    public static <T> List<T> lines(List<T> lines, int max) {
+        if (lines.isEmpty() || lines.size() > max) {
+            throw new IllegalArgumentException("lines must hold 1 to " + max + " entries: " + lines.size() + " given");
+        }
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i) == null) {
+                throw new IllegalArgumentException("lines[" + i + "] must not be null");
+            }
+        }
+        return List.copyOf(lines);
+    }
+
+    /**
      * The products of a conversion or a cart: exactly one of the two lists, each entry a product
      * number ({@link #text}) or a URL ({@link #url}); returns an immutable copy of the one given.
      *
