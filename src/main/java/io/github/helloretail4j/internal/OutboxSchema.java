@@ -103,7 +103,7 @@ final class OutboxSchema {
     static String[] tableName(String value) {
         String problem = tableNameProblem(value);
         if (problem != null) {
-            throw new IllegalArgumentException("outboxTable " + problem + ": " + Check.echo(value));
+            throw new IllegalArgumentException("outboxTable " + problem + ": " + Messages.echo(value));
         }
         String[] parts = value.split("\\.", -1);
         return new String[] {value, parts[parts.length - 1]};

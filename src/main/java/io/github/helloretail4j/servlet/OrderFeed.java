@@ -7,7 +7,8 @@ import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import io.github.helloretail4j.OrderLine;
 import io.github.helloretail4j.feed.FeedOrder;
 import io.github.helloretail4j.feed.OrderSource;
-import io.github.helloretail4j.internal.Check;
+import io.github.helloretail4j.internal.Fields;
+import io.github.helloretail4j.internal.Messages;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -144,10 +145,10 @@ final class OrderFeed {
 
         /** What is wrong with a user name, or null. RFC 7617: a colon would end the user-id. */
         static String userProblem(String user) {
-            return user.isEmpty() || user.indexOf(':') >= 0 || user.length() > Check.MAX_TEXT_LENGTH
+            return user.isEmpty() || user.indexOf(':') >= 0 || user.length() > Fields.MAX_TEXT_LENGTH
                     || user.chars().anyMatch(Character::isISOControl)
-                    ? "must be 1 to " + Check.MAX_TEXT_LENGTH + " characters without ':' or control characters: "
-                            + Check.echo(user)
+                    ? "must be 1 to " + Fields.MAX_TEXT_LENGTH + " characters without ':' or control characters: "
+                            + Messages.echo(user)
                     : null;
         }
 
@@ -261,7 +262,7 @@ final class OrderFeed {
         } catch (IOException e) {
             // Writing failed: the client went away, or stopped reading until the container's
             // idle timeout. The stream is closed already, so the source holds nothing any more.
-            LOG.info("order feed: the client stopped reading after {} orders ({})", written, Check.describe(e));
+            LOG.info("order feed: the client stopped reading after {} orders ({})", written, Messages.describe(e));
             throw e;
         } catch (RuntimeException e) {
             LOG.warn("order feed: the order source failed after {} orders, from {} (daysBack={}, page={})",
@@ -272,7 +273,7 @@ final class OrderFeed {
                 return;
             }
             throw new IOException("order feed aborted after " + written + " orders: the order source failed ("
-                    + Check.describe(e) + ")", e);
+                    + Messages.describe(e) + ")", e);
         }
         if (LOG.isInfoEnabled()) {
             LOG.info("order feed: {} orders from {} (daysBack={}, page={}{}) in {} ms", written, from,
@@ -347,7 +348,7 @@ final class OrderFeed {
         if (values.length > 1) {
             StringBuilder all = new StringBuilder();
             for (String v : values) {
-                all.append(all.length() == 0 ? "" : ", ").append(Check.echo(v));
+                all.append(all.length() == 0 ? "" : ", ").append(Messages.echo(v));
             }
             throw new BadRequest(name + " must be given once: " + all);
         }
@@ -359,7 +360,7 @@ final class OrderFeed {
         }
         long n = digits ? Long.parseLong(value) : -1;
         if (n < min || n > max) {
-            throw new BadRequest(name + " must be " + expected + ": " + Check.echo(value));
+            throw new BadRequest(name + " must be " + expected + ": " + Messages.echo(value));
         }
         return n;
     }

@@ -1,7 +1,7 @@
 package io.github.helloretail4j.servlet;
 
 import io.github.helloretail4j.feed.SqlOrderSource;
-import io.github.helloretail4j.internal.Check;
+import io.github.helloretail4j.internal.Messages;
 import java.sql.SQLException;
 import java.time.DateTimeException;
 import java.time.ZoneId;
@@ -73,7 +73,7 @@ final class OrderFeedParameters {
                                   Function<String, String> contextParams, Naming naming) {
         for (String name : initParamNames) {
             if (name.startsWith("helloretail.") && !NAMES.contains(name)) {
-                throw new IllegalArgumentException("unknown init-param " + Check.echo(name)
+                throw new IllegalArgumentException("unknown init-param " + Messages.echo(name)
                         + "; the order feed's parameters are " + String.join(", ", NAMES));
             }
         }
@@ -101,7 +101,7 @@ final class OrderFeedParameters {
             zone = zoneName == null ? ZoneId.systemDefault() : ZoneId.of(zoneName.value().strip());
         } catch (DateTimeException e) {
             throw new IllegalArgumentException(zoneName.describe() + " must be a time zone ID like Europe/Copenhagen"
-                    + " or UTC: " + Check.echo(zoneName.value()), e);
+                    + " or UTC: " + Messages.echo(zoneName.value()), e);
         }
         Found dataSourceName = find(DATA_SOURCE);
         if (dataSourceName == null) {
@@ -118,7 +118,7 @@ final class OrderFeedParameters {
         try {
             source = SqlOrderSource.builder().dataSource(dataSource).query(query.value()).build();
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(query.describe() + " must be an SQL query: " + Check.echo(query.value()),
+            throw new IllegalArgumentException(query.describe() + " must be an SQL query: " + Messages.echo(query.value()),
                     e);
         }
         OrderFeed.Config config = new OrderFeed.Config(source, user == null ? DEFAULT_USER : user.value(),
@@ -127,11 +127,11 @@ final class OrderFeedParameters {
             source.check();
         } catch (IllegalStateException e) {
             throw new IllegalArgumentException(query.describe() + " does not work on " + dataSourceName.describe()
-                    + " " + Check.echo(dataSourceName.value()) + ": " + e.getMessage(), e);
+                    + " " + Messages.echo(dataSourceName.value()) + ": " + e.getMessage(), e);
         } catch (SQLException e) {
             // The database may come up after the shop: the feed answers 500 until it does.
             LOG.warn("order feed: {} could not be checked, {} gave no connection ({}); it runs at Hello Retail's"
-                    + " next fetch", QUERY, DATA_SOURCE, Check.describe(e));
+                    + " next fetch", QUERY, DATA_SOURCE, Messages.describe(e));
         }
         return config;
     }
@@ -141,13 +141,13 @@ final class OrderFeedParameters {
         try {
             found = naming.lookup(name.value());
         } catch (javax.naming.NamingException e) {
-            throw new IllegalArgumentException(name.describe() + " cannot be looked up in JNDI (" + Check.describe(e)
-                    + "): " + Check.echo(name.value()), e);
+            throw new IllegalArgumentException(name.describe() + " cannot be looked up in JNDI (" + Messages.describe(e)
+                    + "): " + Messages.echo(name.value()), e);
         }
         if (!(found instanceof DataSource dataSource)) {
             throw new IllegalArgumentException(name.describe() + " names " + (found == null ? "null"
                     : "a " + found.getClass().getName()) + " in JNDI, not a javax.sql.DataSource: "
-                    + Check.echo(name.value()));
+                    + Messages.echo(name.value()));
         }
         return dataSource;
     }

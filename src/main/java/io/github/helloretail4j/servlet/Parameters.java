@@ -6,7 +6,8 @@ import static io.github.helloretail4j.servlet.internal.Setting.Kind.NUMBER;
 import static io.github.helloretail4j.servlet.internal.Setting.Kind.TEXT;
 
 import io.github.helloretail4j.HelloRetailTracker;
-import io.github.helloretail4j.internal.Check;
+import io.github.helloretail4j.internal.Ids;
+import io.github.helloretail4j.internal.Urls;
 import io.github.helloretail4j.internal.Engine;
 import io.github.helloretail4j.servlet.internal.Setting;
 import java.io.File;
@@ -256,7 +257,7 @@ final class Parameters {
     }
 
     private static String websiteUuid(String v, Setting.Context c) {
-        if (!Check.isUuid(v)) {
+        if (!Ids.isUuid(v)) {
             throw new IllegalArgumentException("must be a UUID like 4bb65cc4-f2d2-4eb0-80d9-9496f912d2cf");
         }
         return v;
@@ -270,11 +271,11 @@ final class Parameters {
             throw new IllegalArgumentException("must be a URL like " + DEFAULT_ENDPOINT);
         }
         // The tracker's own rule (https unless loopback), reported as this parameter.
-        String problem = Check.endpointProblem(uri, HelloRetailTracker.DEFAULT_ENDPOINT);
+        String problem = Urls.endpointProblem(uri, HelloRetailTracker.DEFAULT_ENDPOINT);
         if (problem != null) {
             throw new IllegalArgumentException(problem);
         }
-        return Check.endpoint(uri, HelloRetailTracker.DEFAULT_ENDPOINT);
+        return Urls.endpoint(uri, HelloRetailTracker.DEFAULT_ENDPOINT);
     }
 
     private static Path absolutePath(String v, Setting.Context c) {
@@ -370,7 +371,7 @@ final class Parameters {
     private static String publicBaseUrl(String v, Setting.Context c) {
         String trimmed = v.endsWith("/") ? v.substring(0, v.length() - 1) : v;
         int schemeEnd = trimmed.indexOf("://");
-        if (Check.urlProblem(trimmed) != null || schemeEnd < 0 || trimmed.indexOf('/', schemeEnd + 3) >= 0
+        if (Urls.urlProblem(trimmed) != null || schemeEnd < 0 || trimmed.indexOf('/', schemeEnd + 3) >= 0
                 || trimmed.indexOf('?') >= 0 || trimmed.indexOf('#') >= 0) {
             throw new IllegalArgumentException("must be scheme://host[:port] with no path, e.g. https://shop.example");
         }

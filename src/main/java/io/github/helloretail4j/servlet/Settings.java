@@ -6,7 +6,7 @@ import static io.github.helloretail4j.servlet.Parameters.OUTBOX_DIRECTORY;
 import static io.github.helloretail4j.servlet.Parameters.RULES;
 
 import io.github.helloretail4j.HelloRetailTracker;
-import io.github.helloretail4j.internal.Check;
+import io.github.helloretail4j.internal.Messages;
 import io.github.helloretail4j.servlet.internal.FrameworkSettings;
 import io.github.helloretail4j.servlet.internal.InvalidSettingException;
 import io.github.helloretail4j.servlet.internal.Setting;
@@ -127,7 +127,7 @@ final class Settings implements FrameworkSettings {
             }
             if (f != null) {
                 throw new InvalidSettingException(old, given.value(), given.where(), name(setting) + where(f) + " "
-                        + Check.echo(f.value()) + " and " + name(old) + where(given) + " " + Check.echo(given.value())
+                        + Messages.echo(f.value()) + " and " + name(old) + where(given) + " " + Messages.echo(given.value())
                         + " are both set; " + name(old) + " is the deprecated name of " + name(setting) + ": keep "
                         + name(setting) + " alone", null);
             }
@@ -189,7 +189,7 @@ final class Settings implements FrameworkSettings {
         for (String name : params.keySet()) {
             if (name.toLowerCase(Locale.ROOT).startsWith("helloretail.")
                     && ALL.stream().noneMatch(s -> s.name().equals(name))) {
-                throw new IllegalArgumentException("unknown " + kind + " " + Check.echo(name) + "; the parameters are "
+                throw new IllegalArgumentException("unknown " + kind + " " + Messages.echo(name) + "; the parameters are "
                         + ALL.stream().filter(s -> !s.isDeprecated()).map(Setting::name).collect(Collectors.joining(", ")));
             }
         }
@@ -208,7 +208,7 @@ final class Settings implements FrameworkSettings {
 
     private InvalidSettingException bad(Found f, String problem, Throwable cause) {
         return new InvalidSettingException(f.as(), f.value(), f.where(), name(f.as()) + where(f) + " " + problem + ": "
-                + (f.as().isSecret() ? "(not shown)" : Check.echo(f.value())), cause);
+                + (f.as().isSecret() ? "(not shown)" : Messages.echo(f.value())), cause);
     }
 
     /**
@@ -223,7 +223,7 @@ final class Settings implements FrameworkSettings {
     private InvalidSettingException cannotUse(Setting<?> setting, Object used, String reason, Throwable cause) {
         Found f = found(setting);
         return new InvalidSettingException(f.as(), f.value(), f.where(), name(f.as())
-                + (f.given() ? where(f) : " (not set)") + " " + Check.echo(used) + " cannot be used: " + reason, cause);
+                + (f.given() ? where(f) : " (not set)") + " " + Messages.echo(used) + " cannot be used: " + reason, cause);
     }
 
     /** Deprecated names given, one line each, for a WARN at start. */
@@ -301,7 +301,7 @@ final class Settings implements FrameworkSettings {
             return builder.build();
         } catch (UncheckedIOException e) {
             // the only I/O of a build without a DataSource is the outbox directory's
-            throw cannotUse(OUTBOX_DIRECTORY, outbox, Check.describe(e.getCause()), e);
+            throw cannotUse(OUTBOX_DIRECTORY, outbox, Messages.describe(e.getCause()), e);
         } catch (IllegalStateException e) {
             // the builder's only other one is a missing website UUID, which these settings required
             // before: another tracker holds the directory
@@ -339,7 +339,7 @@ final class Settings implements FrameworkSettings {
             if (framework != null && setting.isFrameworkFlag() || f.value() == null) {
                 return "";
             }
-            return " " + (setting.isSecret() ? "(not shown)" : Check.echo(f.value()));
+            return " " + (setting.isSecret() ? "(not shown)" : Messages.echo(f.value()));
         }
 
         @Override

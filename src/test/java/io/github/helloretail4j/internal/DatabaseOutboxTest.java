@@ -277,7 +277,7 @@ class DatabaseOutboxTest {
                     () -> OutboxSchema.tableName(bad), bad);
             assertEquals("outboxTable must be a table name, optionally after its schema and a dot (helloretail_outbox,"
                     + " shop.helloretail_outbox), of lower-case letters, digits and _, the table at most 55"
-                    + " characters: " + Check.echo(bad), e.getMessage());
+                    + " characters: " + Messages.echo(bad), e.getMessage());
         }
         assertArrayEquals(new String[] {"shop.hr_1", "hr_1"}, OutboxSchema.tableName("shop.hr_1"));
         assertArrayEquals(new String[] {"a".repeat(55), "a".repeat(55)}, OutboxSchema.tableName("a".repeat(55)));

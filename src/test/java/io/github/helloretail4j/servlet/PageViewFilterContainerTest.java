@@ -501,7 +501,7 @@ class PageViewFilterContainerTest {
             assertEquals(1, setCookie.size(), first.headers().toString());
             String cookie = setCookie.get(0);
             String id = cookie.substring("hello_retail_id=".length(), "hello_retail_id=".length() + 24);
-            assertTrue(io.github.helloretail4j.internal.Check.isTrackingUserId(id), cookie);
+            assertTrue(io.github.helloretail4j.internal.Ids.isTrackingUserId(id), cookie);
             assertTrue(cookie.startsWith("hello_retail_id=" + id + ";"), cookie);
             assertTrue(cookie.contains("Max-Age=31536000"), cookie);
             assertTrue(cookie.contains("Path=/"), cookie);

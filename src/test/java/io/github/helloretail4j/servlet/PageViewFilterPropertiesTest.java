@@ -10,7 +10,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.github.helloretail4j.internal.Check;
+import io.github.helloretail4j.internal.Fields;
+import io.github.helloretail4j.internal.Ids;
+import io.github.helloretail4j.internal.Messages;
+import io.github.helloretail4j.internal.Urls;
 import io.github.helloretail4j.testing.Await;
 import io.github.helloretail4j.testing.CleanUrls;
 import io.github.helloretail4j.testing.HostileStrings;
@@ -59,7 +62,7 @@ import net.jqwik.api.statistics.Statistics;
  * container, the filter's own code never fails ({@link PageViews#FAILURES}), the request
  * returns within seconds, at most one page view per served request reaches the collector, and
  * each is accepted by it and carries only a valid id the visitor sent and absolute URLs that
- * {@link Check} accepts; where a part of the request is what a browser sends, the field made from
+ * {@code Urls.urlProblem} accepts; where a part of the request is what a browser sends, the field made from
  * it is exact. Browser visits with hostile content, and a trusted proxy's forwarded headers with
  * hostile extras, are tracked with exactly the expected fields.
  *
@@ -458,9 +461,9 @@ class PageViewFilterPropertiesTest {
             assertEquals(WEBSITE_UUID, view.get("websiteUuid").asText());
             assertNotNull(view.get("trackingUserId"), "a page view without an id: " + view);
             String id = view.get("trackingUserId").asText();
-            assertTrue(Check.isTrackingUserId(id) && idsSent.contains(id), "id " + Check.echo(id) + " not among " + idsSent);
+            assertTrue(Ids.isTrackingUserId(id) && idsSent.contains(id), "id " + Messages.echo(id) + " not among " + idsSent);
             String location = view.get("location").asText();
-            assertNull(Check.urlProblem(location), location);
+            assertNull(Urls.urlProblem(location), location);
             String scheme = location.substring(0, location.indexOf("://"));
             String authority = location.substring(scheme.length() + 3).split("[/?#]", 2)[0];
             String path = location.substring(scheme.length() + 3 + authority.length());
@@ -474,12 +477,12 @@ class PageViewFilterPropertiesTest {
             }
             if (view.has("referrer")) {
                 String referrer = view.get("referrer").asText();
-                assertNull(Check.urlProblem(referrer), referrer);
+                assertNull(Urls.urlProblem(referrer), referrer);
                 assertTrue(isCleaned(referrer, sentLatin1) || isCleaned(referrer, sentUtf8),
-                        "a referrer the visitor did not send: " + Check.echo(referrer));
+                        "a referrer the visitor did not send: " + Messages.echo(referrer));
             }
             if (view.has("productNumber")) {
-                assertNull(Check.textProblem(view.get("productNumber").asText()), view.toString());
+                assertNull(Fields.textProblem(view.get("productNumber").asText()), view.toString());
                 assertTrue(path.contains("/products/"), view.toString());
             }
             // Where the visitor sent what a browser sends, the field is exactly that.
@@ -541,7 +544,7 @@ class PageViewFilterPropertiesTest {
 
         @Override
         public String toString() {
-            return "BrowserVisit[productNumber=" + Check.echo(productNumber) + ", expectedId=" + expectedId + "]\n"
+            return "BrowserVisit[productNumber=" + Messages.echo(productNumber) + ", expectedId=" + expectedId + "]\n"
                     + printable(new String(bytes("/..."), StandardCharsets.ISO_8859_1));
         }
     }
@@ -598,7 +601,7 @@ class PageViewFilterPropertiesTest {
                     List<String[]> cookies = new ArrayList<>(junk);
                     cookies.add(Math.min(position, cookies.size()), new String[] {"hello_retail_id", id});
                     String expectedId = cookies.stream()
-                            .filter(c -> c[0].equals("hello_retail_id") && Check.isTrackingUserId(c[1]))
+                            .filter(c -> c[0].equals("hello_retail_id") && Ids.isTrackingUserId(c[1]))
                             .map(c -> c[1]).findFirst().orElseThrow();
                     List<String> headers = new ArrayList<>();
                     int perHeader = Math.max(1, (cookies.size() + headerCount - 1) / headerCount);
@@ -606,7 +609,7 @@ class PageViewFilterPropertiesTest {
                         headers.add("Cookie: " + String.join("; ", cookies.subList(i, Math.min(cookies.size(), i + perHeader))
                                 .stream().map(c -> c[0] + "=" + c[1]).toList()));
                     }
-                    String productNumber = Check.textProblem(seg[0]) == null ? seg[0] : null;
+                    String productNumber = Fields.textProblem(seg[0]) == null ? seg[0] : null;
                     return new BrowserVisit(seg[1], productNumber, q, headers, expectedId, ref, ua);
                 });
     }
@@ -645,7 +648,7 @@ class PageViewFilterPropertiesTest {
         assertEquals(visit.expectedId(), view.get("trackingUserId").asText());
         assertEquals(WEBSITE_UUID, view.get("websiteUuid").asText());
         String referrer = visit.referer() == null ? null : CleanUrls.url(visit.referer(), SECRET_NAMES);
-        String expectedReferrer = referrer != null && Check.urlProblem(referrer) == null ? referrer : null;
+        String expectedReferrer = referrer != null && Urls.urlProblem(referrer) == null ? referrer : null;
         assertEquals(expectedReferrer, view.has("referrer") ? view.get("referrer").asText() : null);
         assertEquals(visit.productNumber(), view.has("productNumber") ? view.get("productNumber").asText() : null);
         assertFalse(view.has("url"), view.toString());

@@ -26,7 +26,7 @@ import net.jqwik.api.Provide;
  * can send: it never throws, and whatever it accepts is an absolute http(s) URL that the page
  * view, its JSON body and Hello Retail accept.
  */
-class CheckPropertiesTest {
+class ValueChecksPropertiesTest {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -63,31 +63,31 @@ class CheckPropertiesTest {
     @Property(tries = 10_000)
     void urlProblem_anyString_acceptsOnlyAbsoluteHttpUrlsThatAPageViewCarries(@ForAll("urlLike") String value)
             throws IOException {
-        String problem = Check.urlProblem(value);
+        String problem = Urls.urlProblem(value);
         if (problem != null) {
             assertTrue(problem.startsWith("an absolute http or https URL of at most 4096 characters"), problem);
             return;
         }
-        assertTrue(value.length() <= Check.MAX_URL_LENGTH, "length " + value.length());
+        assertTrue(value.length() <= Urls.MAX_URL_LENGTH, "length " + value.length());
         int colon = value.indexOf("://");
         assertTrue(colon > 0, value);
         String scheme = value.substring(0, colon);
         assertTrue(List.of("http", "https").contains(asciiLowerCase(scheme)),
-                "scheme must be http or https in ASCII letters: " + Check.echo(scheme));
+                "scheme must be http or https in ASCII letters: " + Messages.echo(scheme));
         int authorityEnd = colon + 3;
         while (authorityEnd < value.length() && "/?#".indexOf(value.charAt(authorityEnd)) < 0) {
             authorityEnd++;
         }
         String authority = value.substring(colon + 3, authorityEnd);
-        assertFalse(authority.isEmpty() || authority.startsWith(":"), "no host: " + Check.echo(value));
-        assertFalse(authority.contains("@"), "credentials: " + Check.echo(value));
+        assertFalse(authority.isEmpty() || authority.startsWith(":"), "no host: " + Messages.echo(value));
+        assertFalse(authority.contains("@"), "credentials: " + Messages.echo(value));
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             assertFalse(c <= ' ' || c == 0x7F || Character.isISOControl(c) || Character.isWhitespace(c)
-                    || "\"<>\\`".indexOf(c) >= 0, "character " + (int) c + " at " + i + " in " + Check.echo(value));
+                    || "\"<>\\`".indexOf(c) >= 0, "character " + (int) c + " at " + i + " in " + Messages.echo(value));
             if (c == '%') {
                 assertTrue(i + 2 < value.length() && isAsciiHex(value.charAt(i + 1)) && isAsciiHex(value.charAt(i + 2)),
-                        "% at " + i + " not followed by two hex digits in " + Check.echo(value));
+                        "% at " + i + " not followed by two hex digits in " + Messages.echo(value));
             }
         }
         assertTrue(value.codePoints().noneMatch(cp -> cp >= 0xD800 && cp <= 0xDFFF), "lone surrogate");
@@ -99,12 +99,12 @@ class CheckPropertiesTest {
 
     @Property(tries = 10_000)
     void urlProblem_wellFormedHttpUrl_isNull(@ForAll("wellFormedUrls") String url) {
-        assertNull(Check.urlProblem(url), url);
+        assertNull(Urls.urlProblem(url), url);
     }
 
     @Property(tries = 10_000)
     void echo_anyValue_isOneQuotedLineThatUnescapesToTheValue(@ForAll("hostile") String value) {
-        String echo = Check.echo(value);
+        String echo = Messages.echo(value);
         assertTrue(echo.startsWith("\""), echo);
         for (int i = 0; i < echo.length(); i++) {
             char c = echo.charAt(i);
@@ -123,7 +123,7 @@ class CheckPropertiesTest {
 
     @Property(tries = 10_000)
     void isTrackingUserId_anyString_isTrueForExactly24LowercaseHex(@ForAll("ids") String value) {
-        assertEquals(value.matches("[0-9a-f]{24}"), Check.isTrackingUserId(value), Check.echo(value));
+        assertEquals(value.matches("[0-9a-f]{24}"), Ids.isTrackingUserId(value), Messages.echo(value));
     }
 
     @Provide
@@ -136,11 +136,11 @@ class CheckPropertiesTest {
 
     @Property(tries = 10_000)
     void textProblem_anyString_acceptsOnlyShortNonBlankTextWithoutControls(@ForAll("hostile") String value) {
-        String problem = Check.textProblem(value);
-        boolean valid = !value.isBlank() && value.length() <= Check.MAX_TEXT_LENGTH
+        String problem = Fields.textProblem(value);
+        boolean valid = !value.isBlank() && value.length() <= Fields.MAX_TEXT_LENGTH
                 && value.chars().noneMatch(Character::isISOControl)
                 && value.codePoints().noneMatch(cp -> cp >= 0xD800 && cp <= 0xDFFF);
-        assertEquals(valid, problem == null, Check.echo(value) + ": " + problem);
+        assertEquals(valid, problem == null, Messages.echo(value) + ": " + problem);
     }
 
     private static String asciiLowerCase(String s) {
@@ -155,7 +155,7 @@ class CheckPropertiesTest {
         return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
     }
 
-    /** The inverse of Check.echo's escaping. */
+    /** The inverse of Messages.echo's escaping. */
     private static String unescape(String s) {
         StringBuilder b = new StringBuilder(s.length());
         for (int i = 0; i < s.length(); i++) {

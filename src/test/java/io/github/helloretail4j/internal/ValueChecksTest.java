@@ -10,7 +10,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
-class CheckTest {
+class ValueChecksTest {
 
     @ParameterizedTest
     @ValueSource(strings = {
@@ -26,7 +26,7 @@ class CheckTest {
             "https://my_shop.example/",
     })
     void urlProblem_validUrl_isNull(String url) {
-        assertNull(Check.urlProblem(url), url);
+        assertNull(Urls.urlProblem(url), url);
     }
 
     @ParameterizedTest
@@ -57,7 +57,7 @@ class CheckTest {
     })
     void urlProblem_invalidUrl_saysWhy(String url, String detail) {
         String expected = "an absolute http or https URL of at most 4096 characters" + (detail == null ? "" : " " + detail);
-        assertEquals(expected, Check.urlProblem(url), url);
+        assertEquals(expected, Urls.urlProblem(url), url);
     }
 
     @Test
@@ -65,16 +65,16 @@ class CheckTest {
         for (String bad : new String[] {"https://shop.example/a\r\nSet-Cookie: x", "https://shop.example/\u0000",
                 "https://shop.example/\u0085", "https://shop.example/\tx", "https://shop.example/\uD800x",
                 "https://shop.example/\uDC00"}) {
-            assertTrue(Check.urlProblem(bad) != null, Check.echo(bad));
+            assertTrue(Urls.urlProblem(bad) != null, Messages.echo(bad));
         }
     }
 
     @Test
     void urlProblem_overlongUrl_isRefused() {
         String base = "https://shop.example/";
-        assertNull(Check.urlProblem(base + "a".repeat(4096 - base.length())));
+        assertNull(Urls.urlProblem(base + "a".repeat(4096 - base.length())));
         assertEquals("an absolute http or https URL of at most 4096 characters",
-                Check.urlProblem(base + "a".repeat(4097 - base.length())));
+                Urls.urlProblem(base + "a".repeat(4097 - base.length())));
     }
 
     @ParameterizedTest
@@ -89,12 +89,12 @@ class CheckTest {
             "62a0317d-7698aa57d369db9, false",
     })
     void isTrackingUserId_table(String value, boolean valid) {
-        assertEquals(valid, Check.isTrackingUserId(value), value);
+        assertEquals(valid, Ids.isTrackingUserId(value), value);
     }
 
     @Test
     void isTrackingUserId_null_isFalse() {
-        assertFalse(Check.isTrackingUserId(null));
+        assertFalse(Ids.isTrackingUserId(null));
     }
 
     @ParameterizedTest
@@ -105,13 +105,13 @@ class CheckTest {
             "@example.com, ***",
     })
     void maskEmail_table(String email, String masked) {
-        assertEquals(masked, Check.maskEmail(email));
+        assertEquals(masked, Messages.maskEmail(email));
     }
 
     @Test
     void echo_escapesControlCharactersAndCutsLongValues() {
-        assertEquals("\"a\\r\\nb\\\"c\\u0000\"", Check.echo("a\r\nb\"c\u0000"));
-        assertEquals("\"" + "x".repeat(120) + "\"... (500 characters)", Check.echo("x".repeat(500)));
-        assertEquals("null", Check.echo(null));
+        assertEquals("\"a\\r\\nb\\\"c\\u0000\"", Messages.echo("a\r\nb\"c\u0000"));
+        assertEquals("\"" + "x".repeat(120) + "\"... (500 characters)", Messages.echo("x".repeat(500)));
+        assertEquals("null", Messages.echo(null));
     }
 }
