@@ -155,6 +155,40 @@ class DocsTest {
             }
         }
 
+        /**
+         * The prose by paragraph (lines joined by a space, keyed by the first line's number), so
+         * that a link whose text or target wraps onto the next line is still found.
+         */
+        Map<Integer, String> paragraphs() {
+            Map<Integer, String> paragraphs = new java.util.TreeMap<>();
+            int first = -1;
+            int previous = -2;
+            StringBuilder text = new StringBuilder();
+            for (Map.Entry<Integer, String> line : prose.entrySet()) {
+                boolean blank = line.getValue().isBlank();
+                if (blank || line.getKey() != previous + 1) {
+                    if (first > 0) {
+                        paragraphs.put(first, text.toString());
+                    }
+                    first = -1;
+                    text.setLength(0);
+                }
+                if (!blank) {
+                    if (first < 0) {
+                        first = line.getKey();
+                    } else {
+                        text.append(' ');
+                    }
+                    text.append(line.getValue().strip());
+                }
+                previous = line.getKey();
+            }
+            if (first > 0) {
+                paragraphs.put(first, text.toString());
+            }
+            return paragraphs;
+        }
+
         /** The anchors GitHub gives this page's headings, duplicates numbered as GitHub does. */
         Set<String> anchors() {
             Set<String> anchors = new LinkedHashSet<>();
@@ -245,7 +279,7 @@ class DocsTest {
         int checked = 0;
         for (Path file : markdownFiles()) {
             Page page = pages.computeIfAbsent(file, DocsTest::read);
-            for (Map.Entry<Integer, String> line : page.prose.entrySet()) {
+            for (Map.Entry<Integer, String> line : page.paragraphs().entrySet()) {
                 Matcher link = LINK.matcher(INLINE_CODE.matcher(line.getValue()).replaceAll("``"));
                 while (link.find()) {
                     String target = link.group(2);
