@@ -33,8 +33,8 @@ import org.slf4j.LoggerFactory;
  *       and the same order may be tracked again. A disk or database fault never needs a restart:
  *       the outbox goes on once it works ({@link TrackerMetrics#outboxFailures()}). It is
  *       delivered in order by a background thread, through outages, restarts and crashes, once
- *       per order number (at least once across a crash: see the README for the window where a
- *       duplicate can happen). With a database, {@link #trackConversion(Connection, Conversion)}
+ *       per order number (at least once across a crash: see docs/conversions.md for the window
+ *       where a duplicate can happen). With a database, {@link #trackConversion(Connection, Conversion)}
  *       writes it in the shop's own transaction, and whichever node of the shop is alive
  *       delivers it.</li>
  *   <li>A 2xx answer is a delivery ("Not tracked for anonymous user" is counted apart). A 400

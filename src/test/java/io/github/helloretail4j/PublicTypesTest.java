@@ -11,7 +11,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The jar's public types are its public face (README, ../shared/PUBLIC-API.md), the few types
+ * The jar's public types are its public face (the README and docs/java-api.md), the few types
  * the fenced {@code internal} package must share with the root and servlet packages, and those
  * of the fenced {@code servlet.internal} package, the Spring Boot starter's way into the servlet
  * layer. A type made public by accident fails here.

@@ -81,7 +81,7 @@ final class CollectorClient implements Closeable {
     /**
      * I/O threads: one per core, at most two. One serves any load a shop sends to a distant
      * collector; a second one keeps delivery's share of the CPU when the shop's own request
-     * threads saturate a machine the collector shares (BENCHMARKS.md, "two I/O threads").
+     * threads saturate a machine the collector shares (benchmarks/HISTORY.md, "two I/O threads").
      */
     static final int IO_THREADS = Math.min(2, Runtime.getRuntime().availableProcessors());
 

@@ -29,9 +29,10 @@ import java.util.regex.PatternSyntaxException;
  * {@code DEFAULT_*} constants, which {@code PageViewFilter} publishes), and its {@link Setting}:
  * how a value is read, whether it configures the tracker, one line of meaning. {@link Settings}
  * reads, reports and compares parameters from this table alone, the Spring Boot starter binds its
- * properties from it, and tests hold the README's table and the starter's metadata to it. The
- * rules that join several parameters follow the table, each stated once. Adding a parameter is a
- * row here (and a property with its Javadoc in the starter, a row in the README: tests say so).
+ * properties from it, and tests hold the parameter tables of docs/servlet-filter.md and the
+ * starter's metadata to it. The rules that join several parameters follow the table, each stated
+ * once. Adding a parameter is a row here (and a property with its Javadoc in the starter, a row in
+ * docs/servlet-filter.md: tests say so; CONTRIBUTING.md has the steps).
  */
 final class Parameters {
 
@@ -170,7 +171,7 @@ final class Parameters {
             .defaultValue(DEFAULT_INSTALL_FILTER).servletOnly()
             .meaning("false: the jar's web-fragment.xml does not add the filter by itself").build();
 
-    /** Every parameter, in the README's order, deprecated names after the one they name. */
+    /** Every parameter, deprecated names after the one they name. */
     static final List<Setting<?>> ALL = List.of(WEBSITE_UUID, ENDPOINT, ENABLED, OUTBOX_DIRECTORY, OUTBOX_DATA_SOURCE,
             OUTBOX_TABLE, MAX_REQUESTS_IN_FLIGHT, SENDER_THREADS, TRUST_STORE, TRUST_STORE_PASSWORD,
             PRODUCT_NUMBER_PATTERN, PRODUCT_NUMBER_PARAMETER, EXCLUDE_PATHS, REMOVE_QUERY_PARAMETERS, PUBLIC_BASE_URL,

@@ -665,7 +665,7 @@ class DatabaseOutboxTest {
         assertEquals(0, outbox.pending());
         assertEquals(Added.DUPLICATE, outbox.add("o-1", body("o-1")), "a dead letter's order is not taken again");
 
-        // the README's statement for sending a dead letter again
+        // docs/several-nodes.md's statement for sending a dead letter again
         execute("UPDATE " + table + " SET state = 'pending', created_at = now(), done_at = NULL, dead_reason = NULL"
                 + " WHERE order_number = 'o-1' AND state = 'dead'");
         Entry again = outbox.next(0);

@@ -23,7 +23,8 @@ import java.util.function.Supplier;
  * the body bytes, and send back the status and JSON it gives. It knows no transport, so the
  * two cannot drift apart again.
  *
- * <p>The rules, from {@code seeds/*.txt} and {@code helloretail-api.md}, checked in this order:
+ * <p>The rules, from Hello Retail's documentation of view and conversion tracking
+ * (developer.helloretail.com, "Tracking") and its public API examples, checked in this order:
  *
  * <ol>
  *   <li>an unknown path: {@code 404 "Not found"};</li>

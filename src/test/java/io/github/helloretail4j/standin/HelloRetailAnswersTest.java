@@ -26,8 +26,9 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Hello Retail's answers as both stand-ins give them (helloretail-api.md and the seeds): the
- * exact status and JSON for each rule, and which rule wins when a request breaks several.
+ * Hello Retail's answers as both stand-ins give them (from Hello Retail's documentation and its
+ * public API examples): the exact status and JSON for each rule, and which rule wins when a
+ * request breaks several.
  */
 class HelloRetailAnswersTest {
 
