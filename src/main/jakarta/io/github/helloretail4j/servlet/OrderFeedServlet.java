@@ -9,6 +9,10 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.time.ZoneId;
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The order feed Hello Retail requires: the shop's orders in Hello Retail's JSON format, behind
@@ -63,12 +67,18 @@ import java.util.Collections;
  */
 public final class OrderFeedServlet extends HttpServlet {
 
-    public static final String PARAM_PASSWORD = OrderFeedParameters.PASSWORD;
-    public static final String PARAM_USER = OrderFeedParameters.USER;
-    public static final String DEFAULT_USER = OrderFeedParameters.DEFAULT_USER;
-    public static final String PARAM_DATA_SOURCE = OrderFeedParameters.DATA_SOURCE;
-    public static final String PARAM_QUERY = OrderFeedParameters.QUERY;
-    public static final String PARAM_ZONE = OrderFeedParameters.ZONE;
+    public static final String PARAM_PASSWORD = Parameters.PARAM_ORDER_FEED_PASSWORD;
+    public static final String PARAM_USER = Parameters.PARAM_ORDER_FEED_USER;
+    public static final String DEFAULT_USER = Parameters.DEFAULT_ORDER_FEED_USER;
+    /**
+     * Where the web fragment's listener maps the feed (a context-param; a servlet mapped by hand
+     * answers where its mapping says).
+     */
+    public static final String PARAM_PATH = Parameters.PARAM_ORDER_FEED_PATH;
+    public static final String DEFAULT_PATH = Parameters.DEFAULT_ORDER_FEED_PATH;
+    public static final String PARAM_DATA_SOURCE = Parameters.PARAM_ORDER_FEED_DATA_SOURCE;
+    public static final String PARAM_QUERY = Parameters.PARAM_ORDER_FEED_QUERY;
+    public static final String PARAM_ZONE = Parameters.PARAM_ORDER_FEED_ZONE;
 
     /** Null until {@code init} when the container made this servlet from web.xml. */
     private transient OrderFeed feed;
@@ -77,7 +87,7 @@ public final class OrderFeedServlet extends HttpServlet {
     public OrderFeedServlet() {
     }
 
-    private OrderFeedServlet(OrderFeed feed) {
+    OrderFeedServlet(OrderFeed feed) {
         this.feed = feed;
     }
 
@@ -92,8 +102,10 @@ public final class OrderFeedServlet extends HttpServlet {
         }
         try {
             feed = new OrderFeed(OrderFeedParameters.parse(
-                    Collections.list(getServletConfig().getInitParameterNames()),
-                    getServletConfig()::getInitParameter, getServletContext()::getInitParameter,
+                    parameters(Collections.list(getServletConfig().getInitParameterNames()),
+                            getServletConfig()::getInitParameter),
+                    parameters(Collections.list(getServletContext().getInitParameterNames()),
+                            getServletContext()::getInitParameter),
                     OrderFeedServlet::lookup));
         } catch (IllegalArgumentException e) {
             // Tomcat logs only the innermost cause of a servlet that failed to start: that must be
@@ -111,13 +123,24 @@ public final class OrderFeedServlet extends HttpServlet {
      * On the thread that starts the servlet, where {@code java:comp/env} is the application's
      * own naming context.
      */
-    private static Object lookup(String name) throws javax.naming.NamingException {
+    static Object lookup(String name) throws javax.naming.NamingException {
         javax.naming.InitialContext naming = new javax.naming.InitialContext();
         try {
             return naming.lookup(name);
         } finally {
             naming.close();
         }
+    }
+
+    static Map<String, String> parameters(List<String> names, Function<String, String> values) {
+        Map<String, String> map = new HashMap<>();
+        for (String name : names) {
+            String value = values.apply(name);
+            if (value != null) {
+                map.put(name, value);
+            }
+        }
+        return map;
     }
 
     /** Every method comes here: only GET is served, and HEAD must not run the query as doHead would. */
