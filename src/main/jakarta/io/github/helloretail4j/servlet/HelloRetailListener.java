@@ -54,8 +54,8 @@ public final class HelloRetailListener implements ServletContextListener {
      * The order feed, when {@code helloretail.orderFeedPassword} is set, at
      * {@code helloretail.orderFeedPath}; not when the application maps {@link OrderFeedServlet}
      * itself (its web.xml, or its own listener before this one), whose {@code init} reads the
-     * same parameters. Independent of tracking: a shop with {@code helloretail.enabled=false}
-     * still owes Hello Retail its orders.
+     * same parameters. Not with {@code helloretail.enabled=false}, which switches the whole
+     * library off, as it does in the Spring Boot starter.
      */
     private static void registerOrderFeed(ServletContext context) {
         if (mapsOrderFeed(context)) {

@@ -63,14 +63,15 @@ final class OrderFeedParameters {
 
     /**
      * For the listener: the feed its context-params configure, or null when no password is set
-     * (then the feed is not served at all).
+     * (then the feed is not served at all) or the library is switched off
+     * ({@code helloretail.enabled=false}: nothing of it runs).
      *
      * @throws IllegalArgumentException naming the parameter for a bad value, and the password
      *         when there is no source to serve
      */
     static Registration forApplication(Map<String, String> contextParams, Naming naming) {
         Settings settings = Settings.orderFeed(Settings.Sources.of(Map.of(), contextParams));
-        if (settings.get(ORDER_FEED_PASSWORD) == null) {
+        if (settings.get(ORDER_FEED_PASSWORD) == null || !settings.get(Parameters.ENABLED)) {
             return null;
         }
         if (settings.get(ORDER_FEED_DATA_SOURCE) == null && settings.get(ORDER_FEED_QUERY) == null) {

@@ -58,7 +58,7 @@ final class Parameters {
     static final String DEFAULT_ENABLED = "true";
     static final Setting<Boolean> ENABLED = Setting.of(PARAM_ENABLED, FLAG, Parameters::bool)
             .defaultValue(DEFAULT_ENABLED).trackerWide().builds(HelloRetailTracker.Builder::enabled)
-            .meaning("false: nothing is tracked or sent").build();
+            .meaning("false: nothing is tracked or sent, and no order feed is registered").build();
 
     static final String PARAM_OUTBOX_DIRECTORY = "helloretail.outboxDirectory";
     static final Setting<Path> OUTBOX_DIRECTORY = Setting.of(PARAM_OUTBOX_DIRECTORY, TEXT, Parameters::absolutePath)

@@ -96,6 +96,7 @@ final class Settings implements FrameworkSettings {
         for (Setting<?> setting : Parameters.ORDER_FEED) {
             found(setting);
         }
+        found(Parameters.ENABLED);
     }
 
     static Settings resolve(Sources sources) {

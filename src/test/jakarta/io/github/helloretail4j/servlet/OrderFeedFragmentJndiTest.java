@@ -35,6 +35,8 @@ class OrderFeedFragmentJndiTest {
 
     private static final String JNDI_NAME = "java:comp/env/jdbc/shop";
     private static final String PASSWORD = "context-param-secret-42";
+    private static final String WEBSITE_UUID = "4bb65cc4-f2d2-4eb0-80d9-9496f912d2cf";
+    private static final String NOWHERE = "http://127.0.0.1:1/serve/";
 
     private final PostgresCluster pg;
     private final ShopSchema shop;
@@ -70,10 +72,11 @@ class OrderFeedFragmentJndiTest {
         return tomcat.deploy(app.write(temp.resolve("app" + (++counter))), contextPath, resources());
     }
 
-    /** The shop's web.xml: tracking off (the feed does not need it), the feed's context-params. */
+    /** The shop's web.xml: the tracker's context-params and the feed's. */
     private FeedWebApp contextParams(String query) {
         return FeedWebApp.fromContextParams()
-                .contextParam("helloretail.enabled", "false")
+                .contextParam("helloretail.websiteUuid", WEBSITE_UUID)
+                .contextParam("helloretail.endpoint", NOWHERE)
                 .contextParam("helloretail.orderFeedPassword", PASSWORD)
                 .contextParam("helloretail.orderFeedDataSource", JNDI_NAME)
                 .contextParam("helloretail.orderFeedQuery", query)
@@ -123,6 +126,14 @@ class OrderFeedFragmentJndiTest {
         }
     }
 
+    /** The library switched off: no feed either, though it is configured. */
+    @Test
+    void enabledFalse_registersNoFeed() throws Exception {
+        try (var d = deploy(contextParams(shop.query()).contextParam("helloretail.enabled", "false"), "/off")) {
+            assertEquals(404, fetch("/off/helloretail/orderfeed", "helloretail:" + PASSWORD).status());
+        }
+    }
+
     @Test
     void queryWithoutAColumn_failsTheDeploymentNamingTheColumn() {
         String query = shop.query().replace(" o.email,", "");
@@ -138,7 +149,8 @@ class OrderFeedFragmentJndiTest {
     void servletMappedInWebXml_isTheOnlyFeed() throws Exception {
         FeedWebApp app = FeedWebApp.declared(Map.of("helloretail.orderFeedUser", "by-hand"))
                 .withFragmentJar()
-                .contextParam("helloretail.enabled", "false")
+                .contextParam("helloretail.websiteUuid", WEBSITE_UUID)
+                .contextParam("helloretail.endpoint", NOWHERE)
                 .contextParam("helloretail.orderFeedPassword", PASSWORD)
                 .contextParam("helloretail.orderFeedDataSource", JNDI_NAME)
                 .contextParam("helloretail.orderFeedQuery", shop.query());

@@ -24,13 +24,15 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The order feed from context-params alone, through the library's web fragment: not served
  * without a password, and every misconfiguration fails the deployment naming the parameter and
- * the value (never the password's). Tracking is off ({@code helloretail.enabled=false}): the
- * feed does not need it. The feed served from a JNDI DataSource is {@code OrderFeedFragmentJndiTest}.
+ * the value (never the password's). The feed served from a JNDI DataSource is {@code OrderFeedFragmentJndiTest}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class OrderFeedFragmentTest {
 
     private static final String FEED = "/helloretail/orderfeed";
+    private static final String WEBSITE_UUID = "4bb65cc4-f2d2-4eb0-80d9-9496f912d2cf";
+    /** The tracker runs, and would send nothing anywhere: the feed is JSON, never a page view. */
+    private static final String NOWHERE = "http://127.0.0.1:1/serve/";
     private static final String QUERY = "SELECT * FROM order_feed WHERE placed_at >= ? AND placed_at < ?";
 
     private final Map<Containers.Kind, Containers.Container> containers = new EnumMap<>(Containers.Kind.class);
@@ -52,9 +54,10 @@ class OrderFeedFragmentTest {
         }
     }
 
-    /** Tracking off, and these context-params (a null value leaves the name out). */
+    /** The tracker's context-params, and these (a null value leaves the name out). */
     private Path app(Map<String, String> params) throws Exception {
-        FeedWebApp app = FeedWebApp.fromContextParams().contextParam("helloretail.enabled", "false");
+        FeedWebApp app = FeedWebApp.fromContextParams().contextParam("helloretail.websiteUuid", WEBSITE_UUID)
+                .contextParam("helloretail.endpoint", NOWHERE);
         params.forEach((k, v) -> {
             if (v != null) {
                 app.contextParam(k, v);
