@@ -237,7 +237,7 @@ public class HelloRetailAutoConfiguration {
             }
             String path = settings.orderFeedPath();
             String pathProperty = HelloRetailSettings.property(OrderFeedServlet.PARAM_PATH);
-            LOG.info("Hello Retail order feed at {}: {}", path, source != null ? source
+            LOG.info("Hello Retail order feed at {}: {}", path, source != null ? "the application's OrderSource " + source
                     : "the query " + query + " on the application's DataSource");
             return servletContext -> {
                 ServletRegistration.Dynamic registration = servletContext.addServlet(ORDER_FEED_SERVLET, feed);
