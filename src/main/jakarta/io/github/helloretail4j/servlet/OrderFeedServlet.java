@@ -30,7 +30,10 @@ import java.util.function.Function;
  *         .zone(ZoneId.of("Europe/Copenhagen"))
  *         .build()).addMapping("/helloretail/orderfeed");
  * }</pre>
- * Or in web.xml, with a query run on a JNDI DataSource ({@code SqlOrderSource} describes it):
+ * Or with no code, with a query run on a JNDI DataSource ({@code SqlOrderSource} describes it):
+ * the jar's web fragment registers the feed at {@value #PARAM_PATH} (default
+ * {@value #DEFAULT_PATH}) when the context-param {@value #PARAM_PASSWORD} is set, from the
+ * context-params below; or map it in web.xml yourself, which the fragment then leaves alone:
  * <pre>{@code
  * <servlet>
  *   <servlet-name>helloretail-orderfeed</servlet-name>
@@ -44,7 +47,9 @@ import java.util.function.Function;
  * }</pre>
  *
  * <table>
- * <caption>init-params (each also read as a context-param when not an init-param)</caption>
+ * <caption>Parameters, read as every {@code helloretail.*} parameter is: a system property, else an
+ * environment variable ({@code HELLORETAIL_ORDER_FEED_PASSWORD}), else the servlet's init-param,
+ * else the context-param</caption>
  * <tr><th>name</th><th>default</th><th>meaning</th></tr>
  * <tr><td>{@value #PARAM_PASSWORD}</td><td>none: required</td><td>the HTTP Basic password, 8 characters or more</td></tr>
  * <tr><td>{@value #PARAM_USER}</td><td>{@value #DEFAULT_USER}</td><td>the HTTP Basic user name</td></tr>
