@@ -122,13 +122,13 @@ final class OrderFeed {
                 throw new IllegalStateException("password is required: the order feed is served only with one");
             }
             if (passwordProblem(password) != null) {
-                throw new IllegalArgumentException("password " + passwordProblem(password));
+                throw new IllegalArgumentException("password " + passwordProblem(password) + " (the value is not shown)");
             }
             if (user == null) {
                 throw new IllegalStateException("user is required");
             }
             if (userProblem(user) != null) {
-                throw new IllegalArgumentException("user " + userProblem(user));
+                throw new IllegalArgumentException("user " + userProblem(user) + ": " + Messages.echo(user));
             }
             if (zone == null) {
                 throw new IllegalStateException("zone is required");
@@ -139,16 +139,14 @@ final class OrderFeed {
         static String passwordProblem(String password) {
             return password.length() < MIN_PASSWORD_LENGTH || password.chars().anyMatch(Character::isISOControl)
                     ? "must be at least " + MIN_PASSWORD_LENGTH + " characters without control characters"
-                            + " (the value is not shown)"
                     : null;
         }
 
-        /** What is wrong with a user name, or null. RFC 7617: a colon would end the user-id. */
+        /** What is wrong with a user name, or null (the caller shows the name). RFC 7617: a colon would end the user-id. */
         static String userProblem(String user) {
             return user.isEmpty() || user.indexOf(':') >= 0 || user.length() > Fields.MAX_TEXT_LENGTH
                     || user.chars().anyMatch(Character::isISOControl)
-                    ? "must be 1 to " + Fields.MAX_TEXT_LENGTH + " characters without ':' or control characters: "
-                            + Messages.echo(user)
+                    ? "must be 1 to " + Fields.MAX_TEXT_LENGTH + " characters without ':' or control characters"
                     : null;
         }
 

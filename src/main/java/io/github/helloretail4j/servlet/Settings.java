@@ -74,8 +74,8 @@ final class Settings implements FrameworkSettings {
         this.frameworkName = frameworkName;
         this.frameworkOrigin = frameworkOrigin;
         if (framework == null) {
-            rejectUnknown(sources.initParams(), "init-param");
-            rejectUnknown(sources.contextParams(), "context-param");
+            rejectUnknown(sources.initParams(), "init-param", ALL, "the parameters are ");
+            rejectUnknown(sources.contextParams(), "context-param", ALL, "the parameters are ");
         }
         for (Setting<?> setting : ALL) {
             found(setting);
@@ -85,8 +85,33 @@ final class Settings implements FrameworkSettings {
         }
     }
 
+    /** The order feed's parameters alone, for its servlet: see {@link #orderFeed}. */
+    private Settings(Sources sources) {
+        this.sources = sources;
+        this.framework = null;
+        this.frameworkName = null;
+        this.frameworkOrigin = null;
+        rejectUnknown(sources.initParams(), "init-param", Parameters.ORDER_FEED_INIT_PARAMS,
+                "the order feed's parameters are ");
+        for (Setting<?> setting : Parameters.ORDER_FEED) {
+            found(setting);
+        }
+        found(Parameters.ENABLED);
+    }
+
     static Settings resolve(Sources sources) {
         return new Settings(sources, null, null, null);
+    }
+
+    /**
+     * The order feed's parameters alone, from the same sources in the same order as every other
+     * parameter, the init-params being the feed servlet's: an application that maps the servlet
+     * by hand, or whose tracking is off, has the feed without a website UUID. Another
+     * {@code helloretail.*} init-param of the servlet is refused (it would be a misspelt one of the
+     * feed's, or one the servlet never reads); its context-params the filter and listener check.
+     */
+    static Settings orderFeed(Sources sources) {
+        return new Settings(sources);
     }
 
     /**
@@ -185,12 +210,14 @@ final class Settings implements FrameworkSettings {
         return v == null || v.isBlank() ? null : v.strip();
     }
 
-    private static void rejectUnknown(Map<String, String> params, String kind) {
+    private static void rejectUnknown(Map<String, String> params, String kind, List<Setting<?>> known,
+                                      String listed) {
         for (String name : params.keySet()) {
             if (name.toLowerCase(Locale.ROOT).startsWith("helloretail.")
-                    && ALL.stream().noneMatch(s -> s.name().equals(name))) {
-                throw new IllegalArgumentException("unknown " + kind + " " + Messages.echo(name) + "; the parameters are "
-                        + ALL.stream().filter(s -> !s.isDeprecated()).map(Setting::name).collect(Collectors.joining(", ")));
+                    && known.stream().noneMatch(s -> s.name().equals(name))) {
+                throw new IllegalArgumentException("unknown " + kind + " " + Messages.echo(name) + "; " + listed
+                        + known.stream().filter(s -> !s.isDeprecated()).map(Setting::name)
+                                .collect(Collectors.joining(", ")));
             }
         }
     }
@@ -217,6 +244,23 @@ final class Settings implements FrameworkSettings {
      */
     InvalidSettingException invalid(Setting<?> setting, String problem, Throwable cause) {
         return bad(found(setting), problem, cause);
+    }
+
+    /** A problem told in a message of its own, which names the parameter ({@link #named}). */
+    InvalidSettingException invalidAs(Setting<?> setting, String message, Throwable cause) {
+        Found f = found(setting);
+        return new InvalidSettingException(f.as(), f.value(), f.where(), message, cause);
+    }
+
+    /** The parameter as the user wrote it and where it was found: {@code helloretail.orderFeedQuery (init-param)}. */
+    String named(Setting<?> setting) {
+        Found f = found(setting);
+        return name(f.as()) + where(f);
+    }
+
+    /** The parameter as the user wrote it. */
+    String nameOf(Setting<?> setting) {
+        return name(setting);
     }
 
     /** A directory or resource the parameter names, which the tracker could not use. */
@@ -280,6 +324,21 @@ final class Settings implements FrameworkSettings {
     @Override
     public boolean usesOutboxDataSource() {
         return get(OUTBOX_DATA_SOURCE) != null;
+    }
+
+    @Override
+    public boolean servesOrderFeed() {
+        return get(Parameters.ORDER_FEED_PASSWORD) != null;
+    }
+
+    @Override
+    public boolean hasOrderFeedQuery() {
+        return get(Parameters.ORDER_FEED_QUERY) != null;
+    }
+
+    @Override
+    public String orderFeedPath() {
+        return get(Parameters.ORDER_FEED_PATH);
     }
 
     @Override

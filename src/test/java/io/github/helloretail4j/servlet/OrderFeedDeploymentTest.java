@@ -72,7 +72,7 @@ class OrderFeedDeploymentTest {
                                 + " set it as an init-param of the servlet or a context-param"),
                 Arguments.of(params("helloretail.orderFeedPassword", "secret"),
                         "helloretail.orderFeedPassword (init-param) must be at least 8 characters without control"
-                                + " characters (the value is not shown)"),
+                                + " characters: (not shown)"),
                 Arguments.of(params("helloretail.orderFeedUser", "hello:retail"),
                         "helloretail.orderFeedUser (init-param) must be 1 to 256 characters without ':' or control"
                                 + " characters: \"hello:retail\""),

@@ -188,10 +188,11 @@ class ParametersTest {
     void pageViewFilter_paramConstants_areTheTablesNamesAndDefaults() throws Exception {
         Map<String, String> params = new TreeMap<>();
         Map<String, String> defaults = new TreeMap<>();
-        for (Field f : PageViewFilter.class.getFields()) {
+        // the order feed's are OrderFeedServlet's: PARAM_PASSWORD, DEFAULT_USER
+        for (Field f : concat(PageViewFilter.class.getFields(), OrderFeedServlet.class.getFields())) {
             if (Modifier.isStatic(f.getModifiers()) && f.getType() == String.class) {
                 if (f.getName().startsWith("PARAM_")) {
-                    params.put(f.getName().substring("PARAM_".length()), (String) f.get(null));
+                    assertEquals(null, params.put(f.getName().substring("PARAM_".length()), (String) f.get(null)));
                 } else if (f.getName().startsWith("DEFAULT_")) {
                     defaults.put(f.getName().substring("DEFAULT_".length()), (String) f.get(null));
                 }
@@ -210,6 +211,12 @@ class ParametersTest {
             Setting<?> current = setting.isDeprecated() ? setting.replacement() : setting;
             assertEquals(current.defaultValue() != null, defaults.containsKey(constant), "DEFAULT_" + constant);
         }
+    }
+
+    private static Field[] concat(Field[] a, Field[] b) {
+        Field[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
     }
 
     private static Setting<?> setting(String name) {

@@ -64,6 +64,26 @@ class ConfigurationOverrideTest {
         }
     }
 
+    /** The order feed's password is a context-param too: outside the WAR, another one replaces it. */
+    @Test
+    void systemProperty_orderFeedPassword_replacesTheDemoPassword() throws Exception {
+        System.setProperty("helloretail.orderFeedPassword", "another-feed-password");
+        try (DemoServer demo = DemoServer.start(0)) {
+            URI feed = demo.baseUri().resolve("helloretail/orderfeed");
+            assertEquals(401, get(feed, Map.of("Authorization", basic("helloretail:demo-feed-password"))).statusCode());
+            var served = get(feed, Map.of("Authorization", basic("helloretail:another-feed-password")));
+            assertEquals(200, served.statusCode());
+            assertEquals("[]", served.body());
+        } finally {
+            System.clearProperty("helloretail.orderFeedPassword");
+        }
+    }
+
+    private static String basic(String credentials) {
+        return "Basic " + java.util.Base64.getEncoder().encodeToString(
+                credentials.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     /**
      * A second demo, as its own process with HELLORETAIL_ENDPOINT and HELLORETAIL_WEBSITE_UUID
      * set, sends its page views to the first demo's stand-in, with the other website UUID.
