@@ -6,7 +6,7 @@ import static io.github.helloretail4j.testing.Fixtures.conversion;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.helloretail4j.testing.Await;
+import io.github.helloretail4j.testkit.Await;
 import io.github.helloretail4j.testing.LogCapture;
 import io.github.helloretail4j.testing.TestCollector;
 import java.io.File;

@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.helloretail4j.internal.Check;
-import io.github.helloretail4j.testing.Await;
+import io.github.helloretail4j.testkit.Await;
 import io.github.helloretail4j.testing.CleanUrls;
 import io.github.helloretail4j.testing.HostileStrings;
 import io.github.helloretail4j.testing.TestCollector;

@@ -1,7 +1,7 @@
 package io.github.helloretail4j.demo.collector;
 
-import io.github.helloretail4j.standin.HelloRetailAnswers;
-import io.github.helloretail4j.standin.HelloRetailAnswers.Answer;
+import io.github.helloretail4j.testkit.HelloRetailAnswers;
+import io.github.helloretail4j.testkit.HelloRetailAnswers.Answer;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
