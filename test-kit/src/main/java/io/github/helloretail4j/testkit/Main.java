@@ -10,7 +10,7 @@ import java.util.concurrent.CountDownLatch;
  * {@code java -jar helloretail4j-test-<version>-standalone.jar --port 9900}: the stand-in
  * collector for a manual run, e.g. a shop on a developer's machine configured with the endpoint
  * {@code http://127.0.0.1:9900/serve/}. It prints each request and its answer on stdout, one
- * line each, until Ctrl+C.
+ * line each (a customer's email masked), until Ctrl+C.
  *
  * <p>Exit codes: 2 for bad arguments (with a message and the usage on stderr), 1 when the port
  * cannot be bound.
@@ -71,7 +71,7 @@ public final class Main {
     /** Starts a stand-in that logs each request to {@code out}, and says where it listens. */
     static StandInCollector start(Options options, PrintStream out) {
         StandInCollector collector = StandInCollector.start(options.port(), options.websites());
-        collector.onRequest(r -> out.println(r.at() + " " + r.method() + " " + r.path() + " " + r.body() + " -> "
+        collector.onRequest(r -> out.println(r.at() + " " + r.method() + " " + r.path() + " " + r.maskedBody() + " -> "
                 + r.status() + " " + r.answer()));
         out.println("helloretail4j stand-in collector: endpoint " + collector.endpoint() + ", websites "
                 + String.join(", ", options.websites()) + " (Ctrl+C stops it)");

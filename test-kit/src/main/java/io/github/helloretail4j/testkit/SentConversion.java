@@ -118,7 +118,7 @@ public final class SentConversion {
         BigDecimal sent = total();
         if (sent == null || sent.compareTo(expected) != 0) {
             throw new AssertionError("conversion " + orderNumber() + ": expected total " + total + " but was "
-                    + json.path("total") + "; sent: " + json);
+                    + json.path("total") + "; sent: " + StandInCollector.mask(json));
         }
         return this;
     }
@@ -135,7 +135,7 @@ public final class SentConversion {
         }
         if (!same) {
             throw new AssertionError("conversion " + orderNumber() + ": expected lines " + List.of(expected)
-                    + " but the shop sent " + sent + "; sent: " + json);
+                    + " but the shop sent " + sent + "; sent: " + StandInCollector.mask(json));
         }
         return this;
     }
@@ -144,7 +144,7 @@ public final class SentConversion {
     public SentConversion assertTrackingUserId(String id) {
         if (!Objects.equals(id, trackingUserId())) {
             throw new AssertionError("conversion " + orderNumber() + ": expected trackingUserId " + id + " but was "
-                    + trackingUserId() + "; sent: " + json);
+                    + trackingUserId() + "; sent: " + StandInCollector.mask(json));
         }
         return this;
     }
@@ -156,7 +156,7 @@ public final class SentConversion {
     public SentConversion assertTracked() {
         if (!received.tracked()) {
             throw new AssertionError("conversion " + orderNumber() + " was not tracked: the answer was "
-                    + received.status() + " " + received.answer() + "; sent: " + json);
+                    + received.status() + " " + received.answer() + "; sent: " + StandInCollector.mask(json));
         }
         return this;
     }
@@ -174,6 +174,6 @@ public final class SentConversion {
 
     @Override
     public String toString() {
-        return "conversion " + json;
+        return "conversion " + StandInCollector.mask(json);
     }
 }

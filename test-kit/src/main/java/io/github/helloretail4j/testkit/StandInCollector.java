@@ -101,9 +101,18 @@ public final class StandInCollector implements AutoCloseable {
             return status == 200 && answer.contains("\"success\":true") && !answer.contains("Not tracked");
         }
 
+        /**
+         * The body with the customer's email masked ({@code k***@example.com}): what failure
+         * messages and the runnable jar's log show, so that a test report or a console never holds
+         * a customer's address, should real orders reach a stand-in.
+         */
+        public String maskedBody() {
+            return mask(body);
+        }
+
         @Override
         public String toString() {
-            return method + " " + path + " " + body + " -> " + status + " " + answer;
+            return method + " " + path + " " + maskedBody() + " -> " + status + " " + answer;
         }
     }
 
@@ -276,6 +285,24 @@ public final class StandInCollector implements AutoCloseable {
             }
             return s.toString();
         }
+    }
+
+    static String mask(String body) {
+        JsonNode json = parse(body);
+        return json == null ? body : mask(json).toString();
+    }
+
+    static JsonNode mask(JsonNode json) {
+        JsonNode email = json.get("email");
+        if (!(json instanceof com.fasterxml.jackson.databind.node.ObjectNode object) || email == null
+                || !email.isTextual()) {
+            return json;
+        }
+        String address = email.asText();
+        int at = address.indexOf('@');
+        com.fasterxml.jackson.databind.node.ObjectNode copy = object.deepCopy();
+        copy.put("email", at < 1 ? "***" : address.charAt(0) + "***" + address.substring(at));
+        return copy;
     }
 
     private static JsonNode parse(String body) {

@@ -83,6 +83,19 @@ class StandInCollectorTest {
     }
 
     @Test
+    void failureMessages_maskTheCustomersEmail() {
+        try (StandInCollector c = StandInCollector.start()) {
+            Post.json(c.endpoint(), "collect/conversion", conversion("A-6", "5", "[{\"productNumber\":\"p\","
+                    + "\"quantity\":1,\"lineTotal\":5}]").replaceFirst("\\{", "{\"email\":\"kim@example.com\","));
+            AssertionError e = assertThrows(AssertionError.class, () -> c.awaitConversion("A-6").assertTotal("6"));
+            assertTrue(e.getMessage().contains("\"email\":\"k***@example.com\""), e.getMessage());
+            assertFalse(e.getMessage().contains("kim@"), e.getMessage());
+            assertFalse(c.requests().get(0).toString().contains("kim@"));
+            assertEquals("kim@example.com", c.awaitConversion("A-6").email(), "the test itself sees it all");
+        }
+    }
+
+    @Test
     void pageView_isAwaitedByLocation() {
         try (StandInCollector c = StandInCollector.start()) {
             Post.json(c.endpoint(), "collect/pageview", "{\"websiteUuid\":\"" + UUID
