@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.helloretail4j.testing.Await;
+import io.github.helloretail4j.testkit.Await;
 import io.github.helloretail4j.testing.LogCapture;
 import io.github.helloretail4j.testing.TestCollector;
 import java.io.ByteArrayInputStream;

@@ -16,6 +16,7 @@ import io.github.helloretail4j.internal.Outbox.Entry;
 import io.github.helloretail4j.internal.Outbox.Fate;
 import io.github.helloretail4j.database.PostgresCluster;
 import io.github.helloretail4j.database.PostgresExtension;
+import io.github.helloretail4j.testkit.Await;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -755,18 +756,13 @@ class DatabaseOutboxTest {
             pg.restart();
         }
         // The pool may take a moment to connect again (HikariCP backs off after failed connects).
-        Added again = null;
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (again == null) {
+        Object again = Await.until("the outbox to take an add after the restart", Duration.ofSeconds(10), () -> {
             try {
-                again = outbox.add("110-2347", body("110-2347"));
+                return outbox.add("110-2347", body("110-2347"));
             } catch (IOException stillDown) {
-                if (System.nanoTime() > end) {
-                    throw stillDown;
-                }
-                Thread.sleep(100);
+                return stillDown; // shown if the wait fails
             }
-        }
+        }, r -> r instanceof Added);
         assertEquals(Added.ACCEPTED, again, "nothing of the failed add was kept");
         Set<String> delivered = new HashSet<>();
         Entry e;

@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.helloretail4j.ConversionResult;
 import io.github.helloretail4j.TrackerMetrics;
 import io.github.helloretail4j.testing.LogCapture;
-import io.github.helloretail4j.testing.Await;
+import io.github.helloretail4j.testkit.Await;
 import io.github.helloretail4j.testing.TestCollector;
 import java.io.IOException;
 import java.io.UncheckedIOException;

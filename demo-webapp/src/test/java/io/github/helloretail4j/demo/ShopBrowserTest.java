@@ -15,7 +15,7 @@ import io.github.helloretail4j.demo.collector.StandInCollectorServlet;
 import io.github.helloretail4j.demo.shop.Order;
 import io.github.helloretail4j.demo.shop.Orders;
 import io.github.helloretail4j.servlet.HelloRetailWeb;
-import io.github.helloretail4j.testing.Await;
+import io.github.helloretail4j.testkit.Await;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.URI;

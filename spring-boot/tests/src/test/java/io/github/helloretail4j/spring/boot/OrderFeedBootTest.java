@@ -12,7 +12,7 @@ import io.github.helloretail4j.database.PostgresExtension;
 import io.github.helloretail4j.database.ShopSchema;
 import io.github.helloretail4j.feed.FeedOrder;
 import io.github.helloretail4j.feed.OrderSource;
-import io.github.helloretail4j.testing.TestCollector;
+import io.github.helloretail4j.testkit.StandInCollector;
 import java.math.BigDecimal;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -52,7 +52,7 @@ class OrderFeedBootTest {
     /** For the applications' beans, which Spring makes without the test instance. */
     static PostgresCluster pg;
     private static ShopSchema shop;
-    private static TestCollector collector;
+    private static StandInCollector collector;
     @TempDir
     Path outbox;
 
@@ -62,7 +62,7 @@ class OrderFeedBootTest {
         shop = new ShopSchema(pg);
         long order = shop.order("db-1", PLACED, "120.00", "buyer@example.com", 77L);
         shop.line(order, 1, "p-1", null, "2", "100.00").line(order, 2, null, "https://shop.example/p/2", "1", "20.00");
-        collector = TestCollector.start();
+        collector = StandInCollector.start();
     }
 
     @AfterAll

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.github.helloretail4j.testing.TestCollector;
+import io.github.helloretail4j.testkit.StandInCollector;
 import java.io.IOException;
 import java.io.StringReader;
 import java.net.URI;
@@ -93,11 +93,11 @@ class QuickStartTest {
     void readme_applicationProperties_startTheFilterThatFindsTheProductNumber() throws Exception {
         Properties readme = new Properties();
         readme.load(new StringReader(readmeBlock("properties")));
-        assertEquals(TestCollector.WEBSITE_UUID, readme.getProperty("helloretail.website-uuid"));
+        assertEquals(StandInCollector.WEBSITE_UUID, readme.getProperty("helloretail.website-uuid"));
         // as written, but where conversions wait and where Hello Retail is (its address is the default)
         assertNotNull(readme.getProperty("helloretail.outbox-directory"));
         readme.setProperty("helloretail.outbox-directory", temp.resolve("outbox").toString());
-        try (TestCollector collector = TestCollector.start()) {
+        try (StandInCollector collector = StandInCollector.start()) {
             readme.setProperty("helloretail.endpoint", collector.endpoint().toString());
             List<String> args = new ArrayList<>(List.of("--server.port=0", "--spring.main.banner-mode=off"));
             readme.stringPropertyNames().forEach(k -> args.add("--" + k + "=" + readme.getProperty(k)));
@@ -110,8 +110,7 @@ class QuickStartTest {
                         .header("Cookie", "hello_retail_id=62a0317d17698aa57d369db9").build(),
                         HttpResponse.BodyHandlers.ofString());
                 assertEquals(200, page.statusCode());
-                collector.awaitRequests("/serve/collect/pageview", 1);
-                JsonNode view = collector.accepted("/serve/collect/pageview").get(0);
+                JsonNode view = collector.awaitPageView("http://127.0.0.1:" + port + "/products/sh-101").json();
                 assertEquals("sh-101", view.path("productNumber").asText(), view.toString());
                 assertEquals("62a0317d17698aa57d369db9", view.path("trackingUserId").asText(), view.toString());
             }

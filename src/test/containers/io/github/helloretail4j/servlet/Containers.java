@@ -14,37 +14,33 @@ import org.apache.catalina.startup.Constants;
 import org.apache.catalina.startup.ContextConfig;
 import org.apache.catalina.startup.Tomcat;
 import org.apache.tomcat.util.scan.StandardJarScanner;
-import org.eclipse.jetty.ee10.webapp.WebAppContext;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.server.handler.ContextHandlerCollection;
 
 /**
- * Embedded Jetty 12 (ee10) and Tomcat 11 on a loopback port, deploying web application
- * directories: this generation's fixtures for the container suite in src/test/java, which the
- * javax artifact runs on Jetty 10 and Tomcat 9 with its own class of this name.
+ * Embedded Jetty and Tomcat on a loopback port, deploying web application directories: the
+ * container suite's fixture, for both generations. This file is compiled as it is for Jetty 12 and
+ * Tomcat 11, and with jakarta.servlet replaced by javax.servlet for Jetty 10 and Tomcat 9 (the
+ * javax build). Tomcat's embedding API is the same in 9 and 11, so its container is here; Jetty's
+ * is not, so each generation has its {@link Generation} (../jakarta, javax/src/test/java) with
+ * its Jetty, its web.xml header and what its Jetty refuses.
  */
 final class Containers {
 
     /** The opening tag of a web.xml for this generation. */
-    static final String WEB_APP_START = "<web-app xmlns=\"https://jakarta.ee/xml/ns/jakartaee\" version=\"6.0\">";
+    static final String WEB_APP_START = Generation.WEB_APP_START;
 
     private Containers() {
     }
-
-    /** Escapes Jetty 12 refuses in a path segment before any ';' (400): C0 controls, DEL and '%' itself. */
-    private static final java.util.regex.Pattern JETTY_REFUSES = java.util.regex.Pattern.compile("%(?:[01][0-9A-Fa-f]|7[Ff]|25)");
 
     enum Kind {
         JETTY, TOMCAT;
 
         Container start() throws Exception {
-            return this == JETTY ? new JettyContainer() : new TomcatContainer();
+            return this == JETTY ? Generation.jetty() : new TomcatContainer();
         }
 
         /** True when this container answers 400 to a request whose path has this (percent-encoded) segment. */
         boolean refusesPathSegment(String segment) {
-            return this == JETTY && JETTY_REFUSES.matcher(segment).find();
+            return this == JETTY && Generation.jettyRefusesPathSegment(segment);
         }
     }
 
@@ -77,61 +73,6 @@ final class Containers {
     static final class DeploymentFailed extends Exception {
         DeploymentFailed(String message) {
             super(message);
-        }
-    }
-
-    static final class JettyContainer implements Container {
-        private final Server server = new Server();
-        private final ContextHandlerCollection contexts = new ContextHandlerCollection();
-
-        JettyContainer() throws Exception {
-            ServerConnector connector = new ServerConnector(server);
-            connector.setHost("127.0.0.1");
-            connector.setPort(0);
-            server.addConnector(connector);
-            server.setHandler(contexts);
-            server.start();
-        }
-
-        @Override
-        public int port() {
-            return ((ServerConnector) server.getConnectors()[0]).getLocalPort();
-        }
-
-        @Override
-        public Deployment deploy(Path dir, String contextPath, boolean childFirst) throws Exception {
-            WebAppContext webapp = new WebAppContext();
-            webapp.setContextPath(contextPath.isEmpty() ? "/" : contextPath);
-            webapp.setBaseResourceAsPath(dir);
-            webapp.setParentLoaderPriority(!childFirst);
-            webapp.setThrowUnavailableOnStartupException(true);
-            contexts.addHandler(webapp);
-            try {
-                webapp.start();
-            } catch (Exception e) {
-                contexts.removeHandler(webapp);
-                webapp.stop();
-                throw new DeploymentFailed(causes(e));
-            }
-            java.lang.ref.WeakReference<ClassLoader> loader = new java.lang.ref.WeakReference<>(webapp.getClassLoader());
-            return new Deployment() {
-                @Override
-                public ClassLoader classLoader() {
-                    return loader.get();
-                }
-
-                @Override
-                public void close() throws Exception {
-                    webapp.stop();
-                    contexts.removeHandler(webapp);
-                    webapp.destroy();
-                }
-            };
-        }
-
-        @Override
-        public void close() throws Exception {
-            server.stop();
         }
     }
 

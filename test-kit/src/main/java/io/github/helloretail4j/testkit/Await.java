@@ -1,19 +1,21 @@
-package io.github.helloretail4j.testing;
+package io.github.helloretail4j.testkit;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
- * The one way tests wait for what happens on the tracker's threads: poll until a condition
- * holds, with a deadline, and fail saying what was awaited and what was last seen.
+ * The one way tests wait for what happens on other threads (a tracker delivers in the
+ * background): poll until a condition holds, with a deadline, and fail saying what was awaited
+ * and what was last seen.
  *
  * <p>Probes may throw (a JMX read, an HTTP request): a checked exception fails the wait at once,
  * as it would have failed the test. The failure is a plain {@link AssertionError}, so that this
- * class needs no test framework: the demo's tests use it from the test-jar too.
+ * class needs no test framework: JUnit 5, TestNG or a {@code main} can use it.
  */
 public final class Await {
 
+    /** How long {@link #until(String, Probe, Predicate)} and {@link #until(String, Condition)} wait. */
     public static final Duration DEFAULT = Duration.ofSeconds(20);
     /**
      * The first pauses are short, so that a condition that holds within a millisecond (a page
@@ -42,6 +44,7 @@ public final class Await {
         return until(what, DEFAULT, probe, done);
     }
 
+    /** As above, failing after {@code timeout}. */
     public static <T> T until(String what, Duration timeout, Probe<T> probe, Predicate<? super T> done) {
         long end = System.nanoTime() + timeout.toNanos();
         long pause = TimeUnit.MICROSECONDS.toNanos(100);
@@ -66,6 +69,7 @@ public final class Await {
         until(what, DEFAULT, condition);
     }
 
+    /** As above, failing after {@code timeout}. */
     public static void until(String what, Duration timeout, Condition condition) {
         until(what, timeout, condition::holds, Boolean::booleanValue);
     }

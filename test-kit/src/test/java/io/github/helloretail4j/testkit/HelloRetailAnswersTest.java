@@ -1,18 +1,13 @@
-package io.github.helloretail4j.standin;
+package io.github.helloretail4j.testkit;
 
-import static io.github.helloretail4j.testing.Fixtures.CONVERSION;
-import static io.github.helloretail4j.testing.Fixtures.ID;
-import static io.github.helloretail4j.testing.Fixtures.PAGEVIEW;
-import static io.github.helloretail4j.testing.Fixtures.TRACKING_USER;
-import static io.github.helloretail4j.testing.Fixtures.WEBSITE_UUID;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.helloretail4j.standin.HelloRetailAnswers.Answer;
-import io.github.helloretail4j.standin.HelloRetailAnswers.Endpoint;
+import io.github.helloretail4j.testkit.HelloRetailAnswers.Answer;
+import io.github.helloretail4j.testkit.HelloRetailAnswers.Endpoint;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HashSet;
@@ -32,7 +27,12 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class HelloRetailAnswersTest {
 
-    private static final String UUID = WEBSITE_UUID;
+    private static final String UUID = StandInCollector.WEBSITE_UUID;
+    /** The seeds' example id: 24 lowercase hex characters. */
+    private static final String ID = "62a0317d17698aa57d369db9";
+    private static final String PAGEVIEW = Endpoint.PAGE_VIEW.path();
+    private static final String CONVERSION = Endpoint.CONVERSION.path();
+    private static final String TRACKING_USER = Endpoint.TRACKING_USER.path();
     private static final String OTHER = "00000000-0000-0000-0000-000000000000";
     private static final String JSON = "application/json";
     private static final String CART = "/serve/collect/cart";

@@ -2,78 +2,28 @@ package io.github.helloretail4j.servlet;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
-import org.apache.catalina.LifecycleState;
-import org.apache.catalina.core.StandardContext;
-import org.apache.catalina.loader.WebappLoader;
-import org.apache.catalina.startup.Constants;
-import org.apache.catalina.startup.ContextConfig;
-import org.apache.catalina.startup.Tomcat;
-import org.apache.tomcat.util.scan.StandardJarScanner;
 
 /**
- * Embedded Jetty 10 and Tomcat 9 on a loopback port, deploying web application directories:
- * the javax generation's fixtures for the container suite of ../src/test/java, which the root
- * build runs on Jetty 12 and Tomcat 11 with its own class of this name.
+ * What {@link Containers} needs of the javax generation that the Jakarta one has otherwise:
+ * Jetty 10, the Servlet 3.1 web.xml header, and no path escape refused (neither Jetty 10 nor
+ * Tomcat 9 refuses the escapes Jetty 12 does). The Jakarta build has a class of this name of its
+ * own (Jetty 12).
  */
-final class Containers {
+final class Generation {
 
-    /** The opening tag of a web.xml for this generation. */
+    /** The opening tag of a web.xml for Servlet 3.1. */
     static final String WEB_APP_START = "<web-app xmlns=\"http://xmlns.jcp.org/xml/ns/javaee\" version=\"3.1\">";
 
-    private Containers() {
+    private Generation() {
     }
 
-    enum Kind {
-        JETTY, TOMCAT;
-
-        Container start() throws Exception {
-            return this == JETTY ? new JettyContainer() : new TomcatContainer();
-        }
-
-        /**
-         * True when this container answers 400 to a request whose path has this (percent-encoded)
-         * segment: neither Jetty 10 nor Tomcat 9 refuses the escapes Jetty 12 does.
-         */
-        boolean refusesPathSegment(String segment) {
-            return false;
-        }
+    static Containers.Container jetty() throws Exception {
+        return new JettyContainer();
     }
 
-    interface Container extends AutoCloseable {
-        int port();
-
-        /** Deploys {@code dir} at {@code contextPath} ("" for root); throws with the cause when it fails. */
-        default Deployment deploy(Path dir, String contextPath) throws Exception {
-            return deploy(dir, contextPath, false);
-        }
-
-        /** With {@code childFirst}, WEB-INF/lib and WEB-INF/classes win over the test classpath. */
-        Deployment deploy(Path dir, String contextPath, boolean childFirst) throws Exception;
-
-        @Override
-        void close() throws Exception;
-    }
-
-    interface Deployment extends AutoCloseable {
-        /** The web application's class loader. */
-        default ClassLoader classLoader() {
-            return null;
-        }
-
-        @Override
-        void close() throws Exception;
-    }
-
-    /** A deployment that did not start; the message holds every cause the container reported. */
-    static final class DeploymentFailed extends Exception {
-        DeploymentFailed(String message) {
-            super(message);
-        }
+    /** Jetty 10 refuses none of the escapes Jetty 12 does. */
+    static boolean jettyRefusesPathSegment(String segment) {
+        return false;
     }
 
     /**
@@ -82,7 +32,7 @@ final class Containers {
      * driven by reflection, the few calls a deployment needs. Everything but Jetty comes from
      * the test class path: javax.servlet (Tomcat 9's), the library, the test shop.
      */
-    static final class JettyContainer implements Container {
+    static final class JettyContainer implements Containers.Container {
         private static final ClassLoader JETTY = jettyLoader();
         private final Object server;
         private final Object connector;
@@ -109,7 +59,7 @@ final class Containers {
         }
 
         @Override
-        public Deployment deploy(Path dir, String contextPath, boolean childFirst) throws Exception {
+        public Containers.Deployment deploy(Path dir, String contextPath, boolean childFirst) throws Exception {
             Object webapp = jetty("org.eclipse.jetty.webapp.WebAppContext");
             call(webapp, "setContextPath", contextPath.isEmpty() ? "/" : contextPath);
             call(webapp, "setResourceBase", dir.toString());
@@ -121,11 +71,11 @@ final class Containers {
             } catch (Exception e) {
                 call(contexts, "removeHandler", webapp);
                 withJetty(() -> call(webapp, "stop"));
-                throw new DeploymentFailed(causes(e));
+                throw new Containers.DeploymentFailed(Containers.causes(e));
             }
             java.lang.ref.WeakReference<ClassLoader> loader =
                     new java.lang.ref.WeakReference<>((ClassLoader) call(webapp, "getClassLoader"));
-            return new Deployment() {
+            return new Containers.Deployment() {
                 @Override
                 public ClassLoader classLoader() {
                     return loader.get();
@@ -154,7 +104,7 @@ final class Containers {
                         throw new IllegalStateException(e);
                     }
                 }).toArray(java.net.URL[]::new);
-                return new java.net.URLClassLoader("jetty10", urls, Containers.class.getClassLoader()) {
+                return new java.net.URLClassLoader("jetty10", urls, Generation.class.getClassLoader()) {
                     @Override
                     protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
                         if (!name.startsWith("org.eclipse.jetty.")) {
@@ -251,108 +201,4 @@ final class Containers {
         }
     }
 
-    static final class TomcatContainer implements Container {
-        private final Tomcat tomcat = new Tomcat();
-        private final Path baseDir = Files.createTempDirectory("tomcat");
-        private final List<String> errors = new ArrayList<>();
-        private final Handler capture = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                if (record.getThrown() != null) {
-                    synchronized (errors) {
-                        errors.add(causes(record.getThrown()));
-                    }
-                }
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        private final Logger catalina = Logger.getLogger("org.apache.catalina");
-
-        TomcatContainer() throws Exception {
-            tomcat.setBaseDir(baseDir.toString());
-            tomcat.setHostname("127.0.0.1");
-            tomcat.setPort(0);
-            tomcat.getConnector().setProperty("address", "127.0.0.1");
-            tomcat.getHost().setAutoDeploy(false);
-            catalina.addHandler(capture);
-            tomcat.start();
-        }
-
-        @Override
-        public int port() {
-            return tomcat.getConnector().getLocalPort();
-        }
-
-        @Override
-        public Deployment deploy(Path dir, String contextPath, boolean childFirst) throws Exception {
-            synchronized (errors) {
-                errors.clear();
-            }
-            StandardContext context = new StandardContext();
-            context.setName(contextPath);
-            context.setPath(contextPath);
-            context.setDocBase(dir.toString());
-            ContextConfig config = new ContextConfig();
-            config.setDefaultWebXml(Constants.NoDefaultWebXml);
-            context.addLifecycleListener(config);
-            context.setParentClassLoader(Containers.class.getClassLoader());
-            WebappLoader loader = new WebappLoader();
-            loader.setDelegate(!childFirst);
-            context.setLoader(loader);
-            StandardJarScanner scanner = new StandardJarScanner();
-            scanner.setScanClassPath(false); // only WEB-INF/lib, as in a real deployment
-            context.setJarScanner(scanner);
-            try {
-                tomcat.getHost().addChild(context);
-            } catch (RuntimeException e) {
-                throw new DeploymentFailed(causes(e) + "; " + errors());
-            }
-            if (context.getState() != LifecycleState.STARTED) {
-                tomcat.getHost().removeChild(context);
-                throw new DeploymentFailed(errors());
-            }
-            java.lang.ref.WeakReference<ClassLoader> classLoader =
-                    new java.lang.ref.WeakReference<>(context.getLoader().getClassLoader());
-            return new Deployment() {
-                @Override
-                public ClassLoader classLoader() {
-                    return classLoader.get();
-                }
-
-                @Override
-                public void close() {
-                    tomcat.getHost().removeChild(context);
-                }
-            };
-        }
-
-        private String errors() {
-            synchronized (errors) {
-                return String.join("; ", errors);
-            }
-        }
-
-        @Override
-        public void close() throws Exception {
-            catalina.removeHandler(capture);
-            tomcat.stop();
-            tomcat.destroy();
-        }
-    }
-
-    /** Every message in the cause chain, so a test can find the one that names the parameter. */
-    static String causes(Throwable t) {
-        StringBuilder b = new StringBuilder();
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            b.append(c.getClass().getSimpleName()).append(": ").append(c.getMessage()).append(" <- ");
-        }
-        return b.toString();
-    }
 }

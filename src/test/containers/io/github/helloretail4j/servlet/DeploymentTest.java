@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.helloretail4j.testing.Await;
+import io.github.helloretail4j.testkit.Await;
 import io.github.helloretail4j.testing.TestCollector;
 import java.nio.file.Path;
 import java.time.Duration;

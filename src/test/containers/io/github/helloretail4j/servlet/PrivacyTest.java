@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.github.helloretail4j.Conversion;
 import io.github.helloretail4j.HelloRetailTracker;
 import io.github.helloretail4j.PageView;
-import io.github.helloretail4j.testing.Await;
+import io.github.helloretail4j.testkit.Await;
 import io.github.helloretail4j.testing.LogCapture;
 import io.github.helloretail4j.testing.TestCollector;
 import java.math.BigDecimal;

@@ -1,4 +1,4 @@
-package io.github.helloretail4j.testing;
+package io.github.helloretail4j.testkit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;

@@ -1,4 +1,4 @@
-package io.github.helloretail4j.standin;
+package io.github.helloretail4j.testkit;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -17,11 +17,11 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * What Hello Retail's collect API answers to a request, written once for every stand-in: the
- * tests' {@code TestCollector} (embedded Jetty) and the demo shop's {@code
- * StandInCollectorServlet} (a servlet) both hand it the method, the path, the content type and
- * the body bytes, and send back the status and JSON it gives. It knows no transport, so the
- * two cannot drift apart again.
+ * What Hello Retail's collect API answers to a request, written once for every stand-in: this
+ * kit's {@link StandInCollector} (the JDK's HTTP server), the library's own TLS and HTTP/2
+ * collector for its tests (embedded Jetty) and the demo shop's servlet all hand it the method,
+ * the path, the content type and the body bytes, and send back the status and JSON it gives. It
+ * knows no transport, so the stand-ins cannot drift apart.
  *
  * <p>The rules, from Hello Retail's documentation of view and conversion tracking
  * (developer.helloretail.com, "Tracking") and its public API examples, checked in this order:

@@ -10,7 +10,7 @@ import io.github.helloretail4j.database.PostgresCluster;
 import io.github.helloretail4j.database.PostgresExtension;
 import io.github.helloretail4j.database.ShopSchema;
 import io.github.helloretail4j.feed.SqlOrderSource;
-import io.github.helloretail4j.testing.Await;
+import io.github.helloretail4j.testkit.Await;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;

@@ -14,7 +14,7 @@ import io.github.helloretail4j.internal.Fields;
 import io.github.helloretail4j.internal.Ids;
 import io.github.helloretail4j.internal.Messages;
 import io.github.helloretail4j.internal.Urls;
-import io.github.helloretail4j.testing.Await;
+import io.github.helloretail4j.testkit.Await;
 import io.github.helloretail4j.testing.CleanUrls;
 import io.github.helloretail4j.testing.HostileStrings;
 import io.github.helloretail4j.testing.TestCollector;
