@@ -10,7 +10,7 @@ import io.github.helloretail4j.HelloRetailTracker;
 import io.github.helloretail4j.OrderLine;
 import io.github.helloretail4j.database.PostgresCluster;
 import io.github.helloretail4j.database.PostgresExtension;
-import io.github.helloretail4j.testing.TestCollector;
+import io.github.helloretail4j.testkit.StandInCollector;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -20,7 +20,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -53,7 +52,7 @@ import org.springframework.web.bind.annotation.RestController;
 class ConversionEventTest {
 
     static PostgresCluster pg;
-    static TestCollector collector;
+    static StandInCollector collector;
     static String table;
 
     @TempDir
@@ -62,7 +61,7 @@ class ConversionEventTest {
     @BeforeAll
     static void start(PostgresCluster cluster) throws SQLException {
         pg = cluster;
-        collector = TestCollector.start();
+        collector = StandInCollector.start().timeout(java.time.Duration.ofSeconds(30));
         try (Connection c = pg.connect(); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE IF NOT EXISTS event_orders (order_number varchar(64) PRIMARY KEY)");
         }
@@ -210,7 +209,7 @@ class ConversionEventTest {
             awaitDelivered(committed);
             assertEquals(0, rows(rolledBack), "the conversion's row went with the rolled-back transaction");
             assertEquals(0, shopRows(rolledBack));
-            assertEquals(null, collector.acceptedOrders().get(rolledBack));
+            assertEquals(null, Shop.acceptedOrders(collector).get(rolledBack));
         }
     }
 
@@ -250,7 +249,7 @@ class ConversionEventTest {
             checkout.placeOrder(committed, false);
             awaitDelivered(committed);
             assertEquals(1, shop.bean(HelloRetailTracker.class).metrics().conversions().tracked());
-            assertEquals(null, collector.acceptedOrders().get(rolledBack));
+            assertEquals(null, Shop.acceptedOrders(collector).get(rolledBack));
         }
     }
 
@@ -272,9 +271,7 @@ class ConversionEventTest {
             assertEquals(200, shop.send("POST", "/thank-you?order=" + order, "Cookie", "hello_retail_id=" + Shop.ID)
                     .statusCode());
             awaitDelivered(order);
-            assertEquals(List.of(Shop.ID), collector.accepted(Shop.CONVERSION).stream()
-                    .filter(j -> j.get("orderNumber").asText().equals(order))
-                    .map(j -> j.path("trackingUserId").asText()).toList());
+            assertEquals(Shop.ID, collector.awaitConversion(order).trackingUserId());
         }
     }
 
@@ -283,16 +280,13 @@ class ConversionEventTest {
     }
 
     private static void awaitDelivered(String order) {
-        collector.await(java.time.Duration.ofSeconds(30), r -> {
-            Map<String, Long> orders = collector.acceptedOrders();
-            return orders.containsKey(order);
-        });
-        assertEquals(1L, collector.acceptedOrders().get(order));
+        collector.awaitConversion(order);
+        assertEquals(1L, Shop.acceptedOrders(collector).get(order));
     }
 
     private static String[] args(String... more) {
         List<String> args = new ArrayList<>(List.of("--server.port=0", "--spring.main.banner-mode=off",
-                "--helloretail.website-uuid=" + TestCollector.WEBSITE_UUID,
+                "--helloretail.website-uuid=" + StandInCollector.WEBSITE_UUID,
                 "--helloretail.endpoint=" + collector.endpoint()));
         args.addAll(List.of(more));
         return args.toArray(String[]::new);
