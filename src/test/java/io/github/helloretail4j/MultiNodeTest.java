@@ -218,21 +218,21 @@ class MultiNodeTest {
         Node victim = nodes.get(2);
         String victimClaims = "state = 'pending' AND claimed_by LIKE '%/" + victim.process.pid() + "/%'";
         awaitTrue("deliveries started", Duration.ofSeconds(20), () -> collector.accepted(CONVERSION).size() >= 10);
-        // Hold every node's request at the collector, so that the victim dies with its attempt in
-        // flight: the collector records it when released, as Hello Retail would have.
+        // Hold every node's requests at the collector, so that the victim dies with its window of
+        // attempts in flight: the collector records them when released, as Hello Retail would have.
         collector.stall();
-        awaitTrue("each node has a request held at the collector", Duration.ofSeconds(20), () -> {
+        awaitTrue("the victim has requests held at the collector", Duration.ofSeconds(20), () -> {
             int answered = collector.requests().size();
             int arrived = collector.arrivals();
             Thread.sleep(60); // past the collector's latency: nothing arriving or leaving means all are held
-            return arrived - answered == nodes.size() && collector.requests().size() == answered
-                    && collector.arrivals() == arrived;
+            return arrived - answered >= 1 && collector.requests().size() == answered
+                    && collector.arrivals() == arrived && count(victimClaims) >= 1;
         });
-        assertEquals(1, count(victimClaims), "the victim holds the conversion it is attempting");
         victim.kill();
         collector.release(); // well within the others' response timeout (3 s): they see their answers
         Set<String> inFlight = orderNumbers(victimClaims);
-        assertEquals(1, inFlight.size(), "a node attempts one conversion at a time: " + inFlight);
+        assertTrue(inFlight.size() >= 1 && inFlight.size() <= HelloRetailTracker.DEFAULT_MAX_CONVERSIONS_IN_FLIGHT,
+                "a node has at most its window of conversions in flight: " + inFlight);
 
         awaitTrue("every committed order delivered", Duration.ofSeconds(60),
                 () -> acceptedPerOrder(collector).keySet().containsAll(committed));
@@ -247,7 +247,8 @@ class MultiNodeTest {
                 .collect(Collectors.toSet());
         System.out.println("node c killed holding " + inFlight + "; sent twice: " + twice + "; " + committed.size()
                 + " committed orders delivered");
-        assertEquals(inFlight, twice, "sent twice: exactly the victim's conversion in flight at the kill");
+        assertTrue(inFlight.containsAll(twice) && !twice.isEmpty(),
+                "sent twice: only conversions the victim had in flight at the kill: " + twice + " of " + inFlight);
         assertTrue(accepted.values().stream().allMatch(n -> n <= 2));
         for (int i = 0; i < shared; i++) {
             assertTrue(accepted.get("shared-" + i) == 1 || inFlight.contains("shared-" + i),

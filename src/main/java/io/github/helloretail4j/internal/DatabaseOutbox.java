@@ -13,6 +13,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -35,9 +37,9 @@ import org.slf4j.LoggerFactory;
  * UUID, so a staging tracker on a shared database never delivers production's conversions.
  *
  * <h2>Sharing the delivery</h2>
- * {@link #next} claims one row in one auto-committed statement: {@code SELECT ... FOR UPDATE
- * SKIP LOCKED} picks the oldest pending row that no node holds, and the same statement writes
- * this node's name and a lease ({@code lease_until}, on the database's clock, so that nodes whose
+ * {@link #take} claims several rows (the conversion thread's free window) in one auto-committed
+ * statement: {@code SELECT ... FOR UPDATE SKIP LOCKED LIMIT n} picks the oldest pending rows that
+ * no node holds, and the same statement writes this node's name and one lease ({@code lease_until}, on the database's clock, so that nodes whose
  * clocks disagree still never hold a row together). No row lock outlives the statement: the lease
  * is the claim. {@link #delivered}, {@link #deadLetter} and {@link #release} (a row taken and not
  * attempted) end it; so does {@link #failedAttempt} when the request cannot have arrived (no
@@ -59,7 +61,8 @@ import org.slf4j.LoggerFactory;
  * it reads 0 exactly when {@link #next} finds nothing), over the whole table, not only
  * those this node added: every node shows the same backlog, and summing it over nodes counts it
  * several times. {@link #recovered()} is that count when the outbox was opened. Outcomes are
- * committed one by one, so {@link #sync()} has nothing left to do.
+ * committed as they are recorded (deliveries a window at a time, {@link #delivered(List)}), so
+ * {@link #sync()} has nothing left to do.
  *
  * <h2>Pruning</h2>
  * Delivered rows lose their body at once (it holds the customer's email) and are deleted once
@@ -250,35 +253,54 @@ final class DatabaseOutbox implements Outbox {
 
     @Override
     public Entry next(long afterId) throws IOException {
+        List<Entry> one = take(afterId, 1);
+        return one.isEmpty() ? null : one.get(0);
+    }
+
+    /**
+     * Claims up to {@code max} rows in one statement (two when it wraps around to the oldest),
+     * all with one lease.
+     */
+    @Override
+    public List<Entry> take(long afterId, int max) throws IOException {
         ensureOpen();
         maybePrune();
         try {
             return inTransaction(c -> {
-                Entry claimed = claim(c, afterId);
-                return claimed == null && afterId > 0 ? claim(c, 0) : claimed;
+                List<Entry> claimed = claim(c, afterId, max);
+                if (claimed.size() < max && afterId > 0) {
+                    // rows just claimed hold a lease now: the second claim does not see them
+                    claimed.addAll(claim(c, 0, max - claimed.size()));
+                }
+                return claimed;
             });
         } catch (SQLException e) {
             throw failure("could not claim the next conversion", e);
         }
     }
 
-    private Entry claim(Connection c, long afterId) throws SQLException {
+    private List<Entry> claim(Connection c, long afterId, int max) throws SQLException {
         try (PreparedStatement s = c.prepareStatement(sql.claim())) {
             s.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
             s.setString(1, options.node());
             s.setLong(2, options.lease().toMillis());
             s.setString(3, websiteUuid);
             s.setLong(4, afterId);
+            s.setInt(5, max);
+            List<Entry> claimed = new ArrayList<>();
             try (ResultSet rs = s.executeQuery()) {
-                if (!rs.next()) {
-                    return null;
+                while (rs.next()) {
+                    String message = rs.getString("last_message");
+                    int status = rs.getInt("last_status");
+                    Outcome last = message == null ? null : new Outcome(Outcome.Type.RETRY, status, message, null);
+                    claimed.add(new Entry(rs.getLong("id"),
+                            rs.getObject("created_at", OffsetDateTime.class).toInstant().toEpochMilli(),
+                            rs.getString("order_number"), rs.getString("body").getBytes(StandardCharsets.UTF_8), last));
                 }
-                String message = rs.getString("last_message");
-                int status = rs.getInt("last_status");
-                Outcome last = message == null ? null : new Outcome(Outcome.Type.RETRY, status, message, null);
-                return new Entry(rs.getLong("id"), rs.getObject("created_at", OffsetDateTime.class).toInstant().toEpochMilli(),
-                        rs.getString("order_number"), rs.getString("body").getBytes(StandardCharsets.UTF_8), last);
             }
+            // RETURNING keeps no order: oldest first, as they were picked
+            claimed.sort(Comparator.comparingLong(Entry::id));
+            return claimed;
         }
     }
 
@@ -291,6 +313,33 @@ final class DatabaseOutbox implements Outbox {
             s.setObject(2, OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC));
             s.setLong(3, entry.id());
         });
+    }
+
+    /** One transaction, one round trip (a JDBC batch): what a window of answers comes to. */
+    @Override
+    public void delivered(List<Done> done) throws IOException {
+        ensureOpen();
+        if (done.isEmpty()) {
+            return;
+        }
+        OffsetDateTime now = OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
+        try {
+            inTransaction(c -> {
+                try (PreparedStatement s = c.prepareStatement(sql.delivered())) {
+                    s.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
+                    for (Done d : done) {
+                        s.setString(1, d.fate() == Fate.DELIVERED ? "delivered" : "not_tracked");
+                        s.setObject(2, now);
+                        s.setLong(3, d.entry().id());
+                        s.addBatch();
+                    }
+                    return s.executeBatch();
+                }
+            });
+        } catch (SQLException e) {
+            throw failure("could not record the delivery of " + done.size() + " conversions (the first "
+                    + Check.echo(done.get(0).entry().orderNumber()) + ")", e);
+        }
     }
 
     @Override

@@ -13,12 +13,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -110,6 +113,8 @@ final class FileOutbox implements Outbox {
     /** Remembered order numbers (waiting, being synced, or delivered) and when each was added, oldest first. */
     private final LinkedHashMap<String, Long> orders = new LinkedHashMap<>();
     private final Map<Long, Outcome> lastFailures = new HashMap<>();
+    /** Ids handed out by {@link #take} and not yet settled, failed or released: in flight. */
+    private final Set<Long> taken = new HashSet<>();
     /** Adds written and not yet durable, oldest first. */
     private final ArrayDeque<Ticket> unsynced = new ArrayDeque<>();
     /** Null after a rewrite whose reopening failed, or after a failure that left the channel unusable. */
@@ -451,10 +456,48 @@ final class FileOutbox implements Outbox {
             if (e == null) {
                 return null;
             }
-            Entry entry = e.getValue();
-            Outcome last = lastFailures.get(entry.id());
-            return last == null ? entry
-                    : new Entry(entry.id(), entry.createdAtMillis(), entry.orderNumber(), entry.body(), last);
+            return withLastFailure(e.getValue());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private Entry withLastFailure(Entry entry) {
+        Outcome last = lastFailures.get(entry.id());
+        return last == null ? entry
+                : new Entry(entry.id(), entry.createdAtMillis(), entry.orderNumber(), entry.body(), last);
+    }
+
+    @Override
+    public List<Entry> take(long afterId, int max) {
+        lock.lock();
+        try {
+            List<Entry> out = new ArrayList<>(Math.min(max, 64));
+            takeFrom(pending.tailMap(afterId, false).values(), max, out);
+            takeFrom(pending.headMap(afterId, true).values(), max, out);
+            return out;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Skips what is out already: at most the conversion thread's window of them. */
+    private void takeFrom(Collection<Entry> from, int max, List<Entry> out) {
+        for (Entry e : from) {
+            if (out.size() >= max) {
+                return;
+            }
+            if (taken.add(e.id())) {
+                out.add(withLastFailure(e));
+            }
+        }
+    }
+
+    @Override
+    public void release(Entry entry) {
+        lock.lock();
+        try {
+            taken.remove(entry.id());
         } finally {
             lock.unlock();
         }
@@ -464,6 +507,7 @@ final class FileOutbox implements Outbox {
     public void failedAttempt(Entry entry, Outcome outcome) {
         lock.lock();
         try {
+            taken.remove(entry.id());
             if (pending.containsKey(entry.id())) {
                 lastFailures.put(entry.id(), outcome);
             }
@@ -486,6 +530,8 @@ final class FileOutbox implements Outbox {
         lock.lock();
         try {
             ensureOpen();
+            // out no more: when the dead letter cannot be written, it waits to be taken again
+            taken.remove(entry.id());
             if (!pending.containsKey(entry.id())) {
                 return;
             }
@@ -505,6 +551,7 @@ final class FileOutbox implements Outbox {
         lock.lock();
         try {
             ensureOpen();
+            taken.remove(entry.id());
             if (pending.remove(entry.id()) == null) {
                 return;
             }

@@ -6,7 +6,7 @@ package io.github.helloretail4j.internal;
  * written into the SQL as it is.
  *
  * @param insert a conversion; a repeated order number inserts nothing
- * @param claim the next row no node holds, with this node's name and a lease, in one statement
+ * @param claim the next rows no node holds (up to a limit), with this node's name and one lease, in one statement
  * @param delivered the collector's answer for good
  * @param failed a failed attempt's answer; the claim ends unless the request may have arrived
  * @param dead a conversion that will never be sent
@@ -23,12 +23,14 @@ record OutboxStatements(String insert, String claim, String delivered, String fa
                 + " ON CONFLICT (website_uuid, order_number) DO NOTHING";
         // The lease condition is repeated outside the sub-select on purpose: the row lock taken
         // there makes PostgreSQL re-read a row another node claimed meanwhile, and the outer
-        // condition then leaves it alone.
+        // condition then leaves it alone. The sub-select is in ARRAY(...) so that it runs once:
+        // as "id IN (...)" PostgreSQL may run it again for each row, and rows this statement
+        // updated already no longer count as locked, so it would claim every row, not the limit.
         String claimable = "state = 'pending' AND (lease_until IS NULL OR lease_until < now())";
         String claim = "UPDATE " + t + " SET claimed_by = ?, lease_until = now() + ? * interval '1 millisecond',"
                 + " attempts = attempts + 1"
-                + " WHERE id = (SELECT id FROM " + t + " WHERE website_uuid = ? AND " + claimable + " AND id > ?"
-                + " ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED) AND " + claimable
+                + " WHERE id = ANY(ARRAY(SELECT id FROM " + t + " WHERE website_uuid = ? AND " + claimable + " AND id > ?"
+                + " ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED)) AND " + claimable
                 + " RETURNING id, created_at, order_number, body, last_status, last_message";
         String delivered = "UPDATE " + t + " SET state = ?, done_at = ?, body = NULL, claimed_by = NULL,"
                 + " lease_until = NULL WHERE id = ? AND state = 'pending'";

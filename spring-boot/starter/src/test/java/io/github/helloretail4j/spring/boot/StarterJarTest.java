@@ -105,6 +105,7 @@ class StarterJarTest {
         HelloRetailProperties defaults = new HelloRetailProperties();
         assertEquals(HelloRetailTracker.DEFAULT_ENDPOINT.toString(), defaults.getEndpoint());
         assertEquals(HelloRetailTracker.DEFAULT_MAX_REQUESTS_IN_FLIGHT, defaults.getMaxRequestsInFlight());
+        assertEquals(HelloRetailTracker.DEFAULT_MAX_CONVERSIONS_IN_FLIGHT, defaults.getMaxConversionsInFlight());
     }
 
     private static String resource(String name) throws IOException {
