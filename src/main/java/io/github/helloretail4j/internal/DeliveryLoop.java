@@ -13,9 +13,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * that an outage costs one attempt per pause. Every outcome of a delivery is counted here and
  * nowhere else.
  *
- * <p>What differs lives in the {@link Items}: where
- * items come from, how long one may be retried (a budget of attempts for page views, of age for
- * conversions), and where outcomes are recorded (nowhere, or the outbox).
+ * <p>What differs lives in the {@link Items}: how long one may be retried (a budget of attempts
+ * for page views, of age for conversions), and where outcomes are recorded (nowhere, or the
+ * outbox).
  */
 final class DeliveryLoop<T> {
 

@@ -7,8 +7,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * POSTs to the collector (waiting for the answer, or handing it to a callback), the backoff
- * policy, the close deadline, and the log lines of trouble and recovery: what every
+ * POSTs to the collector (handing the answer to a callback), the backoff policy, the close deadline, and the log lines of trouble and recovery: what every
  * {@link DeliveryLoop} and {@link Pipeline} of a tracker shares.
  *
  * <p>Logging follows zipkin-reporter: the first trouble is a WARN, repeats are DEBUG until a
@@ -31,17 +30,10 @@ final class Sender {
     }
 
     /**
-     * One POST, no retry: for delivery loops that schedule their own retries. Logs a recovery
-     * after trouble and the first rejection; trouble itself is logged by the caller with
-     * {@link #logTrouble}, which knows what happens next.
-     */
-    Outcome attempt(String path, byte[] body) {
-        return observed(path, client.post(path, body));
-    }
-
-    /**
-     * As {@link #attempt(String, byte[])} without waiting: {@code then} gets the outcome, on the
-     * client's I/O thread.
+     * One POST, no retry, without waiting: for delivery loops that schedule their own retries;
+     * {@code then} gets the outcome, on the client's I/O thread. Logs a recovery after trouble
+     * and the first rejection; trouble itself is logged by the caller with {@link #logTrouble},
+     * which knows what happens next.
      */
     void attempt(String path, byte[] body, Consumer<Outcome> then) {
         client.post(path, body, outcome -> then.accept(observed(path, outcome)));
