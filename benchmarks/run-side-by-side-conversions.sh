@@ -19,6 +19,7 @@ BEFORE="$1"; ROUNDS="${2:-1}"; LABEL="${3:-side-by-side-conversions}"; shift $((
 build
 OUT="$RESULTS/$LABEL"
 mkdir -p "$OUT"
+mkdir -p "$BENCH_DIR/target/run"
 cp "$BEFORE" "$BENCH_DIR/target/run/before.jar"
 BJ="$BENCH_DIR/target/run/before.jar"
 
