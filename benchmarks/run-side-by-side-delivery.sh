@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
-# Issue 15's measurements: this build's delivery beside another build's (a "before" jar), in one
-# run: the profile (both modes), B1 saturation, B1 latency with the cold start, B6, B4 for each
-# jar, then B2/B3/B5 alternated. About 30 minutes. Raw output in benchmarks/results/<label>/.
+# The asynchronous delivery's measurements, beside the blocking senders it replaced: this build's
+# delivery beside another build's (a "before" jar), in one run: the profile (both modes), B1
+# saturation, B1 latency with the cold start, B6, B4 for each jar, then B2/B3/B5 alternated.
+# About 30 minutes. Raw output in benchmarks/results/<label>/.
 #
 # Usage: benchmarks/run-side-by-side-delivery.sh <before benchmarks.jar> [label]
 # A "before" jar: git worktree add ../before <commit>; in it mvn -q -B install -DskipTests and
 # mvn -q -B -f benchmarks package -DskipTests, with a Maven repository of its own
 # (-Dmaven.repo.local=...), built right after each other; the jar is benchmarks/target/benchmarks.jar.
 set -uo pipefail
-BJ="$1"; LABEL="${2:-issue15}"
+BJ="$1"; LABEL="${2:-async-delivery}"
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
 C=$(git rev-parse --short HEAD)

@@ -1,6 +1,9 @@
 package io.github.helloretail4j;
 
-import io.github.helloretail4j.internal.Check;
+import io.github.helloretail4j.internal.Fields;
+import io.github.helloretail4j.internal.Ids;
+import io.github.helloretail4j.internal.Messages;
+import io.github.helloretail4j.internal.Urls;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -103,7 +106,7 @@ public final class Cart {
         return "Cart{total=" + total.toPlainString()
                 + (trackingUserId == null ? "" : ", trackingUserId=" + PageView.abbreviate(trackingUserId))
                 + (url == null ? "" : ", url=" + url)
-                + (email == null ? "" : ", email=" + Check.maskEmail(email))
+                + (email == null ? "" : ", email=" + Messages.maskEmail(email))
                 + (urls.isEmpty() ? ", productNumbers=" + productNumbers : ", urls=" + urls) + "}";
     }
 
@@ -136,7 +139,7 @@ public final class Cart {
         /** Required: the cart's total, zero or more and finite. Kept as its shortest decimal. */
         public Builder total(double total) {
             this.total = Double.isFinite(total) ? BigDecimal.valueOf(total) : null;
-            this.totalProblem = Check.totalProblem(total);
+            this.totalProblem = Fields.totalProblem(total);
             return this;
         }
 
@@ -171,13 +174,13 @@ public final class Cart {
          *         email is masked)
          */
         public Cart build() {
-            Check.total(total, totalProblem);
-            Check.trackingUserId(trackingUserId);
+            Fields.total(total, totalProblem);
+            Ids.trackingUserId(trackingUserId);
             if (url != null) {
-                Check.url("url", url);
+                Urls.url("url", url);
             }
-            Check.email(email);
-            List<String> products = Check.products(productNumbers, urls, 0, MAX_PRODUCTS);
+            Fields.email(email);
+            List<String> products = Fields.products(productNumbers, urls, 0, MAX_PRODUCTS);
             if (products.isEmpty()) {
                 if (total.signum() != 0) {
                     throw new IllegalArgumentException("total must be 0 for an empty cart: " + total.toPlainString());

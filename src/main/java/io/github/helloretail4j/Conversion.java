@@ -1,6 +1,8 @@
 package io.github.helloretail4j;
 
-import io.github.helloretail4j.internal.Check;
+import io.github.helloretail4j.internal.Fields;
+import io.github.helloretail4j.internal.Ids;
+import io.github.helloretail4j.internal.Messages;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -107,7 +109,7 @@ public final class Conversion {
     public String toString() {
         return "Conversion{orderNumber=" + orderNumber + ", total=" + total.toPlainString()
                 + (trackingUserId == null ? "" : ", trackingUserId=" + PageView.abbreviate(trackingUserId))
-                + (email == null ? "" : ", email=" + Check.maskEmail(email))
+                + (email == null ? "" : ", email=" + Messages.maskEmail(email))
                 + (customerId == null ? "" : ", customerId=" + customerId)
                 + (productNumbers.isEmpty() ? "" : ", productNumbers=" + productNumbers)
                 + (urls.isEmpty() ? "" : ", urls=" + urls)
@@ -155,7 +157,7 @@ public final class Conversion {
         /** Required: the order's total, zero or more and finite. Kept as its shortest decimal. */
         public Builder total(double total) {
             this.total = Double.isFinite(total) ? BigDecimal.valueOf(total) : null;
-            this.totalProblem = Check.totalProblem(total);
+            this.totalProblem = Fields.totalProblem(total);
             return this;
         }
 
@@ -202,19 +204,19 @@ public final class Conversion {
             if (orderNumber == null) {
                 throw new IllegalStateException("orderNumber is required");
             }
-            Check.text("orderNumber", orderNumber);
-            Check.total(total, totalProblem);
-            Check.trackingUserId(trackingUserId);
-            Check.email(email);
-            Check.text("customerId", customerId);
+            Fields.text("orderNumber", orderNumber);
+            Fields.total(total, totalProblem);
+            Ids.trackingUserId(trackingUserId);
+            Fields.email(email);
+            Fields.text("customerId", customerId);
             if (productNumbers == null && urls == null && lines == null) {
                 throw new IllegalStateException("productNumbers, urls or lines is required");
             }
-            List<OrderLine> checkedLines = lines == null ? List.of() : Check.lines(lines, MAX_PRODUCTS);
+            List<OrderLine> checkedLines = lines == null ? List.of() : Fields.lines(lines, MAX_PRODUCTS);
             if (productNumbers == null && urls == null) {
                 return new Conversion(this, List.of(), List.of(), checkedLines);
             }
-            List<String> products = Check.products(productNumbers, urls, 1, MAX_PRODUCTS);
+            List<String> products = Fields.products(productNumbers, urls, 1, MAX_PRODUCTS);
             return productNumbers != null
                     ? new Conversion(this, products, List.of(), checkedLines)
                     : new Conversion(this, List.of(), products, checkedLines);

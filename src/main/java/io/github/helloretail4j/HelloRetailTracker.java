@@ -1,6 +1,8 @@
 package io.github.helloretail4j;
 
-import io.github.helloretail4j.internal.Check;
+import io.github.helloretail4j.internal.Ids;
+import io.github.helloretail4j.internal.Messages;
+import io.github.helloretail4j.internal.Urls;
 import io.github.helloretail4j.internal.Engine;
 import io.github.helloretail4j.internal.Storage;
 import io.github.helloretail4j.internal.TrackerAccess;
@@ -31,8 +33,8 @@ import org.slf4j.LoggerFactory;
  *       and the same order may be tracked again. A disk or database fault never needs a restart:
  *       the outbox goes on once it works ({@link TrackerMetrics#outboxFailures()}). It is
  *       delivered in order by a background thread, through outages, restarts and crashes, once
- *       per order number (at least once across a crash: see the README for the window where a
- *       duplicate can happen). With a database, {@link #trackConversion(Connection, Conversion)}
+ *       per order number (at least once across a crash: see docs/conversions.md for the window
+ *       where a duplicate can happen). With a database, {@link #trackConversion(Connection, Conversion)}
  *       writes it in the shop's own transaction, and whichever node of the shop is alive
  *       delivers it.</li>
  *   <li>A 2xx answer is a delivery ("Not tracked for anonymous user" is counted apart). A 400
@@ -465,12 +467,12 @@ public final class HelloRetailTracker implements AutoCloseable {
          */
         public HelloRetailTracker build() {
             if (enabled || websiteUuid != null) {
-                Check.websiteUuid(websiteUuid);
+                Ids.websiteUuid(websiteUuid);
             }
-            endpoint = Check.endpoint(endpoint, DEFAULT_ENDPOINT);
+            endpoint = Urls.endpoint(endpoint, DEFAULT_ENDPOINT);
             if (name == null || !name.matches("[A-Za-z0-9._-]{1,64}")) {
                 throw new IllegalArgumentException(
-                        "name must be 1 to 64 letters, digits, '.', '_' or '-': " + Check.echo(name));
+                        "name must be 1 to 64 letters, digits, '.', '_' or '-': " + Messages.echo(name));
             }
             range("queueSize", queueSize, 1, 1_000_000);
             if (senderThreadsSet && maxRequestsInFlightSet) {
@@ -494,7 +496,7 @@ public final class HelloRetailTracker implements AutoCloseable {
                         + " outboxDirectory " + outboxDirectory + " for one");
             }
             if (outboxTable != null && outboxDataSource == null) {
-                throw new IllegalArgumentException("outboxTable " + Check.echo(outboxTable)
+                throw new IllegalArgumentException("outboxTable " + Messages.echo(outboxTable)
                         + " is set without outboxDataSource; it names the database outbox's table");
             }
             if (outboxDirectory == null) {

@@ -1,6 +1,8 @@
 package io.github.helloretail4j;
 
-import io.github.helloretail4j.internal.Check;
+import io.github.helloretail4j.internal.Fields;
+import io.github.helloretail4j.internal.Messages;
+import io.github.helloretail4j.internal.Urls;
 import java.math.BigDecimal;
 import java.util.Objects;
 import java.util.Optional;
@@ -109,7 +111,7 @@ public final class OrderLine {
         /** Required: what the line cost, including tax; zero or more and finite. Kept as its shortest decimal. */
         public Builder lineTotal(double lineTotal) {
             this.lineTotal = Double.isFinite(lineTotal) ? BigDecimal.valueOf(lineTotal) : null;
-            this.lineTotalProblem = Check.amountProblem("lineTotal", lineTotal);
+            this.lineTotalProblem = Fields.amountProblem("lineTotal", lineTotal);
             return this;
         }
 
@@ -119,8 +121,8 @@ public final class OrderLine {
          *         (by its product) and the field, and echoes the value
          */
         public OrderLine build() {
-            String line = "order line " + (productNumber != null ? Check.echo(productNumber)
-                    : url != null ? Check.echo(url) : "without product") + ": ";
+            String line = "order line " + (productNumber != null ? Messages.echo(productNumber)
+                    : url != null ? Messages.echo(url) : "without product") + ": ";
             if (productNumber == null && url == null) {
                 throw new IllegalStateException(line + "productNumber or url is required");
             }
@@ -128,12 +130,12 @@ public final class OrderLine {
                 throw new IllegalStateException(line + "quantity is required");
             }
             try {
-                Check.text("productNumber", productNumber);
-                Check.url("url", url);
+                Fields.text("productNumber", productNumber);
+                Urls.url("url", url);
                 if (quantity < 1) {
                     throw new IllegalArgumentException("quantity must be at least 1: " + quantity);
                 }
-                Check.amount("lineTotal", lineTotal, lineTotalProblem);
+                Fields.amount("lineTotal", lineTotal, lineTotalProblem);
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(line + e.getMessage(), e);
             } catch (IllegalStateException e) {

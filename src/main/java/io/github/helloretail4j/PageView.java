@@ -1,6 +1,8 @@
 package io.github.helloretail4j;
 
-import io.github.helloretail4j.internal.Check;
+import io.github.helloretail4j.internal.Fields;
+import io.github.helloretail4j.internal.Ids;
+import io.github.helloretail4j.internal.Urls;
 import io.github.helloretail4j.internal.CheckedEvents;
 import java.util.Objects;
 import java.util.Optional;
@@ -144,11 +146,11 @@ public final class PageView {
             if (location == null) {
                 throw new IllegalStateException("location is required");
             }
-            Check.url("location", location);
-            Check.trackingUserId(trackingUserId);
-            Check.url("referrer", referrer);
-            Check.url("url", url);
-            Check.text("productNumber", productNumber);
+            Urls.url("location", location);
+            Ids.trackingUserId(trackingUserId);
+            Urls.url("referrer", referrer);
+            Urls.url("url", url);
+            Fields.text("productNumber", productNumber);
             return new PageView(this);
         }
     }

@@ -5,7 +5,7 @@ import static io.github.helloretail4j.testing.Fixtures.WEBSITE_UUID;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.helloretail4j.testing.Await;
+import io.github.helloretail4j.testkit.Await;
 import io.github.helloretail4j.testing.Fixtures;
 import io.github.helloretail4j.testing.TestCollector;
 import java.math.BigDecimal;

@@ -9,6 +9,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.github.helloretail4j.database.PostgresCluster;
 import io.github.helloretail4j.database.PostgresExtension;
 import io.github.helloretail4j.testing.TestCollector;
+import io.github.helloretail4j.testkit.Await;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.net.InetAddress;
@@ -75,16 +76,8 @@ class DatabaseTrackerTest {
         }
     }
 
-    private static void awaitTrue(String what, Check condition) throws Exception {
-        long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!condition.holds()) {
-            assertTrue(System.nanoTime() < end, what);
-            Thread.sleep(5);
-        }
-    }
-
-    private interface Check {
-        boolean holds() throws Exception;
+    private static void awaitTrue(String what, Await.Condition condition) {
+        Await.until(what, Duration.ofSeconds(30), condition);
     }
 
     @Test

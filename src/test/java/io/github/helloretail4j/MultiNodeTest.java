@@ -7,6 +7,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.github.helloretail4j.database.PostgresCluster;
 import io.github.helloretail4j.database.PostgresExtension;
 import io.github.helloretail4j.testing.TestCollector;
+import io.github.helloretail4j.testkit.Await;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -168,16 +169,8 @@ class MultiNodeTest {
         });
     }
 
-    private static void awaitTrue(String what, Duration timeout, Check condition) throws Exception {
-        long end = System.nanoTime() + timeout.toNanos();
-        while (!condition.holds()) {
-            assertTrue(System.nanoTime() < end, what);
-            Thread.sleep(5);
-        }
-    }
-
-    private interface Check {
-        boolean holds() throws Exception;
+    private static void awaitTrue(String what, Duration timeout, Await.Condition condition) {
+        Await.until(what, timeout, condition);
     }
 
     private static Map<String, Long> acceptedPerOrder(TestCollector collector) {

@@ -6,7 +6,7 @@ import static io.github.helloretail4j.testing.Fixtures.conversion;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.helloretail4j.testing.Await;
+import io.github.helloretail4j.testkit.Await;
 import io.github.helloretail4j.testing.LogCapture;
 import io.github.helloretail4j.testing.TestCollector;
 import java.io.File;
@@ -130,11 +130,12 @@ class TlsTest {
             for (int i = 0; i < 200; i++) {
                 tracker.trackPageView(PageView.builder().location("https://shop.example/" + i).build());
             }
-            int mostConnections = 0;
-            while (tracker.metrics().pageViews().delivered() < 200) {
-                mostConnections = Math.max(mostConnections, collector.openConnections());
-                Thread.sleep(5);
-            }
+            int[] most = {0};
+            Await.until("200 page views delivered", () -> {
+                most[0] = Math.max(most[0], collector.openConnections());
+                return tracker.metrics();
+            }, m -> m.pageViews().delivered() >= 200);
+            int mostConnections = most[0];
             tracker.trackConversion(conversion("h2-1")); // conversions take the same connection
             await(tracker, "the conversion delivered", m -> m.conversions().delivered() == 1);
             List<TestCollector.Received> received = collector.requests();

@@ -83,7 +83,7 @@ class TrackerBuilderTest {
     @CsvSource({"localhost, true", "127.0.0.1, true", "127.8.9.10, true", "[::1], true", "::1, true",
             "example.com, false", "10.0.0.1, false", "localhost.evil.example, false", "127.0.0.1.nip.io, false"})
     void isLoopback_table(String host, boolean loopback) {
-        assertEquals(loopback, io.github.helloretail4j.internal.Check.isLoopback(host), host);
+        assertEquals(loopback, io.github.helloretail4j.internal.Urls.isLoopback(host), host);
     }
 
     @Test

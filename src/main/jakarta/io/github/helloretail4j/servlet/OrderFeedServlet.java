@@ -9,6 +9,10 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.time.ZoneId;
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The order feed Hello Retail requires: the shop's orders in Hello Retail's JSON format, behind
@@ -26,7 +30,10 @@ import java.util.Collections;
  *         .zone(ZoneId.of("Europe/Copenhagen"))
  *         .build()).addMapping("/helloretail/orderfeed");
  * }</pre>
- * Or in web.xml, with a query run on a JNDI DataSource ({@code SqlOrderSource} describes it):
+ * Or with no code, with a query run on a JNDI DataSource ({@code SqlOrderSource} describes it):
+ * the jar's web fragment registers the feed at {@value #PARAM_PATH} (default
+ * {@value #DEFAULT_PATH}) when the context-param {@value #PARAM_PASSWORD} is set, from the
+ * context-params below; or map it in web.xml yourself, which the fragment then leaves alone:
  * <pre>{@code
  * <servlet>
  *   <servlet-name>helloretail-orderfeed</servlet-name>
@@ -40,7 +47,9 @@ import java.util.Collections;
  * }</pre>
  *
  * <table>
- * <caption>init-params (each also read as a context-param when not an init-param)</caption>
+ * <caption>Parameters, read as every {@code helloretail.*} parameter is: a system property, else an
+ * environment variable ({@code HELLORETAIL_ORDER_FEED_PASSWORD}), else the servlet's init-param,
+ * else the context-param</caption>
  * <tr><th>name</th><th>default</th><th>meaning</th></tr>
  * <tr><td>{@value #PARAM_PASSWORD}</td><td>none: required</td><td>the HTTP Basic password, 8 characters or more</td></tr>
  * <tr><td>{@value #PARAM_USER}</td><td>{@value #DEFAULT_USER}</td><td>the HTTP Basic user name</td></tr>
@@ -63,12 +72,18 @@ import java.util.Collections;
  */
 public final class OrderFeedServlet extends HttpServlet {
 
-    public static final String PARAM_PASSWORD = OrderFeedParameters.PASSWORD;
-    public static final String PARAM_USER = OrderFeedParameters.USER;
-    public static final String DEFAULT_USER = OrderFeedParameters.DEFAULT_USER;
-    public static final String PARAM_DATA_SOURCE = OrderFeedParameters.DATA_SOURCE;
-    public static final String PARAM_QUERY = OrderFeedParameters.QUERY;
-    public static final String PARAM_ZONE = OrderFeedParameters.ZONE;
+    public static final String PARAM_PASSWORD = Parameters.PARAM_ORDER_FEED_PASSWORD;
+    public static final String PARAM_USER = Parameters.PARAM_ORDER_FEED_USER;
+    public static final String DEFAULT_USER = Parameters.DEFAULT_ORDER_FEED_USER;
+    /**
+     * Where the web fragment's listener maps the feed (a context-param; a servlet mapped by hand
+     * answers where its mapping says).
+     */
+    public static final String PARAM_PATH = Parameters.PARAM_ORDER_FEED_PATH;
+    public static final String DEFAULT_PATH = Parameters.DEFAULT_ORDER_FEED_PATH;
+    public static final String PARAM_DATA_SOURCE = Parameters.PARAM_ORDER_FEED_DATA_SOURCE;
+    public static final String PARAM_QUERY = Parameters.PARAM_ORDER_FEED_QUERY;
+    public static final String PARAM_ZONE = Parameters.PARAM_ORDER_FEED_ZONE;
 
     /** Null until {@code init} when the container made this servlet from web.xml. */
     private transient OrderFeed feed;
@@ -77,7 +92,7 @@ public final class OrderFeedServlet extends HttpServlet {
     public OrderFeedServlet() {
     }
 
-    private OrderFeedServlet(OrderFeed feed) {
+    OrderFeedServlet(OrderFeed feed) {
         this.feed = feed;
     }
 
@@ -92,8 +107,10 @@ public final class OrderFeedServlet extends HttpServlet {
         }
         try {
             feed = new OrderFeed(OrderFeedParameters.parse(
-                    Collections.list(getServletConfig().getInitParameterNames()),
-                    getServletConfig()::getInitParameter, getServletContext()::getInitParameter,
+                    parameters(Collections.list(getServletConfig().getInitParameterNames()),
+                            getServletConfig()::getInitParameter),
+                    parameters(Collections.list(getServletContext().getInitParameterNames()),
+                            getServletContext()::getInitParameter),
                     OrderFeedServlet::lookup));
         } catch (IllegalArgumentException e) {
             // Tomcat logs only the innermost cause of a servlet that failed to start: that must be
@@ -111,13 +128,24 @@ public final class OrderFeedServlet extends HttpServlet {
      * On the thread that starts the servlet, where {@code java:comp/env} is the application's
      * own naming context.
      */
-    private static Object lookup(String name) throws javax.naming.NamingException {
+    static Object lookup(String name) throws javax.naming.NamingException {
         javax.naming.InitialContext naming = new javax.naming.InitialContext();
         try {
             return naming.lookup(name);
         } finally {
             naming.close();
         }
+    }
+
+    static Map<String, String> parameters(List<String> names, Function<String, String> values) {
+        Map<String, String> map = new HashMap<>();
+        for (String name : names) {
+            String value = values.apply(name);
+            if (value != null) {
+                map.put(name, value);
+            }
+        }
+        return map;
     }
 
     /** Every method comes here: only GET is served, and HEAD must not run the query as doHead would. */

@@ -32,8 +32,8 @@ import java.io.IOException;
  * <h2>Parameters</h2>
  * Read, first found wins, from a system property, an environment variable
  * ({@code HELLORETAIL_WEBSITE_UUID}), the filter's init-param, the context-param; see the
- * {@code PARAM_*} constants and their {@code DEFAULT_*} (the README's table says what each
- * does). An unknown {@code helloretail.*} parameter or a bad value fails the deployment with a
+ * {@code PARAM_*} constants and their {@code DEFAULT_*} (docs/servlet-filter.md's tables say what
+ * each does). An unknown {@code helloretail.*} parameter or a bad value fails the deployment with a
  * message naming it.
  *
  * <h2>Request attributes</h2>

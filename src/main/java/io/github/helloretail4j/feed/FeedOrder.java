@@ -1,7 +1,8 @@
 package io.github.helloretail4j.feed;
 
 import io.github.helloretail4j.OrderLine;
-import io.github.helloretail4j.internal.Check;
+import io.github.helloretail4j.internal.Fields;
+import io.github.helloretail4j.internal.Messages;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -91,7 +92,7 @@ public final class FeedOrder {
     @Override
     public String toString() {
         return "FeedOrder{orderNumber=" + orderNumber + ", date=" + date + ", total=" + total.toPlainString()
-                + ", email=" + Check.maskEmail(email)
+                + ", email=" + Messages.maskEmail(email)
                 + (customerId == null ? "" : ", customerId=" + customerId)
                 + ", lines=" + lines + "}";
     }
@@ -131,7 +132,7 @@ public final class FeedOrder {
         /** Required: the order's total, zero or more and finite. Kept as its shortest decimal. */
         public Builder total(double total) {
             this.total = Double.isFinite(total) ? BigDecimal.valueOf(total) : null;
-            this.totalProblem = Check.totalProblem(total);
+            this.totalProblem = Fields.totalProblem(total);
             return this;
         }
 
@@ -163,22 +164,22 @@ public final class FeedOrder {
             if (orderNumber == null) {
                 throw new IllegalStateException("orderNumber is required");
             }
-            Check.text("orderNumber", orderNumber);
-            String order = "order " + Check.echo(orderNumber) + ": ";
+            Fields.text("orderNumber", orderNumber);
+            String order = "order " + Messages.echo(orderNumber) + ": ";
             try {
                 if (date == null) {
                     throw new IllegalStateException("date is required");
                 }
-                Check.total(total, totalProblem);
+                Fields.total(total, totalProblem);
                 if (email == null) {
                     throw new IllegalStateException("email is required");
                 }
-                Check.email(email);
-                Check.text("customerId", customerId);
+                Fields.email(email);
+                Fields.text("customerId", customerId);
                 if (lines == null) {
                     throw new IllegalStateException("lines is required");
                 }
-                return new FeedOrder(this, Check.lines(lines, MAX_LINES));
+                return new FeedOrder(this, Fields.lines(lines, MAX_LINES));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(order + e.getMessage(), e);
             } catch (IllegalStateException e) {

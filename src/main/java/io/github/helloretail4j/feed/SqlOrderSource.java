@@ -1,7 +1,7 @@
 package io.github.helloretail4j.feed;
 
 import io.github.helloretail4j.OrderLine;
-import io.github.helloretail4j.internal.Check;
+import io.github.helloretail4j.internal.Messages;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -147,7 +147,7 @@ public final class SqlOrderSource implements OrderSource {
             connection = dataSource.getConnection();
         } catch (SQLException e) {
             throw new IllegalStateException("order feed: no connection from the data source ("
-                    + Check.describe(e) + ")", e);
+                    + Messages.describe(e) + ")", e);
         }
         Cursor cursor = new Cursor(connection);
         try {
@@ -162,7 +162,7 @@ public final class SqlOrderSource implements OrderSource {
     /** The query and the settings; never the data source's credentials. */
     @Override
     public String toString() {
-        return "SqlOrderSource{query=" + Check.echo(query) + ", queryTimeout=" + queryTimeoutSeconds
+        return "SqlOrderSource{query=" + Messages.echo(query) + ", queryTimeout=" + queryTimeoutSeconds
                 + "s, fetchSize=" + fetchSize + "}";
     }
 
@@ -203,8 +203,8 @@ public final class SqlOrderSource implements OrderSource {
                 statement.setTimestamp(2, Timestamp.from(to));
                 rows = statement.executeQuery();
             } catch (SQLException e) {
-                throw new IllegalStateException("the order feed's query failed (" + Check.describe(e) + "): "
-                        + Check.echo(query), e);
+                throw new IllegalStateException("the order feed's query failed (" + Messages.describe(e) + "): "
+                        + Messages.echo(query), e);
             }
             findColumns();
         }
@@ -220,8 +220,8 @@ public final class SqlOrderSource implements OrderSource {
                     names.add(0, name);
                 }
             } catch (SQLException e) {
-                throw new IllegalStateException("the order feed's query failed (" + Check.describe(e) + "): "
-                        + Check.echo(query), e);
+                throw new IllegalStateException("the order feed's query failed (" + Messages.describe(e) + "): "
+                        + Messages.echo(query), e);
             }
             List<String> missing = new ArrayList<>();
             for (int c = 0; c < COLUMNS.size(); c++) {
@@ -235,7 +235,7 @@ public final class SqlOrderSource implements OrderSource {
             if (!missing.isEmpty()) {
                 throw new IllegalStateException("the order feed's query has no column " + String.join(", ", missing)
                         + " (it needs " + COLUMN_LIST + "; it has " + String.join(", ", names) + "): "
-                        + Check.echo(query));
+                        + Messages.echo(query));
             }
         }
 
@@ -256,7 +256,7 @@ public final class SqlOrderSource implements OrderSource {
             } catch (SQLException e) {
                 close();
                 throw new IllegalStateException("the order feed's query failed while reading ("
-                        + Check.describe(e) + ")", e);
+                        + Messages.describe(e) + ")", e);
             } catch (RuntimeException | Error e) {
                 close();
                 throw e;
@@ -302,7 +302,7 @@ public final class SqlOrderSource implements OrderSource {
                         // The order's own fields first (a missing email says more than its third line):
                         // built with a line that passes, their problem is thrown from here.
                         order.lines(List.of(lines.isEmpty() ? PASSING_LINE : lines.get(0))).build();
-                        throw new IllegalArgumentException("order " + Check.echo(number) + ": " + problem);
+                        throw new IllegalArgumentException("order " + Messages.echo(number) + ": " + problem);
                     }
                     return order.lines(lines).build();
                 } catch (IllegalArgumentException | IllegalStateException e) {
@@ -322,7 +322,7 @@ public final class SqlOrderSource implements OrderSource {
                     line.quantity(quantity.intValueExact());
                 } catch (ArithmeticException e) {
                     // Built anyway, so that the message names the line as the other problems do.
-                    String name = "order line " + Check.echo(rows.getString(column[PRODUCT_NUMBER]) != null
+                    String name = "order line " + Messages.echo(rows.getString(column[PRODUCT_NUMBER]) != null
                             ? rows.getString(column[PRODUCT_NUMBER]) : rows.getString(column[PRODUCT_URL]));
                     throw new IllegalArgumentException(name + ": quantity must be a whole number from 1 to "
                             + Integer.MAX_VALUE + ": " + quantity.toPlainString(), e);
@@ -366,7 +366,7 @@ public final class SqlOrderSource implements OrderSource {
                 try {
                     connection.close();
                 } catch (SQLException | RuntimeException e) {
-                    LOG.warn("order feed: the connection could not be given back ({})", Check.describe(e));
+                    LOG.warn("order feed: the connection could not be given back ({})", Messages.describe(e));
                 }
             }
         }
@@ -427,7 +427,7 @@ public final class SqlOrderSource implements OrderSource {
                 trimmed = trimmed.substring(0, trimmed.length() - 1).strip();
             }
             if (trimmed.isEmpty()) {
-                throw new IllegalArgumentException("query must be an SQL query: " + Check.echo(query));
+                throw new IllegalArgumentException("query must be an SQL query: " + Messages.echo(query));
             }
             if (queryTimeout == null || queryTimeout.compareTo(Duration.ofSeconds(1)) < 0
                     || queryTimeout.getSeconds() > Integer.MAX_VALUE || queryTimeout.getNano() != 0) {

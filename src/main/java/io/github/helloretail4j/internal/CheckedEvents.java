@@ -3,7 +3,7 @@ package io.github.helloretail4j.internal;
 import io.github.helloretail4j.PageView;
 
 /**
- * Makes a {@link PageView} from values the caller has already passed through {@link Check},
+ * Makes a {@link PageView} from values the caller has already checked ({@link Ids}, {@link Urls}, {@link Fields}),
  * without checking them a second time. The servlet filter checks each field as it reads it
  * from the request (it must, to decide whether to track at all), and on the request thread the
  * second round of URL checks in {@link PageView.Builder#build()} was a third of the filter's
@@ -33,9 +33,9 @@ public final class CheckedEvents {
     }
 
     /**
-     * A page view of values each of which is null or passed its {@link Check}: the tracking id
-     * {@link Check#isTrackingUserId}, the URLs {@link Check#urlProblem}, the product number
-     * {@link Check#textProblem}; {@code location} not null.
+     * A page view of values each of which is null or passed its check: the tracking id
+     * {@link Ids#isTrackingUserId}, the URLs {@link Urls#urlProblem}, the product number
+     * {@link Fields#textProblem}; {@code location} not null.
      */
     public static PageView pageView(String trackingUserId, String location, String referrer, String url,
                                     String productNumber) {

@@ -81,7 +81,7 @@ final class CollectorClient implements Closeable {
     /**
      * I/O threads: one per core, at most two. One serves any load a shop sends to a distant
      * collector; a second one keeps delivery's share of the CPU when the shop's own request
-     * threads saturate a machine the collector shares (BENCHMARKS.md, "two I/O threads").
+     * threads saturate a machine the collector shares (benchmarks/HISTORY.md, "two I/O threads").
      */
     static final int IO_THREADS = Math.min(2, Runtime.getRuntime().availableProcessors());
 
@@ -309,7 +309,7 @@ final class CollectorClient implements Closeable {
         @Override
         public void failed(Exception e) {
             String reason = abortReason;
-            finish(unanswered(reason == null ? Check.describe(e) : reason + " (" + Check.describe(e) + ")"), null);
+            finish(unanswered(reason == null ? Messages.describe(e) : reason + " (" + Messages.describe(e) + ")"), null);
         }
 
         @Override
@@ -490,15 +490,15 @@ final class CollectorClient implements Closeable {
             JsonNode id = answer.status() == 200 ? MAPPER.readTree(answer.body()).get("id") : null;
             if (id == null) {
                 throw new IOException("trackingUser answered HTTP " + answer.status() + " without an id: "
-                        + Check.echo(message(answer.body())));
+                        + Messages.echo(message(answer.body())));
             }
-            if (!Check.isTrackingUserId(id.asText())) {
+            if (!Ids.isTrackingUserId(id.asText())) {
                 throw new IOException("trackingUser answered an id that is not 24 lowercase hex characters: "
-                        + Check.echo(id.asText()));
+                        + Messages.echo(id.asText()));
             }
             return id.asText();
         } catch (RuntimeException e) {
-            throw new IOException(Check.describe(e), e);
+            throw new IOException(Messages.describe(e), e);
         }
     }
 
@@ -518,7 +518,7 @@ final class CollectorClient implements Closeable {
                     RetryPolicy.parseRetryAfter(answer.retryAfter(), Instant.now()));
         }
         if (status >= 300 && status < 400) {
-            message = "redirect to " + (answer.location() == null ? "nowhere" : Check.echo(answer.location()))
+            message = "redirect to " + (answer.location() == null ? "nowhere" : Messages.echo(answer.location()))
                     + "; is helloretail.endpoint right?";
         }
         return new Outcome(Outcome.Type.REJECTED, status, message, null);
@@ -645,9 +645,9 @@ final class CollectorClient implements Closeable {
      */
     private void ioThreadFailed(Exception e) {
         if (closed) {
-            LOG.debug("an I/O thread of the Hello Retail client met {} while closing", Check.describe(e), e);
+            LOG.debug("an I/O thread of the Hello Retail client met {} while closing", Messages.describe(e), e);
         } else {
-            LOG.warn("an I/O thread of the Hello Retail client met {}", Check.describe(e), e);
+            LOG.warn("an I/O thread of the Hello Retail client met {}", Messages.describe(e), e);
         }
     }
 }

@@ -458,7 +458,7 @@ final class ConversionWorker implements DeliveryLoop.Items<Outbox.Entry> {
     private void deadLetter(Outbox.Entry entry, String reason, Outcome last) throws IOException {
         outbox.deadLetter(entry, reason, last, clock.instant());
         LOG.warn("conversion {} will not be sent ({}{}); it is kept with the dead letters of the {}",
-                Check.echo(entry.orderNumber()), reason, last == null ? "" : ": " + last.describe(), outbox.describe());
+                Messages.echo(entry.orderNumber()), reason, last == null ? "" : ": " + last.describe(), outbox.describe());
     }
 
     @Override
@@ -472,7 +472,7 @@ final class ConversionWorker implements DeliveryLoop.Items<Outbox.Entry> {
             outbox.release(entry);
         } catch (IOException e) {
             // a shared outbox's lease hands it to another node later instead
-            LOG.debug("could not hand back conversion {}: {}", Check.echo(entry.orderNumber()), e.getMessage());
+            LOG.debug("could not hand back conversion {}: {}", Messages.echo(entry.orderNumber()), e.getMessage());
         }
     }
 

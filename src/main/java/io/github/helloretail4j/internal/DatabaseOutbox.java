@@ -235,7 +235,7 @@ final class DatabaseOutbox implements Outbox {
         Objects.requireNonNull(orderNumber, "orderNumber");
         ensureOpen();
         if (body.length > MAX_BODY) {
-            throw new IllegalArgumentException("conversion " + Check.echo(orderNumber) + " is " + body.length
+            throw new IllegalArgumentException("conversion " + Messages.echo(orderNumber) + " is " + body.length
                     + " bytes as JSON; the outbox takes at most " + MAX_BODY);
         }
         String json = new String(body, StandardCharsets.UTF_8);
@@ -328,7 +328,7 @@ final class DatabaseOutbox implements Outbox {
             });
         } catch (SQLException e) {
             throw failure("could not record the delivery of " + done.size() + " conversions (the first "
-                    + Check.echo(done.get(0).entry().orderNumber()) + ")", e);
+                    + Messages.echo(done.get(0).entry().orderNumber()) + ")", e);
         }
     }
 
@@ -393,10 +393,10 @@ final class DatabaseOutbox implements Outbox {
             });
             if (rows == 0 && LOG.isDebugEnabled()) {
                 // another node finished it after this node's lease ran out
-                LOG.debug("conversion {} was no longer waiting in the {}", Check.echo(entry.orderNumber()), description);
+                LOG.debug("conversion {} was no longer waiting in the {}", Messages.echo(entry.orderNumber()), description);
             }
         } catch (SQLException e) {
-            throw failure("could not " + what + " conversion " + Check.echo(entry.orderNumber()), e);
+            throw failure("could not " + what + " conversion " + Messages.echo(entry.orderNumber()), e);
         }
     }
 

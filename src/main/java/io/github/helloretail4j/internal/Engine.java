@@ -203,7 +203,7 @@ public final class Engine {
             outbox = FileOutbox.open(c.storage(), c.outboxDirectory(), c.clock(), DEDUPE_WINDOW, DEDUPE_MAX_ORDERS);
         } catch (IOException e) {
             throw new UncheckedIOException("outboxDirectory " + c.outboxDirectory().toAbsolutePath()
-                    + " cannot be used: " + Check.describe(e), e);
+                    + " cannot be used: " + Messages.describe(e), e);
         }
         for (String problem : outbox.recoveryProblems()) {
             OUTBOX_LOG.warn("{}", problem);
@@ -252,7 +252,7 @@ public final class Engine {
      */
     public void trackConversion(Connection connection, Conversion conversion) {
         if (!inDatabase) {
-            throw new IllegalStateException("conversion " + Check.echo(conversion.orderNumber()) + " was not accepted:"
+            throw new IllegalStateException("conversion " + Messages.echo(conversion.orderNumber()) + " was not accepted:"
                     + " trackConversion(Connection, Conversion) writes in the shop's transaction, and this tracker"
                     + " keeps conversions in an outbox directory; build it with outboxDataSource, or call"
                     + " trackConversion(Conversion)");
@@ -298,7 +298,7 @@ public final class Engine {
      * conversion thread once the outbox works again.
      */
     public Tried tryTrackConversion(Conversion conversion) {
-        String order = Check.echo(conversion.orderNumber());
+        String order = Messages.echo(conversion.orderNumber());
         if (!enabled) {
             conversionCounts.tracked.increment();
             conversionCounts.dropped.increment();
@@ -358,7 +358,7 @@ public final class Engine {
         conversionCounts.tracked.increment();
         conversionCounts.invalid.increment();
         LOG.warn("conversion {} was not tracked: {}; fix the checkout code that builds it",
-                orderNumber == null ? "without an order number" : Check.echo(orderNumber), problem);
+                orderNumber == null ? "without an order number" : Messages.echo(orderNumber), problem);
     }
 
     /**
@@ -376,8 +376,8 @@ public final class Engine {
     }
 
     private UncheckedIOException notWritten(Conversion conversion, String how, IOException e) {
-        outboxHealth.failed("to keep conversion " + Check.echo(conversion.orderNumber()), e);
-        return new UncheckedIOException("conversion " + Check.echo(conversion.orderNumber())
+        outboxHealth.failed("to keep conversion " + Messages.echo(conversion.orderNumber()), e);
+        return new UncheckedIOException("conversion " + Messages.echo(conversion.orderNumber())
                 + " could not be written to the " + outbox.describe() + how + ": " + e.getMessage(), e);
     }
 
@@ -386,14 +386,14 @@ public final class Engine {
         conversionCounts.tracked.increment();
         if (result == Outbox.Added.DUPLICATE) {
             conversionCounts.duplicates.increment();
-            LOG.debug("conversion {} was submitted before; not sent again", Check.echo(conversion.orderNumber()));
+            LOG.debug("conversion {} was submitted before; not sent again", Messages.echo(conversion.orderNumber()));
             return;
         }
         conversions.wake();
     }
 
     private static IllegalStateException closed(Conversion conversion, Exception cause) {
-        return new IllegalStateException("conversion " + Check.echo(conversion.orderNumber())
+        return new IllegalStateException("conversion " + Messages.echo(conversion.orderNumber())
                 + " was not accepted: the tracker is closed", cause);
     }
 

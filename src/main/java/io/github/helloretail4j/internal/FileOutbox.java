@@ -252,7 +252,7 @@ final class FileOutbox implements Outbox {
             byte[] record = OutboxLog.add(nextId, createdAt, orderNumber, body);
             if (record.length - OutboxLog.FRAME > OutboxLog.MAX_RECORD) {
                 // the reader would take it for a corrupt record: refuse it rather than lose it later
-                throw new IllegalArgumentException("conversion " + Check.echo(orderNumber) + " is " + record.length
+                throw new IllegalArgumentException("conversion " + Messages.echo(orderNumber) + " is " + record.length
                         + " bytes as JSON; the outbox takes at most " + OutboxLog.MAX_RECORD);
             }
             writable();
@@ -574,7 +574,7 @@ final class FileOutbox implements Outbox {
                     rewrite();
                 } catch (IOException e) {
                     compactNotBeforeNanos = now + COMPACT_RETRY_NANOS;
-                    throw new IOException("compacting " + log + " failed: " + Check.describe(e), e);
+                    throw new IOException("compacting " + log + " failed: " + Messages.describe(e), e);
                 }
             }
             syncDue = unsyncedOutcomes >= OUTCOME_BATCH

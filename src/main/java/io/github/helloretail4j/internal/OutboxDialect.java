@@ -73,14 +73,20 @@ abstract sealed class OutboxDialect permits OutboxDialect.Postgres, OutboxDialec
      */
     static String refusal(String name, String version) {
         int[] v = majorMinor(version);
-        boolean supported = switch (name) {
-            case "PostgreSQL" -> v[0] >= MIN_POSTGRESQL;
-            case "MySQL" -> v[0] >= MIN_MYSQL;
-            case "MariaDB" -> v[0] > MIN_MARIADB[0] || (v[0] == MIN_MARIADB[0] && v[1] >= MIN_MARIADB[1]);
-            default -> false;
+        String needs = switch (name) {
+            case "PostgreSQL" -> v[0] >= MIN_POSTGRESQL ? null : "PostgreSQL " + MIN_POSTGRESQL;
+            case "MySQL" -> v[0] >= MIN_MYSQL ? null : "MySQL " + MIN_MYSQL + ".0";
+            case "MariaDB" -> v[0] > MIN_MARIADB[0] || (v[0] == MIN_MARIADB[0] && v[1] >= MIN_MARIADB[1]) ? null
+                    : "MariaDB " + MIN_MARIADB[0] + "." + MIN_MARIADB[1];
+            default -> "";
         };
-        return supported ? null : "outboxDataSource is " + name + " " + version + "; helloretail4j keeps conversions in "
-                + SUPPORTED;
+        if (needs == null) {
+            return null;
+        }
+        return needs.isEmpty()
+                ? "outboxDataSource is a " + name + " " + version + " database; helloretail4j keeps conversions in "
+                        + SUPPORTED
+                : "outboxDataSource is " + name + " " + version + "; helloretail4j needs " + needs + " or newer";
     }
 
     private static int[] majorMinor(String version) {

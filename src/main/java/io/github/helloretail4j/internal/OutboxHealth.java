@@ -27,9 +27,9 @@ final class OutboxHealth {
         if (inTrouble.compareAndSet(false, true)) {
             LOG.warn("the Hello Retail {} failed {} ({}); what it accepted stays there, and it is tried again with"
                     + " backoff. Further failures are logged at DEBUG until it works again", where, what,
-                    Check.describe(e));
+                    Messages.describe(e));
         } else if (LOG.isDebugEnabled()) {
-            LOG.debug("the Hello Retail {} failed {} ({})", where, what, Check.describe(e));
+            LOG.debug("the Hello Retail {} failed {} ({})", where, what, Messages.describe(e));
         }
     }
 

@@ -114,7 +114,7 @@ final class OutboxLog {
         if (!Arrays.equals(magic, MAGIC)) {
             throw new IOException("outbox file " + file + " is not a helloretail4j outbox: expected magic "
                     + new String(MAGIC, StandardCharsets.US_ASCII) + ", found "
-                    + Check.echo(new String(magic, StandardCharsets.ISO_8859_1)));
+                    + Messages.echo(new String(magic, StandardCharsets.ISO_8859_1)));
         }
         int version = buf.getInt();
         if (version != VERSION) {

@@ -65,21 +65,13 @@ final class OutboxSchema {
     }
 
     /**
-     * Why the outbox cannot keep conversions in this database, or null when it can: {@code name}
-     * as the driver or the server calls the product, {@code version} its version string.
-     */
-    static String refusal(String name, String version) {
-        return OutboxDialect.refusal(name, version);
-    }
-
-    /**
      * The table as written in SQL, and its name without the schema (for index and constraint
      * names, which PostgreSQL keeps per schema).
      */
     static String[] tableName(String value) {
         String problem = tableNameProblem(value);
         if (problem != null) {
-            throw new IllegalArgumentException("outboxTable " + problem + ": " + Check.echo(value));
+            throw new IllegalArgumentException("outboxTable " + problem + ": " + Messages.echo(value));
         }
         String[] parts = value.split("\\.", -1);
         return new String[] {value, parts[parts.length - 1]};

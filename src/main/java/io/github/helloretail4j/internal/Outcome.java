@@ -33,7 +33,7 @@ record Outcome(Type type, int status, String message, Duration retryAfter, boole
 
     /** For logs: {@code HTTP 400 "Website not found"}, or the I/O failure. */
     String describe() {
-        String echoed = Check.echo(message);
+        String echoed = Messages.echo(message);
         return status == 0 ? echoed : "HTTP " + status + " " + echoed;
     }
 }

@@ -65,7 +65,7 @@ final class Pipeline<T> implements DeliveryLoop.Items<Pipeline.Attempt<T>> {
      * How often the pipeline's thread looks for events that came while nothing was in flight.
      * What one look starts shares the I/O threads' wake-ups, and a wake-up is what an exchange
      * costs most: 50 ms took a quarter off the sender's CPU per page view at 500 req/s against
-     * 20 ms, and 5 ms doubled it (BENCHMARKS.md, "the page view thread's look"). Nothing downstream notices a page
+     * 20 ms, and 5 ms doubled it (benchmarks/HISTORY.md, "a look every 50 ms"). Nothing downstream notices a page
      * view arriving 50 ms later.
      */
     static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(50);

@@ -96,7 +96,7 @@ final class Threads {
                 return;
             }
             LOG.warn("the Hello Retail thread {} ended unexpectedly ({}); a new one takes over", name,
-                    Check.describe(death), death);
+                    Messages.describe(death), death);
             synchronized (this) {
                 thread = startDaemon(name, () -> run(true));
                 startedNanos = System.nanoTime();

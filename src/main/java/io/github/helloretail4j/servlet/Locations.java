@@ -1,6 +1,6 @@
 package io.github.helloretail4j.servlet;
 
-import io.github.helloretail4j.internal.Check;
+import io.github.helloretail4j.internal.Urls;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
@@ -117,13 +117,13 @@ final class Locations {
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             if (c == '%') {
-                boolean escape = i + 2 < s.length() && Check.isHexDigit(s.charAt(i + 1)) && Check.isHexDigit(s.charAt(i + 2));
+                boolean escape = i + 2 < s.length() && Urls.isHexDigit(s.charAt(i + 1)) && Urls.isHexDigit(s.charAt(i + 2));
                 b.append(escape ? "%" : "%25");
             } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
                 b.append(c).append(s.charAt(++i));
             } else if (Character.isSurrogate(c)) {
                 b.append("%EF%BF%BD");
-            } else if (Check.isUnsafeInUrl(c)) {
+            } else if (Urls.isUnsafeInUrl(c)) {
                 for (byte x : String.valueOf(c).getBytes(StandardCharsets.UTF_8)) {
                     b.append('%').append(HEX[(x >> 4) & 0xF]).append(HEX[x & 0xF]);
                 }
@@ -159,8 +159,8 @@ final class Locations {
             }
             for (int j = 1; j < close; j++) {
                 char c = value.charAt(j);
-                // ASCII only: Character.digit would take '１' (U+FF11) for 1, and Check would then refuse the URL.
-                if (!(Check.isHexDigit(c) || c == ':' || c == '.')) {
+                // ASCII only: Character.digit would take '１' (U+FF11) for 1, and Urls.urlProblem would then refuse the URL.
+                if (!(Urls.isHexDigit(c) || c == ':' || c == '.')) {
                     return false;
                 }
             }

@@ -7,7 +7,8 @@ import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import io.github.helloretail4j.OrderLine;
 import io.github.helloretail4j.feed.FeedOrder;
 import io.github.helloretail4j.feed.OrderSource;
-import io.github.helloretail4j.internal.Check;
+import io.github.helloretail4j.internal.Fields;
+import io.github.helloretail4j.internal.Messages;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -121,13 +122,13 @@ final class OrderFeed {
                 throw new IllegalStateException("password is required: the order feed is served only with one");
             }
             if (passwordProblem(password) != null) {
-                throw new IllegalArgumentException("password " + passwordProblem(password));
+                throw new IllegalArgumentException("password " + passwordProblem(password) + " (the value is not shown)");
             }
             if (user == null) {
                 throw new IllegalStateException("user is required");
             }
             if (userProblem(user) != null) {
-                throw new IllegalArgumentException("user " + userProblem(user));
+                throw new IllegalArgumentException("user " + userProblem(user) + ": " + Messages.echo(user));
             }
             if (zone == null) {
                 throw new IllegalStateException("zone is required");
@@ -138,16 +139,14 @@ final class OrderFeed {
         static String passwordProblem(String password) {
             return password.length() < MIN_PASSWORD_LENGTH || password.chars().anyMatch(Character::isISOControl)
                     ? "must be at least " + MIN_PASSWORD_LENGTH + " characters without control characters"
-                            + " (the value is not shown)"
                     : null;
         }
 
-        /** What is wrong with a user name, or null. RFC 7617: a colon would end the user-id. */
+        /** What is wrong with a user name, or null (the caller shows the name). RFC 7617: a colon would end the user-id. */
         static String userProblem(String user) {
-            return user.isEmpty() || user.indexOf(':') >= 0 || user.length() > Check.MAX_TEXT_LENGTH
+            return user.isEmpty() || user.indexOf(':') >= 0 || user.length() > Fields.MAX_TEXT_LENGTH
                     || user.chars().anyMatch(Character::isISOControl)
-                    ? "must be 1 to " + Check.MAX_TEXT_LENGTH + " characters without ':' or control characters: "
-                            + Check.echo(user)
+                    ? "must be 1 to " + Fields.MAX_TEXT_LENGTH + " characters without ':' or control characters"
                     : null;
         }
 
@@ -261,7 +260,7 @@ final class OrderFeed {
         } catch (IOException e) {
             // Writing failed: the client went away, or stopped reading until the container's
             // idle timeout. The stream is closed already, so the source holds nothing any more.
-            LOG.info("order feed: the client stopped reading after {} orders ({})", written, Check.describe(e));
+            LOG.info("order feed: the client stopped reading after {} orders ({})", written, Messages.describe(e));
             throw e;
         } catch (RuntimeException e) {
             LOG.warn("order feed: the order source failed after {} orders, from {} (daysBack={}, page={})",
@@ -272,7 +271,7 @@ final class OrderFeed {
                 return;
             }
             throw new IOException("order feed aborted after " + written + " orders: the order source failed ("
-                    + Check.describe(e) + ")", e);
+                    + Messages.describe(e) + ")", e);
         }
         if (LOG.isInfoEnabled()) {
             LOG.info("order feed: {} orders from {} (daysBack={}, page={}{}) in {} ms", written, from,
@@ -347,7 +346,7 @@ final class OrderFeed {
         if (values.length > 1) {
             StringBuilder all = new StringBuilder();
             for (String v : values) {
-                all.append(all.length() == 0 ? "" : ", ").append(Check.echo(v));
+                all.append(all.length() == 0 ? "" : ", ").append(Messages.echo(v));
             }
             throw new BadRequest(name + " must be given once: " + all);
         }
@@ -359,7 +358,7 @@ final class OrderFeed {
         }
         long n = digits ? Long.parseLong(value) : -1;
         if (n < min || n > max) {
-            throw new BadRequest(name + " must be " + expected + ": " + Check.echo(value));
+            throw new BadRequest(name + " must be " + expected + ": " + Messages.echo(value));
         }
         return n;
     }

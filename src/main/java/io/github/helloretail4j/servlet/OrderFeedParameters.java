@@ -1,42 +1,32 @@
 package io.github.helloretail4j.servlet;
 
+import static io.github.helloretail4j.servlet.Parameters.ORDER_FEED_DATA_SOURCE;
+import static io.github.helloretail4j.servlet.Parameters.ORDER_FEED_PASSWORD;
+import static io.github.helloretail4j.servlet.Parameters.ORDER_FEED_PATH;
+import static io.github.helloretail4j.servlet.Parameters.ORDER_FEED_QUERY;
+import static io.github.helloretail4j.servlet.Parameters.ORDER_FEED_USER;
+import static io.github.helloretail4j.servlet.Parameters.ORDER_FEED_ZONE;
+
+import io.github.helloretail4j.feed.OrderSource;
 import io.github.helloretail4j.feed.SqlOrderSource;
-import io.github.helloretail4j.internal.Check;
+import io.github.helloretail4j.internal.Messages;
 import java.sql.SQLException;
-import java.time.DateTimeException;
 import java.time.ZoneId;
-import java.util.List;
-import java.util.function.Function;
+import java.util.Map;
+import java.util.Objects;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The order feed servlet's parameters, for a shop that maps {@code OrderFeedServlet} in its
- * web.xml: read from the servlet's init-params, else the application's context-params, and
- * checked here, each problem naming the parameter, where it was found and the value.
- *
- * <p>Self-contained until the shared settings table ({@link Parameters}) takes these names over.
- *
- * <table>
- * <caption>Parameters</caption>
- * <tr><th>name</th><th>default</th><th>meaning</th></tr>
- * <tr><td>{@value #PASSWORD}</td><td>none: required</td><td>the HTTP Basic password, 8 characters or more</td></tr>
- * <tr><td>{@value #USER}</td><td>{@value #DEFAULT_USER}</td><td>the HTTP Basic user name</td></tr>
- * <tr><td>{@value #DATA_SOURCE}</td><td>none: required</td><td>JNDI name of the DataSource the query runs on</td></tr>
- * <tr><td>{@value #QUERY}</td><td>none: required</td><td>the SQL that reads the orders ({@link SqlOrderSource})</td></tr>
- * <tr><td>{@value #ZONE}</td><td>the JVM's time zone</td><td>the zone of the feed's dates and days</td></tr>
- * </table>
+ * How the servlet layer makes the order feed from the {@code helloretail.orderFeed*} parameters
+ * of the one table ({@link Parameters}): for {@code OrderFeedServlet} mapped by hand (its
+ * init-params, else the context-params), for the listener that registers it from the
+ * context-params, and for a framework with its own configuration. Each rule is here once: the
+ * query needs a DataSource and the other way round, and the query is checked on it at start.
+ * Every problem names the parameter, where it was found and the value (never the password).
  */
 final class OrderFeedParameters {
-
-    static final String PASSWORD = "helloretail.orderFeedPassword";
-    static final String USER = "helloretail.orderFeedUser";
-    static final String DEFAULT_USER = "helloretail";
-    static final String DATA_SOURCE = "helloretail.orderFeedDataSource";
-    static final String QUERY = "helloretail.orderFeedQuery";
-    static final String ZONE = "helloretail.orderFeedZone";
-    static final List<String> NAMES = List.of(PASSWORD, USER, DATA_SOURCE, QUERY, ZONE);
 
     private static final Logger LOG = LoggerFactory.getLogger("io.github.helloretail4j.feed");
 
@@ -46,122 +36,113 @@ final class OrderFeedParameters {
         Object lookup(String name) throws javax.naming.NamingException;
     }
 
-    /** A value and where it was found. */
-    private record Found(String name, String value, String where) {
-        String describe() {
-            return name + " (" + where + ")";
-        }
+    /** The feed the listener registers, and where. */
+    record Registration(String path, OrderFeed.Config config) {
     }
 
-    private final Function<String, String> initParams;
-    private final Function<String, String> contextParams;
-
-    private OrderFeedParameters(Function<String, String> initParams, Function<String, String> contextParams) {
-        this.initParams = initParams;
-        this.contextParams = contextParams;
+    private OrderFeedParameters() {
     }
 
     /**
-     * The feed's settings; the query is run once on an empty window to check its columns.
+     * For {@code OrderFeedServlet} mapped by hand: the feed's settings, the query run once on an
+     * empty window to check its columns.
      *
-     * @param initParamNames the servlet's init-param names: an unknown {@code helloretail.*} one
-     *        is refused (a misspelt password must not leave the feed open or closed unnoticed)
+     * @param initParams the servlet's init-params: an unknown {@code helloretail.*} one is
+     *        refused (a misspelt password must not leave the feed open or closed unnoticed)
      * @throws IllegalArgumentException naming the parameter, where it was found and the value
      *         (never the password's)
      */
-    static OrderFeed.Config parse(Iterable<String> initParamNames, Function<String, String> initParams,
-                                  Function<String, String> contextParams, Naming naming) {
-        for (String name : initParamNames) {
-            if (name.startsWith("helloretail.") && !NAMES.contains(name)) {
-                throw new IllegalArgumentException("unknown init-param " + Check.echo(name)
-                        + "; the order feed's parameters are " + String.join(", ", NAMES));
-            }
+    static OrderFeed.Config parse(Map<String, String> initParams, Map<String, String> contextParams, Naming naming) {
+        Settings settings = Settings.orderFeed(Settings.Sources.of(initParams, contextParams));
+        if (settings.get(ORDER_FEED_PASSWORD) == null) {
+            throw new IllegalArgumentException(ORDER_FEED_PASSWORD + " is required: the order feed is served only with"
+                    + " a password; set it as an init-param of the servlet or a context-param");
         }
-        return new OrderFeedParameters(initParams, contextParams).parse(naming);
+        return config(settings, sqlSource(settings, naming));
     }
 
-    private OrderFeed.Config parse(Naming naming) {
-        Found password = find(PASSWORD);
-        if (password == null) {
-            throw new IllegalArgumentException(PASSWORD + " is required: the order feed is served only with a"
-                    + " password; set it as an init-param of the servlet or a context-param");
+    /**
+     * For the listener: the feed its context-params configure, or null when no password is set
+     * (then the feed is not served at all) or the library is switched off
+     * ({@code helloretail.enabled=false}: nothing of it runs).
+     *
+     * @throws IllegalArgumentException naming the parameter for a bad value, and the password
+     *         when there is no source to serve
+     */
+    static Registration forApplication(Map<String, String> contextParams, Naming naming) {
+        Settings settings = Settings.orderFeed(Settings.Sources.of(Map.of(), contextParams));
+        if (settings.get(ORDER_FEED_PASSWORD) == null || !settings.get(Parameters.ENABLED)) {
+            return null;
         }
-        String problem = OrderFeed.Config.passwordProblem(password.value());
-        if (problem != null) {
-            throw new IllegalArgumentException(password.describe() + " " + problem);
+        if (settings.get(ORDER_FEED_DATA_SOURCE) == null && settings.get(ORDER_FEED_QUERY) == null) {
+            throw settings.invalidAs(ORDER_FEED_PASSWORD, settings.named(ORDER_FEED_PASSWORD) + " is set, but the"
+                    + " order feed has no orders to serve: set " + ORDER_FEED_DATA_SOURCE + " (the JNDI name of the"
+                    + " shop's DataSource) and " + ORDER_FEED_QUERY + " (the SQL that reads the orders), or map"
+                    + " OrderFeedServlet with the shop's own OrderSource in code", null);
         }
-        Found user = find(USER);
-        problem = user == null ? null : OrderFeed.Config.userProblem(user.value());
-        if (problem != null) {
-            throw new IllegalArgumentException(user.describe() + " " + problem);
+        return new Registration(settings.get(ORDER_FEED_PATH), config(settings, sqlSource(settings, naming)));
+    }
+
+    /** The feed over {@code source} with the settings' user, password and zone. */
+    static OrderFeed.Config config(Settings settings, OrderSource source) {
+        ZoneId zone = settings.get(ORDER_FEED_ZONE);
+        return new OrderFeed.Config(source, settings.get(ORDER_FEED_USER), settings.get(ORDER_FEED_PASSWORD),
+                zone == null ? ZoneId.systemDefault() : zone);
+    }
+
+    /** The query on the DataSource its JNDI name finds; both are required. */
+    private static SqlOrderSource sqlSource(Settings settings, Naming naming) {
+        String name = settings.get(ORDER_FEED_DATA_SOURCE);
+        if (name == null) {
+            throw new IllegalArgumentException(ORDER_FEED_DATA_SOURCE + " is required: the JNDI name of the DataSource"
+                    + " the order feed's query runs on, e.g. java:comp/env/jdbc/shop");
         }
-        Found zoneName = find(ZONE);
-        ZoneId zone;
+        if (settings.get(ORDER_FEED_QUERY) == null) {
+            throw new IllegalArgumentException(ORDER_FEED_QUERY + " is required: the SQL that reads the orders, one"
+                    + " row per order line, with the columns " + String.join(", ", SqlOrderSource.COLUMNS));
+        }
+        Object found;
         try {
-            zone = zoneName == null ? ZoneId.systemDefault() : ZoneId.of(zoneName.value().strip());
-        } catch (DateTimeException e) {
-            throw new IllegalArgumentException(zoneName.describe() + " must be a time zone ID like Europe/Copenhagen"
-                    + " or UTC: " + Check.echo(zoneName.value()), e);
+            found = naming.lookup(name);
+        } catch (javax.naming.NamingException e) {
+            throw settings.invalid(ORDER_FEED_DATA_SOURCE, "cannot be looked up in JNDI (" + Messages.describe(e) + ")", e);
         }
-        Found dataSourceName = find(DATA_SOURCE);
-        if (dataSourceName == null) {
-            throw new IllegalArgumentException(DATA_SOURCE + " is required: the JNDI name of the DataSource the order"
-                    + " feed's query runs on, e.g. java:comp/env/jdbc/shop");
+        if (!(found instanceof DataSource dataSource)) {
+            throw settings.invalid(ORDER_FEED_DATA_SOURCE, "names " + (found == null ? "null"
+                    : "a " + found.getClass().getName()) + " in JNDI, not a javax.sql.DataSource", null);
         }
-        Found query = find(QUERY);
-        if (query == null) {
-            throw new IllegalArgumentException(QUERY + " is required: the SQL that reads the orders, one row per"
-                    + " order line, with the columns " + String.join(", ", SqlOrderSource.COLUMNS));
-        }
-        DataSource dataSource = dataSource(dataSourceName, naming);
+        return checkedSqlSource(settings, dataSource, settings.named(ORDER_FEED_DATA_SOURCE) + " " + Messages.echo(name),
+                ORDER_FEED_DATA_SOURCE.name());
+    }
+
+    /**
+     * The query on {@code dataSource}, run once on an empty window: a query that lacks a column
+     * or that the database refuses fails now, naming the query's parameter. A database that gives
+     * no connection now is logged, not fatal: it may come up after the shop, and the feed answers
+     * 500 until it does.
+     *
+     * @param dataSourceNamed the DataSource for a message: the parameter and its value, or the framework's
+     * @param dataSourceShort the same in a few words, for the log
+     * @throws io.github.helloretail4j.servlet.internal.InvalidSettingException naming the query
+     */
+    static SqlOrderSource checkedSqlSource(Settings settings, DataSource dataSource, String dataSourceNamed,
+                                           String dataSourceShort) {
+        String query = Objects.requireNonNull(settings.get(ORDER_FEED_QUERY), "query");
         SqlOrderSource source;
         try {
-            source = SqlOrderSource.builder().dataSource(dataSource).query(query.value()).build();
+            source = SqlOrderSource.builder().dataSource(dataSource).query(query).build();
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(query.describe() + " must be an SQL query: " + Check.echo(query.value()),
-                    e);
+            throw settings.invalid(ORDER_FEED_QUERY, "must be an SQL query (" + e.getMessage() + ")", e);
         }
-        OrderFeed.Config config = new OrderFeed.Config(source, user == null ? DEFAULT_USER : user.value(),
-                password.value(), zone);
         try {
             source.check();
         } catch (IllegalStateException e) {
-            throw new IllegalArgumentException(query.describe() + " does not work on " + dataSourceName.describe()
-                    + " " + Check.echo(dataSourceName.value()) + ": " + e.getMessage(), e);
+            throw settings.invalidAs(ORDER_FEED_QUERY, settings.named(ORDER_FEED_QUERY) + " does not work on "
+                    + dataSourceNamed + ": " + e.getMessage(), e);
         } catch (SQLException e) {
-            // The database may come up after the shop: the feed answers 500 until it does.
             LOG.warn("order feed: {} could not be checked, {} gave no connection ({}); it runs at Hello Retail's"
-                    + " next fetch", QUERY, DATA_SOURCE, Check.describe(e));
+                    + " next fetch", settings.nameOf(ORDER_FEED_QUERY), dataSourceShort, Messages.describe(e));
         }
-        return config;
-    }
-
-    private static DataSource dataSource(Found name, Naming naming) {
-        Object found;
-        try {
-            found = naming.lookup(name.value());
-        } catch (javax.naming.NamingException e) {
-            throw new IllegalArgumentException(name.describe() + " cannot be looked up in JNDI (" + Check.describe(e)
-                    + "): " + Check.echo(name.value()), e);
-        }
-        if (!(found instanceof DataSource dataSource)) {
-            throw new IllegalArgumentException(name.describe() + " names " + (found == null ? "null"
-                    : "a " + found.getClass().getName()) + " in JNDI, not a javax.sql.DataSource: "
-                    + Check.echo(name.value()));
-        }
-        return dataSource;
-    }
-
-    /** The init-param, else the context-param; null when neither is given (an empty value counts as not given). */
-    private Found find(String name) {
-        String value = initParams.apply(name);
-        if (value != null && !value.isEmpty()) {
-            return new Found(name, value, "init-param");
-        }
-        value = contextParams.apply(name);
-        if (value != null && !value.isEmpty()) {
-            return new Found(name, value, "context-param");
-        }
-        return null;
+        return source;
     }
 }

@@ -1,6 +1,6 @@
 package io.github.helloretail4j.servlet;
 
-import io.github.helloretail4j.internal.Check;
+import io.github.helloretail4j.internal.Fields;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -73,7 +73,7 @@ final class PageViewRules {
             return null;
         }
         String decoded = percentDecode(raw);
-        return decoded != null && Check.textProblem(decoded) == null ? decoded : null;
+        return decoded != null && Fields.textProblem(decoded) == null ? decoded : null;
     }
 
     /**
@@ -101,7 +101,7 @@ final class PageViewRules {
                     return null;
                 }
                 String decoded = formDecode(queryString.substring(nameEnd + 1, end));
-                return decoded != null && Check.textProblem(decoded) == null ? decoded : null;
+                return decoded != null && Fields.textProblem(decoded) == null ? decoded : null;
             }
             start = end + 1;
         }

@@ -12,7 +12,9 @@ import static io.github.helloretail4j.servlet.Parameters.PUBLIC_BASE_URL;
 import static io.github.helloretail4j.servlet.Parameters.REMOVE_QUERY_PARAMETERS;
 import static io.github.helloretail4j.servlet.Parameters.TRUST_FORWARDED_HEADERS;
 
-import io.github.helloretail4j.internal.Check;
+import io.github.helloretail4j.internal.Fields;
+import io.github.helloretail4j.internal.Messages;
+import io.github.helloretail4j.internal.Urls;
 import io.github.helloretail4j.internal.CheckedEvents;
 import io.github.helloretail4j.internal.TrackerAccess;
 import java.time.Duration;
@@ -98,7 +100,7 @@ final class PageViews {
             // configuration: system properties, environment and context-params are its business.
             for (String name : initParams.keySet()) {
                 if (name.toLowerCase(Locale.ROOT).startsWith("helloretail.")) {
-                    throw new IllegalArgumentException("filter " + filterName + " has the init-param " + Check.echo(name)
+                    throw new IllegalArgumentException("filter " + filterName + " has the init-param " + Messages.echo(name)
                             + ", but this application's Hello Retail settings come from its framework's configuration"
                             + " (Spring Boot: the helloretail.* properties); set it there");
                 }
@@ -197,7 +199,7 @@ final class PageViews {
         if (referrer != null) {
             // The page before may be this shop's own, with the same secrets in its URL.
             referrer = UrlCleaner.url(referrer, removeQueryParameters);
-            if (Check.urlProblem(referrer) != null) {
+            if (Urls.urlProblem(referrer) != null) {
                 referrer = null;
             }
         }
@@ -246,31 +248,31 @@ final class PageViews {
             return null;
         }
         String s = url ? UrlCleaner.url(value.toString(), removeQueryParameters) : value.toString();
-        String problem = url ? Check.urlProblem(s) : Check.textProblem(s);
+        String problem = url ? Urls.urlProblem(s) : Fields.textProblem(s);
         if (problem == null) {
             return s;
         }
         if (attributeProblemLogged.compareAndSet(false, true)) {
             LOG.warn("request attribute {} must be {}: {}; it is left out of the page view (logged once)",
-                    name, problem, Check.echo(s));
+                    name, problem, Messages.echo(s));
         }
         return null;
     }
 
     /**
-     * What {@code Check.urlProblem(location)} would say, without reading the whole URL again on
+     * What {@code Urls.urlProblem(location)} would say, without reading the whole URL again on
      * every request: {@link Locations#location} percent-encodes whatever a URL may not hold, so
      * behind a path that starts with '/' only the length and the base can be wrong, and
      * {@code publicBaseUrl} was checked at start.
      */
     private boolean isValidLocation(String base, String uri, String location) {
-        if (location.length() > Check.MAX_URL_LENGTH) {
+        if (location.length() > Urls.MAX_URL_LENGTH) {
             return false;
         }
         if (!uri.startsWith("/")) {
-            return Check.urlProblem(location) == null;
+            return Urls.urlProblem(location) == null;
         }
-        return publicBaseUrl != null || Check.urlProblem(base) == null;
+        return publicBaseUrl != null || Urls.urlProblem(base) == null;
     }
 
     /**

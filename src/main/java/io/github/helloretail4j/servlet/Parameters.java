@@ -6,7 +6,8 @@ import static io.github.helloretail4j.servlet.internal.Setting.Kind.NUMBER;
 import static io.github.helloretail4j.servlet.internal.Setting.Kind.TEXT;
 
 import io.github.helloretail4j.HelloRetailTracker;
-import io.github.helloretail4j.internal.Check;
+import io.github.helloretail4j.internal.Ids;
+import io.github.helloretail4j.internal.Urls;
 import io.github.helloretail4j.internal.Engine;
 import io.github.helloretail4j.servlet.internal.Setting;
 import java.io.File;
@@ -16,6 +17,8 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.time.DateTimeException;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -28,9 +31,10 @@ import java.util.regex.PatternSyntaxException;
  * {@code DEFAULT_*} constants, which {@code PageViewFilter} publishes), and its {@link Setting}:
  * how a value is read, whether it configures the tracker, one line of meaning. {@link Settings}
  * reads, reports and compares parameters from this table alone, the Spring Boot starter binds its
- * properties from it, and tests hold the README's table and the starter's metadata to it. The
- * rules that join several parameters follow the table, each stated once. Adding a parameter is a
- * row here (and a property with its Javadoc in the starter, a row in the README: tests say so).
+ * properties from it, and tests hold the parameter tables of docs/servlet-filter.md and the
+ * starter's metadata to it. The rules that join several parameters follow the table, each stated
+ * once. Adding a parameter is a row here (and a property with its Javadoc in the starter, a row in
+ * docs/servlet-filter.md: tests say so; CONTRIBUTING.md has the steps).
  */
 final class Parameters {
 
@@ -56,7 +60,7 @@ final class Parameters {
     static final String DEFAULT_ENABLED = "true";
     static final Setting<Boolean> ENABLED = Setting.of(PARAM_ENABLED, FLAG, Parameters::bool)
             .defaultValue(DEFAULT_ENABLED).trackerWide().builds(HelloRetailTracker.Builder::enabled)
-            .meaning("false: nothing is tracked or sent").build();
+            .meaning("false: nothing is tracked or sent, and no order feed is registered").build();
 
     static final String PARAM_OUTBOX_DIRECTORY = "helloretail.outboxDirectory";
     static final Setting<Path> OUTBOX_DIRECTORY = Setting.of(PARAM_OUTBOX_DIRECTORY, TEXT, Parameters::absolutePath)
@@ -179,12 +183,55 @@ final class Parameters {
             .defaultValue(DEFAULT_INSTALL_FILTER).servletOnly()
             .meaning("false: the jar's web-fragment.xml does not add the filter by itself").build();
 
-    /** Every parameter, in the README's order, deprecated names after the one they name. */
+    // The order feed: the endpoint Hello Retail fetches the shop's orders from (OrderFeedServlet).
+
+    static final String PARAM_ORDER_FEED_PASSWORD = "helloretail.orderFeedPassword";
+    static final Setting<String> ORDER_FEED_PASSWORD = Setting.of(PARAM_ORDER_FEED_PASSWORD, TEXT,
+                    Parameters::orderFeedPassword)
+            .secret().frameworkName("helloretail.order-feed.password")
+            .meaning("the order feed's HTTP Basic password, 8 characters or more; the feed is served only when it is"
+                    + " set; never logged").build();
+
+    static final String PARAM_ORDER_FEED_USER = "helloretail.orderFeedUser";
+    static final String DEFAULT_ORDER_FEED_USER = "helloretail";
+    static final Setting<String> ORDER_FEED_USER = Setting.of(PARAM_ORDER_FEED_USER, TEXT, Parameters::orderFeedUser)
+            .defaultValue(DEFAULT_ORDER_FEED_USER).frameworkName("helloretail.order-feed.user")
+            .meaning("the order feed's HTTP Basic user name").build();
+
+    static final String PARAM_ORDER_FEED_PATH = "helloretail.orderFeedPath";
+    static final String DEFAULT_ORDER_FEED_PATH = "/helloretail/orderfeed";
+    static final Setting<String> ORDER_FEED_PATH = Setting.of(PARAM_ORDER_FEED_PATH, TEXT, Parameters::orderFeedPath)
+            .defaultValue(DEFAULT_ORDER_FEED_PATH).frameworkName("helloretail.order-feed.path")
+            .meaning("where the order feed answers, in the web application").build();
+
+    static final String PARAM_ORDER_FEED_DATA_SOURCE = "helloretail.orderFeedDataSource";
+    static final Setting<String> ORDER_FEED_DATA_SOURCE = Setting.of(PARAM_ORDER_FEED_DATA_SOURCE, TEXT, (v, c) -> v)
+            .servletOnly()
+            .meaning("the JNDI name of the DataSource the order feed's query runs on").build();
+
+    static final String PARAM_ORDER_FEED_QUERY = "helloretail.orderFeedQuery";
+    static final Setting<String> ORDER_FEED_QUERY = Setting.of(PARAM_ORDER_FEED_QUERY, TEXT, (v, c) -> v)
+            .frameworkName("helloretail.order-feed.query")
+            .meaning("the SQL that reads the order feed's orders, one row per order line").build();
+
+    static final String PARAM_ORDER_FEED_ZONE = "helloretail.orderFeedZone";
+    static final Setting<ZoneId> ORDER_FEED_ZONE = Setting.of(PARAM_ORDER_FEED_ZONE, TEXT, Parameters::zone)
+            .unset("(the JVM's)").frameworkName("helloretail.order-feed.zone")
+            .meaning("the time zone of the order feed's dates and days").build();
+
+    /** The order feed's parameters; the servlet mapped by hand takes all but the path as init-params. */
+    static final List<Setting<?>> ORDER_FEED = List.of(ORDER_FEED_PASSWORD, ORDER_FEED_USER, ORDER_FEED_PATH,
+            ORDER_FEED_DATA_SOURCE, ORDER_FEED_QUERY, ORDER_FEED_ZONE);
+    static final List<Setting<?>> ORDER_FEED_INIT_PARAMS = List.of(ORDER_FEED_PASSWORD, ORDER_FEED_USER,
+            ORDER_FEED_DATA_SOURCE, ORDER_FEED_QUERY, ORDER_FEED_ZONE);
+
+    /** Every parameter, deprecated names after the one they name. */
     static final List<Setting<?>> ALL = List.of(WEBSITE_UUID, ENDPOINT, ENABLED, OUTBOX_DIRECTORY, OUTBOX_DATA_SOURCE,
             OUTBOX_TABLE, MAX_REQUESTS_IN_FLIGHT, SENDER_THREADS, MAX_CONVERSIONS_IN_FLIGHT, TRUST_STORE, TRUST_STORE_PASSWORD,
             PRODUCT_NUMBER_PATTERN, PRODUCT_NUMBER_PARAMETER, EXCLUDE_PATHS, REMOVE_QUERY_PARAMETERS, PUBLIC_BASE_URL,
             TRUST_FORWARDED_HEADERS, CONSENT_COOKIE, HONOR_GLOBAL_PRIVACY_CONTROL, CREATE_TRACKING_USER,
-            INSTALL_FILTER);
+            INSTALL_FILTER, ORDER_FEED_PASSWORD, ORDER_FEED_USER, ORDER_FEED_PATH, ORDER_FEED_DATA_SOURCE,
+            ORDER_FEED_QUERY, ORDER_FEED_ZONE);
 
     /** The rules across parameters, in the order they are checked. */
     static final List<Rule> RULES = List.of(Parameters::websiteUuidUnlessDisabled, Parameters::oneOutbox,
@@ -266,7 +313,7 @@ final class Parameters {
     }
 
     private static String websiteUuid(String v, Setting.Context c) {
-        if (!Check.isUuid(v)) {
+        if (!Ids.isUuid(v)) {
             throw new IllegalArgumentException("must be a UUID like 4bb65cc4-f2d2-4eb0-80d9-9496f912d2cf");
         }
         return v;
@@ -280,11 +327,11 @@ final class Parameters {
             throw new IllegalArgumentException("must be a URL like " + DEFAULT_ENDPOINT);
         }
         // The tracker's own rule (https unless loopback), reported as this parameter.
-        String problem = Check.endpointProblem(uri, HelloRetailTracker.DEFAULT_ENDPOINT);
+        String problem = Urls.endpointProblem(uri, HelloRetailTracker.DEFAULT_ENDPOINT);
         if (problem != null) {
             throw new IllegalArgumentException(problem);
         }
-        return Check.endpoint(uri, HelloRetailTracker.DEFAULT_ENDPOINT);
+        return Urls.endpoint(uri, HelloRetailTracker.DEFAULT_ENDPOINT);
     }
 
     private static Path absolutePath(String v, Setting.Context c) {
@@ -307,6 +354,40 @@ final class Parameters {
             throw new IllegalArgumentException(problem);
         }
         return v;
+    }
+
+    /** The feed's own rule: the parser and {@code OrderFeedServlet.builder()} say the same. */
+    private static String orderFeedPassword(String v, Setting.Context c) {
+        String problem = OrderFeed.Config.passwordProblem(v);
+        if (problem != null) {
+            throw new IllegalArgumentException(problem);
+        }
+        return v;
+    }
+
+    private static String orderFeedUser(String v, Setting.Context c) {
+        String problem = OrderFeed.Config.userProblem(v);
+        if (problem != null) {
+            throw new IllegalArgumentException(problem);
+        }
+        return v;
+    }
+
+    /** An exact servlet mapping: a wildcard would serve the feed under names Hello Retail was never given. */
+    private static String orderFeedPath(String v, Setting.Context c) {
+        if (!v.matches("/[A-Za-z0-9._~!$&'()+,;=:@%/-]*") || v.endsWith("/") || v.contains("//")) {
+            throw new IllegalArgumentException("must be a path in the web application, starting with / and without"
+                    + " a wildcard or a trailing /, e.g. " + DEFAULT_ORDER_FEED_PATH);
+        }
+        return v;
+    }
+
+    private static ZoneId zone(String v, Setting.Context c) {
+        try {
+            return ZoneId.of(v);
+        } catch (DateTimeException e) {
+            throw new IllegalArgumentException("must be a time zone ID like Europe/Copenhagen or UTC");
+        }
     }
 
     /** A trust store file and what was read from it; equal when the file is. */
@@ -380,7 +461,7 @@ final class Parameters {
     private static String publicBaseUrl(String v, Setting.Context c) {
         String trimmed = v.endsWith("/") ? v.substring(0, v.length() - 1) : v;
         int schemeEnd = trimmed.indexOf("://");
-        if (Check.urlProblem(trimmed) != null || schemeEnd < 0 || trimmed.indexOf('/', schemeEnd + 3) >= 0
+        if (Urls.urlProblem(trimmed) != null || schemeEnd < 0 || trimmed.indexOf('/', schemeEnd + 3) >= 0
                 || trimmed.indexOf('?') >= 0 || trimmed.indexOf('#') >= 0) {
             throw new IllegalArgumentException("must be scheme://host[:port] with no path, e.g. https://shop.example");
         }

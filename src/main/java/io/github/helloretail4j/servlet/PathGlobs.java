@@ -1,6 +1,6 @@
 package io.github.helloretail4j.servlet;
 
-import io.github.helloretail4j.internal.Check;
+import io.github.helloretail4j.internal.Messages;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Set;
@@ -36,7 +36,7 @@ final class PathGlobs {
                 continue;
             }
             if (glob.chars().anyMatch(c -> c <= ' ')) {
-                throw new IllegalArgumentException("has a glob with a space or control character: " + Check.echo(glob));
+                throw new IllegalArgumentException("has a glob with a space or control character: " + Messages.echo(glob));
             }
             if (glob.startsWith("*.") && glob.indexOf('*', 1) < 0 && glob.indexOf('?') < 0 && glob.indexOf('/') < 0
                     && glob.indexOf('.', 2) < 0) {

@@ -6,7 +6,7 @@ import static io.github.helloretail4j.servlet.Parameters.OUTBOX_DIRECTORY;
 import static io.github.helloretail4j.servlet.Parameters.RULES;
 
 import io.github.helloretail4j.HelloRetailTracker;
-import io.github.helloretail4j.internal.Check;
+import io.github.helloretail4j.internal.Messages;
 import io.github.helloretail4j.servlet.internal.FrameworkSettings;
 import io.github.helloretail4j.servlet.internal.InvalidSettingException;
 import io.github.helloretail4j.servlet.internal.Setting;
@@ -74,8 +74,8 @@ final class Settings implements FrameworkSettings {
         this.frameworkName = frameworkName;
         this.frameworkOrigin = frameworkOrigin;
         if (framework == null) {
-            rejectUnknown(sources.initParams(), "init-param");
-            rejectUnknown(sources.contextParams(), "context-param");
+            rejectUnknown(sources.initParams(), "init-param", ALL, "the parameters are ");
+            rejectUnknown(sources.contextParams(), "context-param", ALL, "the parameters are ");
         }
         for (Setting<?> setting : ALL) {
             found(setting);
@@ -85,8 +85,33 @@ final class Settings implements FrameworkSettings {
         }
     }
 
+    /** The order feed's parameters alone, for its servlet: see {@link #orderFeed}. */
+    private Settings(Sources sources) {
+        this.sources = sources;
+        this.framework = null;
+        this.frameworkName = null;
+        this.frameworkOrigin = null;
+        rejectUnknown(sources.initParams(), "init-param", Parameters.ORDER_FEED_INIT_PARAMS,
+                "the order feed's parameters are ");
+        for (Setting<?> setting : Parameters.ORDER_FEED) {
+            found(setting);
+        }
+        found(Parameters.ENABLED);
+    }
+
     static Settings resolve(Sources sources) {
         return new Settings(sources, null, null, null);
+    }
+
+    /**
+     * The order feed's parameters alone, from the same sources in the same order as every other
+     * parameter, the init-params being the feed servlet's: an application that maps the servlet
+     * by hand, or whose tracking is off, has the feed without a website UUID. Another
+     * {@code helloretail.*} init-param of the servlet is refused (it would be a misspelt one of the
+     * feed's, or one the servlet never reads); its context-params the filter and listener check.
+     */
+    static Settings orderFeed(Sources sources) {
+        return new Settings(sources);
     }
 
     /**
@@ -127,7 +152,7 @@ final class Settings implements FrameworkSettings {
             }
             if (f != null) {
                 throw new InvalidSettingException(old, given.value(), given.where(), name(setting) + where(f) + " "
-                        + Check.echo(f.value()) + " and " + name(old) + where(given) + " " + Check.echo(given.value())
+                        + Messages.echo(f.value()) + " and " + name(old) + where(given) + " " + Messages.echo(given.value())
                         + " are both set; " + name(old) + " is the deprecated name of " + name(setting) + ": keep "
                         + name(setting) + " alone", null);
             }
@@ -185,12 +210,14 @@ final class Settings implements FrameworkSettings {
         return v == null || v.isBlank() ? null : v.strip();
     }
 
-    private static void rejectUnknown(Map<String, String> params, String kind) {
+    private static void rejectUnknown(Map<String, String> params, String kind, List<Setting<?>> known,
+                                      String listed) {
         for (String name : params.keySet()) {
             if (name.toLowerCase(Locale.ROOT).startsWith("helloretail.")
-                    && ALL.stream().noneMatch(s -> s.name().equals(name))) {
-                throw new IllegalArgumentException("unknown " + kind + " " + Check.echo(name) + "; the parameters are "
-                        + ALL.stream().filter(s -> !s.isDeprecated()).map(Setting::name).collect(Collectors.joining(", ")));
+                    && known.stream().noneMatch(s -> s.name().equals(name))) {
+                throw new IllegalArgumentException("unknown " + kind + " " + Messages.echo(name) + "; " + listed
+                        + known.stream().filter(s -> !s.isDeprecated()).map(Setting::name)
+                                .collect(Collectors.joining(", ")));
             }
         }
     }
@@ -208,7 +235,7 @@ final class Settings implements FrameworkSettings {
 
     private InvalidSettingException bad(Found f, String problem, Throwable cause) {
         return new InvalidSettingException(f.as(), f.value(), f.where(), name(f.as()) + where(f) + " " + problem + ": "
-                + (f.as().isSecret() ? "(not shown)" : Check.echo(f.value())), cause);
+                + (f.as().isSecret() ? "(not shown)" : Messages.echo(f.value())), cause);
     }
 
     /**
@@ -219,11 +246,28 @@ final class Settings implements FrameworkSettings {
         return bad(found(setting), problem, cause);
     }
 
+    /** A problem told in a message of its own, which names the parameter ({@link #named}). */
+    InvalidSettingException invalidAs(Setting<?> setting, String message, Throwable cause) {
+        Found f = found(setting);
+        return new InvalidSettingException(f.as(), f.value(), f.where(), message, cause);
+    }
+
+    /** The parameter as the user wrote it and where it was found: {@code helloretail.orderFeedQuery (init-param)}. */
+    String named(Setting<?> setting) {
+        Found f = found(setting);
+        return name(f.as()) + where(f);
+    }
+
+    /** The parameter as the user wrote it. */
+    String nameOf(Setting<?> setting) {
+        return name(setting);
+    }
+
     /** A directory or resource the parameter names, which the tracker could not use. */
     private InvalidSettingException cannotUse(Setting<?> setting, Object used, String reason, Throwable cause) {
         Found f = found(setting);
         return new InvalidSettingException(f.as(), f.value(), f.where(), name(f.as())
-                + (f.given() ? where(f) : " (not set)") + " " + Check.echo(used) + " cannot be used: " + reason, cause);
+                + (f.given() ? where(f) : " (not set)") + " " + Messages.echo(used) + " cannot be used: " + reason, cause);
     }
 
     /** Deprecated names given, one line each, for a WARN at start. */
@@ -283,6 +327,21 @@ final class Settings implements FrameworkSettings {
     }
 
     @Override
+    public boolean servesOrderFeed() {
+        return get(Parameters.ORDER_FEED_PASSWORD) != null;
+    }
+
+    @Override
+    public boolean hasOrderFeedQuery() {
+        return get(Parameters.ORDER_FEED_QUERY) != null;
+    }
+
+    @Override
+    public String orderFeedPath() {
+        return get(Parameters.ORDER_FEED_PATH);
+    }
+
+    @Override
     public HelloRetailTracker.Builder trackerBuilder(Path defaultOutbox, String name) {
         HelloRetailTracker.Builder builder = HelloRetailTracker.builder().name(name);
         for (Setting<?> s : ALL) {
@@ -301,7 +360,7 @@ final class Settings implements FrameworkSettings {
             return builder.build();
         } catch (UncheckedIOException e) {
             // the only I/O of a build without a DataSource is the outbox directory's
-            throw cannotUse(OUTBOX_DIRECTORY, outbox, Check.describe(e.getCause()), e);
+            throw cannotUse(OUTBOX_DIRECTORY, outbox, Messages.describe(e.getCause()), e);
         } catch (IllegalStateException e) {
             // the builder's only other one is a missing website UUID, which these settings required
             // before: another tracker holds the directory
@@ -339,7 +398,7 @@ final class Settings implements FrameworkSettings {
             if (framework != null && setting.isFrameworkFlag() || f.value() == null) {
                 return "";
             }
-            return " " + (setting.isSecret() ? "(not shown)" : Check.echo(f.value()));
+            return " " + (setting.isSecret() ? "(not shown)" : Messages.echo(f.value()));
         }
 
         @Override

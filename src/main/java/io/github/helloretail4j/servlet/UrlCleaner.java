@@ -1,6 +1,6 @@
 package io.github.helloretail4j.servlet;
 
-import io.github.helloretail4j.internal.Check;
+import io.github.helloretail4j.internal.Messages;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -60,7 +60,7 @@ final class UrlCleaner {
                     if (c <= ' ' || Character.isISOControl(c) || Character.isWhitespace(c) || c == '&' || c == '='
                             || c == '#') {
                         throw new IllegalArgumentException("has a name with a space, control character, '&', '=' or '#': "
-                                + Check.echo(name) + " in the list");
+                                + Messages.echo(name) + " in the list");
                     }
                 }
                 names.add(name);

@@ -4,7 +4,8 @@ import io.github.helloretail4j.Cart;
 import io.github.helloretail4j.Conversion;
 import io.github.helloretail4j.ConversionResult;
 import io.github.helloretail4j.HelloRetailTracker;
-import io.github.helloretail4j.internal.Check;
+import io.github.helloretail4j.internal.Ids;
+import io.github.helloretail4j.internal.Messages;
 import io.github.helloretail4j.internal.TrackingUserIds;
 import java.io.File;
 import java.io.UncheckedIOException;
@@ -103,7 +104,7 @@ final class WebTracking {
             // Every other value was checked as a parameter: what the builder refuses is the database
             // behind the name (not PostgreSQL 12 or newer, unreachable, a table that is no outbox).
             throw settings.invalid(Parameters.OUTBOX_DATA_SOURCE, "cannot be used ("
-                    + (e instanceof UncheckedIOException ? Check.describe(e.getCause()) : e.getMessage()) + ")", e);
+                    + (e instanceof UncheckedIOException ? Messages.describe(e.getCause()) : e.getMessage()) + ")", e);
         }
     }
 
@@ -236,7 +237,7 @@ final class WebTracking {
      */
     static String trackingUserId(WebTracking web, WebExchange request) {
         Object assigned = request.attribute(TRACKING_USER_ID_ATTRIBUTE);
-        if (assigned instanceof String id && Check.isTrackingUserId(id)) {
+        if (assigned instanceof String id && Ids.isTrackingUserId(id)) {
             return id;
         }
         if (web != null && !hasConsent(request, web.settings)) {
@@ -247,7 +248,7 @@ final class WebTracking {
 
     /** The first {@code hello_retail_id} cookie that is a valid id; others are ignored. */
     static String cookieId(WebExchange request) {
-        return request.cookie(COOKIE_NAME, Check::isTrackingUserId);
+        return request.cookie(COOKIE_NAME, Ids::isTrackingUserId);
     }
 
     static boolean hasConsent(WebExchange request, Settings settings) {

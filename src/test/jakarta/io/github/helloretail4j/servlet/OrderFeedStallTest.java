@@ -8,7 +8,7 @@ import io.github.helloretail4j.database.PostgresCluster;
 import io.github.helloretail4j.database.PostgresExtension;
 import io.github.helloretail4j.database.ShopSchema;
 import io.github.helloretail4j.feed.SqlOrderSource;
-import io.github.helloretail4j.testing.Await;
+import io.github.helloretail4j.testkit.Await;
 import jakarta.servlet.Servlet;
 import java.net.InetSocketAddress;
 import java.net.Socket;

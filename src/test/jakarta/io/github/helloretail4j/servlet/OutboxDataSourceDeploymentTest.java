@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.helloretail4j.database.PostgresCluster;
 import io.github.helloretail4j.database.PostgresExtension;
-import io.github.helloretail4j.testing.Await;
+import io.github.helloretail4j.testkit.Await;
 import io.github.helloretail4j.testing.TestCollector;
 import java.nio.file.Path;
 import java.sql.Connection;

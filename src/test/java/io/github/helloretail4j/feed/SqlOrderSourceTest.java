@@ -10,7 +10,7 @@ import io.github.helloretail4j.OrderLine;
 import io.github.helloretail4j.database.PostgresCluster;
 import io.github.helloretail4j.database.PostgresExtension;
 import io.github.helloretail4j.database.ShopSchema;
-import io.github.helloretail4j.internal.Check;
+import io.github.helloretail4j.internal.Messages;
 import io.github.helloretail4j.testing.LogCapture;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
@@ -125,7 +125,7 @@ class SqlOrderSourceTest {
         assertEquals("the order feed's query has no column customer_id (it needs order_number, order_date, total,"
                 + " email, customer_id, product_number, product_url, quantity, line_total; it has order_number,"
                 + " order_date, total, email, product_number, product_url, quantity, line_total): "
-                + Check.echo(query), e.getMessage());
+                + Messages.echo(query), e.getMessage());
         String twoMissing = shop.query().replace("l.sku AS product_number", "l.sku").replace("o.placed_at AS order_date",
                 "o.placed_at");
         assertTrue(assertThrows(IllegalStateException.class, () -> source(twoMissing).check()).getMessage()
@@ -149,7 +149,7 @@ class SqlOrderSourceTest {
     void check_goodQuery_passesAndDropsATrailingSemicolon() throws SQLException {
         SqlOrderSource source = source(shop.query() + " ;\n");
         source.check();
-        assertEquals("SqlOrderSource{query=" + Check.echo(shop.query()) + ", queryTimeout=60s, fetchSize=1000}",
+        assertEquals("SqlOrderSource{query=" + Messages.echo(shop.query()) + ", queryTimeout=60s, fetchSize=1000}",
                 source.toString());
     }
 

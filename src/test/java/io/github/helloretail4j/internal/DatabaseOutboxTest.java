@@ -16,6 +16,7 @@ import io.github.helloretail4j.internal.Outbox.Entry;
 import io.github.helloretail4j.internal.Outbox.Fate;
 import io.github.helloretail4j.database.PostgresCluster;
 import io.github.helloretail4j.database.PostgresExtension;
+import io.github.helloretail4j.testkit.Await;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -255,18 +256,29 @@ class DatabaseOutboxTest {
 
     @Test
     void refusal_anotherProduct_namesIt() {
-        assertEquals("outboxDataSource is a MySQL 8.0.36 database; helloretail4j keeps conversions in PostgreSQL 12"
-                + " or newer", OutboxSchema.refusal("MySQL", "8.0.36", 8));
         assertEquals("outboxDataSource is a H2 2.2.224 (2023-09-17) database; helloretail4j keeps conversions in"
-                + " PostgreSQL 12 or newer", OutboxSchema.refusal("H2", "2.2.224 (2023-09-17)", 2));
+                + " PostgreSQL 12, MySQL 8.0 or MariaDB 10.6 or newer",
+                OutboxDialect.refusal("H2", "2.2.224 (2023-09-17)"));
+        assertEquals("outboxDataSource is a Microsoft SQL Server 16.00.4135 database; helloretail4j keeps conversions"
+                + " in PostgreSQL 12, MySQL 8.0 or MariaDB 10.6 or newer",
+                OutboxDialect.refusal("Microsoft SQL Server", "16.00.4135"));
     }
 
     @Test
-    void refusal_postgresqlBefore12_isRefused_12AndLaterTaken() {
+    void refusal_versionsTooOld_areRefusedNamingTheFirstTaken_theseAndLaterTaken() {
         assertEquals("outboxDataSource is PostgreSQL 11.22; helloretail4j needs PostgreSQL 12 or newer",
-                OutboxSchema.refusal("PostgreSQL", "11.22", 11));
-        assertNull(OutboxSchema.refusal("PostgreSQL", "12.0", 12));
-        assertNull(OutboxSchema.refusal("PostgreSQL", "17.2", 17));
+                OutboxDialect.refusal("PostgreSQL", "11.22"));
+        assertEquals("outboxDataSource is MySQL 5.7.44; helloretail4j needs MySQL 8.0 or newer",
+                OutboxDialect.refusal("MySQL", "5.7.44"));
+        assertEquals("outboxDataSource is MariaDB 10.5.27-MariaDB; helloretail4j needs MariaDB 10.6 or newer",
+                OutboxDialect.refusal("MariaDB", "10.5.27-MariaDB"));
+        assertNull(OutboxDialect.refusal("PostgreSQL", "12.0"));
+        assertNull(OutboxDialect.refusal("PostgreSQL", "17.2"));
+        assertNull(OutboxDialect.refusal("MySQL", "8.0.36"));
+        assertNull(OutboxDialect.refusal("MySQL", "9.1.0"));
+        assertNull(OutboxDialect.refusal("MariaDB", "10.6.0-MariaDB"));
+        assertNull(OutboxDialect.refusal("MariaDB", "10.11.18-MariaDB-0+deb12u1"));
+        assertNull(OutboxDialect.refusal("MariaDB", "11.4.2-MariaDB"));
     }
 
     @Test
@@ -277,7 +289,7 @@ class DatabaseOutboxTest {
                     () -> OutboxSchema.tableName(bad), bad);
             assertEquals("outboxTable must be a table name, optionally after its schema and a dot (helloretail_outbox,"
                     + " shop.helloretail_outbox), of lower-case letters, digits and _, the table at most 55"
-                    + " characters: " + Check.echo(bad), e.getMessage());
+                    + " characters: " + Messages.echo(bad), e.getMessage());
         }
         assertArrayEquals(new String[] {"shop.hr_1", "hr_1"}, OutboxSchema.tableName("shop.hr_1"));
         assertArrayEquals(new String[] {"a".repeat(55), "a".repeat(55)}, OutboxSchema.tableName("a".repeat(55)));
@@ -665,7 +677,7 @@ class DatabaseOutboxTest {
         assertEquals(0, outbox.pending());
         assertEquals(Added.DUPLICATE, outbox.add("o-1", body("o-1")), "a dead letter's order is not taken again");
 
-        // the README's statement for sending a dead letter again
+        // docs/several-nodes.md's statement for sending a dead letter again
         execute("UPDATE " + table + " SET state = 'pending', created_at = now(), done_at = NULL, dead_reason = NULL"
                 + " WHERE order_number = 'o-1' AND state = 'dead'");
         Entry again = outbox.next(0);
@@ -755,18 +767,13 @@ class DatabaseOutboxTest {
             pg.restart();
         }
         // The pool may take a moment to connect again (HikariCP backs off after failed connects).
-        Added again = null;
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (again == null) {
+        Object again = Await.until("the outbox to take an add after the restart", Duration.ofSeconds(10), () -> {
             try {
-                again = outbox.add("110-2347", body("110-2347"));
+                return outbox.add("110-2347", body("110-2347"));
             } catch (IOException stillDown) {
-                if (System.nanoTime() > end) {
-                    throw stillDown;
-                }
-                Thread.sleep(100);
+                return stillDown; // shown if the wait fails
             }
-        }
+        }, r -> r instanceof Added);
         assertEquals(Added.ACCEPTED, again, "nothing of the failed add was kept");
         Set<String> delivered = new HashSet<>();
         Entry e;

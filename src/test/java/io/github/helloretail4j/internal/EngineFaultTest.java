@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.helloretail4j.ConversionResult;
 import io.github.helloretail4j.TrackerMetrics;
 import io.github.helloretail4j.testing.LogCapture;
-import io.github.helloretail4j.testing.Await;
+import io.github.helloretail4j.testkit.Await;
 import io.github.helloretail4j.testing.TestCollector;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -35,10 +35,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The engine with a real collector on a loopback port and a disk that fails on demand: each of
- * the faults of issue 10 (a full disk during compaction, an I/O error on the conversion thread,
- * a failed fsync while tracking, DONE records that waited for minutes, threads that died) and the
- * recovery, without a restart, once the fault is gone.
+ * The engine with a real collector on a loopback port and a disk that fails on demand: each
+ * disk and thread fault an earlier outbox did not survive without a restart (a full disk during
+ * compaction closed the log for good, an I/O error ended the conversion thread, a failed fsync
+ * left the order remembered though the call threw, DONE records waited for minutes, threads that
+ * died were not replaced) and the recovery, without a restart, once the fault is gone.
  */
 class EngineFaultTest {
 
@@ -86,7 +87,10 @@ class EngineFaultTest {
                 c -> c.delivered() == delivered && c.pending() == 0);
     }
 
-    /** Issue 10's reproduction: the disk fills up and is freed three times while orders keep coming. */
+    /**
+     * A shop's full disk, as first seen: the disk fills up and is freed three times while orders
+     * keep coming. Every order must arrive and pending() must come back to 0 with nothing left.
+     */
     @Test
     void diskFilledAndFreedThreeTimes_whileOrdersComeIn_everyAcceptedOrderIsDeliveredOnce_noRestart()
             throws Exception {

@@ -40,7 +40,7 @@ class OrderFeedParametersTest {
     }
 
     private OrderFeed.Config parse(Map<String, String> init, Map<String, String> context, Object found) {
-        return OrderFeedParameters.parse(init.keySet(), init::get, context::get, name -> found);
+        return OrderFeedParameters.parse(init, context, name -> found);
     }
 
     @Test
@@ -67,7 +67,7 @@ class OrderFeedParametersTest {
         var e = assertThrows(IllegalArgumentException.class, () -> parse(Map.of(),
                 Map.of("helloretail.orderFeedPassword", "short"), null));
         assertEquals("helloretail.orderFeedPassword (context-param) must be at least 8 characters without control"
-                + " characters (the value is not shown)", e.getMessage());
+                + " characters: (not shown)", e.getMessage());
         assertFalse(e.getMessage().contains("short"));
     }
 
@@ -94,10 +94,10 @@ class OrderFeedParametersTest {
                 + " helloretail.orderFeedPassword, helloretail.orderFeedUser, helloretail.orderFeedDataSource,"
                 + " helloretail.orderFeedQuery, helloretail.orderFeedZone",
                 assertThrows(IllegalArgumentException.class, () -> OrderFeedParameters.parse(
-                        List.of("helloretail.orderFeedPath"), n -> null, n -> null, n -> null)).getMessage());
+                        Map.of("helloretail.orderFeedPath", "/feed"), Map.of(), n -> null)).getMessage());
         assertEquals("helloretail.orderFeedPassword is required: the order feed is served only with a password; set"
                 + " it as an init-param of the servlet or a context-param",
                 assertThrows(IllegalArgumentException.class, () -> OrderFeedParameters.parse(
-                        List.of("myapp.debug"), n -> null, n -> null, n -> null)).getMessage());
+                        Map.of("myapp.debug", "true"), Map.of(), n -> null)).getMessage());
     }
 }

@@ -35,8 +35,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The table of parameters against what is written about it elsewhere (the README's table and
- * Spring property list, PageViewFilter's constants), and what the table alone decides: the
+ * The table of parameters against what is written about it elsewhere (the parameter tables of
+ * docs/servlet-filter.md, the property list of docs/spring-boot.md, PageViewFilter's constants), and what the table alone decides: the
  * start-up line, which parameters must agree between a filter and its application, the rules
  * across parameters and the errors that carry the parameter they are about.
  */
@@ -59,50 +59,100 @@ class ParametersTest {
         return params;
     }
 
-    // The README.
+    // The docs.
 
-    /** The README, from the working directory or the one above it (a module folder of the build). */
-    static String readme() throws IOException {
+    /** The three groups of docs/servlet-filter.md's parameters, in the order the page gives them. */
+    static final List<String> PARAMETER_GROUPS = List.of("Essentials", "Frequently used", "Rarely used");
+
+    /**
+     * A page of the repository's documentation ({@code docs/servlet-filter.md}), found from the
+     * working directory or one above it (a module folder of the build).
+     */
+    static String doc(String relativePath) throws IOException {
         for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            Path readme = dir.resolve("README.md");
-            if (Files.isRegularFile(readme) && Files.readString(readme).contains("## The servlet filter")) {
-                return Files.readString(readme, StandardCharsets.UTF_8);
+            Path page = dir.resolve(relativePath);
+            if (Files.isRegularFile(dir.resolve("README.md")) && Files.isRegularFile(page)) {
+                return Files.readString(page, StandardCharsets.UTF_8);
             }
         }
-        throw new AssertionError("no README.md with a servlet filter section above " + Path.of("").toAbsolutePath());
+        throw new AssertionError("no " + relativePath + " beside a README.md above " + Path.of("").toAbsolutePath());
     }
 
-    /** The rows of the servlet filter's parameter table, by the name in backticks in their first column. */
-    static Map<String, String> readmeParameterRows() throws IOException {
-        String readme = readme();
-        int section = readme.indexOf("## The servlet filter");
-        int table = readme.indexOf("\n### Parameters\n", section);
-        assertTrue(section >= 0 && table >= 0, "README: no ### Parameters under ## The servlet filter");
-        int end = readme.indexOf("\n### ", table + 1);
-        Map<String, String> rows = new LinkedHashMap<>();
-        Matcher row = Pattern.compile("(?m)^\\| `(helloretail\\.[A-Za-z]+)` \\|(.*)$")
-                .matcher(readme.substring(table, end < 0 ? readme.length() : end));
-        while (row.find()) {
-            assertEquals(null, rows.put(row.group(1), row.group(2)), "README: two rows for " + row.group(1));
+    /** The text of a {@code ## heading} of a page, up to the next {@code ## } heading. */
+    private static String section(String page, String name, String heading) {
+        int start = page.indexOf("\n" + heading + "\n");
+        assertTrue(start >= 0, name + ": no " + heading);
+        assertEquals(-1, page.indexOf("\n" + heading + "\n", start + 1), name + ": two " + heading);
+        int end = page.indexOf("\n## ", start + 1);
+        return page.substring(start + 1, end < 0 ? page.length() : end);
+    }
+
+    /**
+     * The rows of the servlet filter's parameter tables (docs/servlet-filter.md, {@code ## Parameters},
+     * one table under each group's {@code ###} heading), by the name in backticks in their first column.
+     */
+    static Map<String, String> documentedParameterRows() throws IOException {
+        return documentedParameterRowsByGroup().values().stream().flatMap(m -> m.entrySet().stream())
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, (a, b) -> a, LinkedHashMap::new));
+    }
+
+    /** The same rows by group; a name in two rows, anywhere in the section, fails. */
+    static Map<String, Map<String, String>> documentedParameterRowsByGroup() throws IOException {
+        String parameters = section(doc("docs/servlet-filter.md"), "docs/servlet-filter.md", "## Parameters");
+        List<String> groups = new ArrayList<>();
+        Matcher heading = Pattern.compile("(?m)^### (.+)$").matcher(parameters);
+        while (heading.find()) {
+            groups.add(heading.group(1));
         }
-        return rows;
+        assertEquals(PARAMETER_GROUPS, groups, "docs/servlet-filter.md: the groups under ## Parameters");
+        Map<String, Map<String, String>> byGroup = new LinkedHashMap<>();
+        Map<String, String> seen = new HashMap<>();
+        for (int i = 0; i < groups.size(); i++) {
+            int start = parameters.indexOf("\n### " + groups.get(i) + "\n");
+            int end = i + 1 < groups.size() ? parameters.indexOf("\n### " + groups.get(i + 1) + "\n") : parameters.length();
+            Map<String, String> rows = new LinkedHashMap<>();
+            Matcher row = Pattern.compile("(?m)^\\| `(helloretail\\.[A-Za-z]+)` \\|(.*)$").matcher(parameters.substring(start, end));
+            while (row.find()) {
+                assertEquals(null, seen.put(row.group(1), groups.get(i)),
+                        "docs/servlet-filter.md: two rows for " + row.group(1));
+                rows.put(row.group(1), row.group(2));
+            }
+            assertFalse(rows.isEmpty(), "docs/servlet-filter.md: no parameter under ### " + groups.get(i));
+            byGroup.put(groups.get(i), rows);
+        }
+        Matcher stray = Pattern.compile("(?m)^\\| `(helloretail\\.[A-Za-z]+)` \\|").matcher(
+                parameters.substring(0, parameters.indexOf("\n### ")));
+        assertFalse(stray.find(), "docs/servlet-filter.md: a parameter row before the first group");
+        return byGroup;
     }
 
     @Test
-    void readme_parameterTable_hasARowForEveryParameterAndNoOther() throws IOException {
+    void docs_parameterTables_haveARowForEveryParameterAndNoOther() throws IOException {
         TreeSet<String> table = Parameters.ALL.stream().map(Setting::name).collect(Collectors.toCollection(TreeSet::new));
-        TreeSet<String> readme = new TreeSet<>(readmeParameterRows().keySet());
+        TreeSet<String> documented = new TreeSet<>(documentedParameterRows().keySet());
         TreeSet<String> undocumented = new TreeSet<>(table);
-        undocumented.removeAll(readme);
-        TreeSet<String> unknown = new TreeSet<>(readme);
+        undocumented.removeAll(documented);
+        TreeSet<String> unknown = new TreeSet<>(documented);
         unknown.removeAll(table);
-        assertEquals("", (undocumented.isEmpty() ? "" : "not in the README's parameter table: " + undocumented)
-                + (unknown.isEmpty() ? "" : " in the README's parameter table but no parameter: " + unknown));
+        assertEquals("", (undocumented.isEmpty() ? "" : "not in docs/servlet-filter.md's parameter tables: " + undocumented)
+                + (unknown.isEmpty() ? "" : " in docs/servlet-filter.md's parameter tables but no parameter: " + unknown));
     }
 
     @Test
-    void readme_deprecatedName_isSaidDeprecatedNamingItsReplacement() throws IOException {
-        Map<String, String> rows = readmeParameterRows();
+    void docs_essentials_areTheRequiredUuidAndWhatAShopMustDecide() throws IOException {
+        // the one required parameter is where a newcomer reads first; deprecated names are never there
+        Map<String, String> essentials = documentedParameterRowsByGroup().get("Essentials");
+        assertTrue(essentials.containsKey(Parameters.PARAM_WEBSITE_UUID), essentials.keySet().toString());
+        for (Setting<?> setting : Parameters.ALL) {
+            if (setting.isDeprecated()) {
+                assertFalse(essentials.containsKey(setting.name()), setting.name());
+            }
+        }
+    }
+
+    @Test
+    void docs_deprecatedName_isSaidDeprecatedNamingItsReplacement() throws IOException {
+        Map<String, String> rows = documentedParameterRows();
         for (Setting<?> setting : Parameters.ALL) {
             String row = rows.get(setting.name());
             assertNotNull(row, setting.name());
@@ -114,11 +164,12 @@ class ParametersTest {
     }
 
     @Test
-    void readme_springPropertyList_namesEveryProperty() throws IOException {
-        String readme = readme();
-        int start = readme.indexOf("**Properties.**", readme.indexOf("## Spring Boot"));
-        assertTrue(start >= 0, "README: no **Properties.** paragraph in ## Spring Boot");
-        String list = readme.substring(start, readme.indexOf("\n\n", start));
+    void docs_springPropertyList_namesEveryProperty() throws IOException {
+        String properties = section(doc("docs/spring-boot.md"), "docs/spring-boot.md", "## Properties");
+        // the first paragraph under the heading is the list
+        int start = properties.indexOf("\n\n") + 2;
+        String list = properties.substring(start, properties.indexOf("\n\n", start));
+        assertTrue(list.startsWith("Every parameter of the filter"), "docs/spring-boot.md, ## Properties: " + list);
         List<String> missing = new ArrayList<>();
         for (Setting<?> setting : Parameters.ALL) {
             String property = setting.frameworkName();
@@ -128,7 +179,7 @@ class ParametersTest {
                 missing.add(property);
             }
         }
-        assertEquals(List.of(), missing, "not in the README's Spring Boot property list");
+        assertEquals(List.of(), missing, "not in docs/spring-boot.md's property list");
     }
 
     // PageViewFilter.
@@ -137,10 +188,11 @@ class ParametersTest {
     void pageViewFilter_paramConstants_areTheTablesNamesAndDefaults() throws Exception {
         Map<String, String> params = new TreeMap<>();
         Map<String, String> defaults = new TreeMap<>();
-        for (Field f : PageViewFilter.class.getFields()) {
+        // the order feed's are OrderFeedServlet's: PARAM_PASSWORD, DEFAULT_USER
+        for (Field f : concat(PageViewFilter.class.getFields(), OrderFeedServlet.class.getFields())) {
             if (Modifier.isStatic(f.getModifiers()) && f.getType() == String.class) {
                 if (f.getName().startsWith("PARAM_")) {
-                    params.put(f.getName().substring("PARAM_".length()), (String) f.get(null));
+                    assertEquals(null, params.put(f.getName().substring("PARAM_".length()), (String) f.get(null)));
                 } else if (f.getName().startsWith("DEFAULT_")) {
                     defaults.put(f.getName().substring("DEFAULT_".length()), (String) f.get(null));
                 }
@@ -159,6 +211,12 @@ class ParametersTest {
             Setting<?> current = setting.isDeprecated() ? setting.replacement() : setting;
             assertEquals(current.defaultValue() != null, defaults.containsKey(constant), "DEFAULT_" + constant);
         }
+    }
+
+    private static Field[] concat(Field[] a, Field[] b) {
+        Field[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
     }
 
     private static Setting<?> setting(String name) {

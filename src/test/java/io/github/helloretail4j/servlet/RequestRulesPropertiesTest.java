@@ -9,7 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.helloretail4j.internal.Check;
+import io.github.helloretail4j.internal.Fields;
+import io.github.helloretail4j.internal.Messages;
+import io.github.helloretail4j.internal.Urls;
 import io.github.helloretail4j.testing.CleanUrls;
 import io.github.helloretail4j.testing.HostileStrings;
 import java.io.ByteArrayOutputStream;
@@ -51,10 +53,10 @@ class RequestRulesPropertiesTest {
 
         @Override
         public String toString() {
-            return "Request[scheme=" + Check.echo(scheme) + ", serverName=" + Check.echo(serverName) + ", serverPort="
-                    + serverPort + ", Forwarded=" + Check.echo(forwarded) + ", X-Forwarded-Proto="
-                    + Check.echo(forwardedProto) + ", X-Forwarded-Host=" + Check.echo(forwardedHost)
-                    + ", X-Forwarded-Port=" + Check.echo(forwardedPort) + "]";
+            return "Request[scheme=" + Messages.echo(scheme) + ", serverName=" + Messages.echo(serverName) + ", serverPort="
+                    + serverPort + ", Forwarded=" + Messages.echo(forwarded) + ", X-Forwarded-Proto="
+                    + Messages.echo(forwardedProto) + ", X-Forwarded-Host=" + Messages.echo(forwardedHost)
+                    + ", X-Forwarded-Port=" + Messages.echo(forwardedPort) + "]";
         }
     }
 
@@ -99,7 +101,7 @@ class RequestRulesPropertiesTest {
     void baseUrl_trustedForwardedHeaders_isAnHttpUrlCheckAccepts(@ForAll("requests") Request request) {
         String base = Locations.baseUrl(null, true, request.origin());
         assertNotNull(base, "a request with a host always has a base URL");
-        assertNull(Check.urlProblem(base + "/"), base);
+        assertNull(Urls.urlProblem(base + "/"), base);
         assertTrue(base.startsWith("http://") || base.startsWith("https://"), base);
         String host = hostOf(base.substring(base.indexOf("://") + 3));
         String fromRequest = untrusted(request);
@@ -143,11 +145,11 @@ class RequestRulesPropertiesTest {
         String sent = requestUri + (query.isEmpty() ? "" : "?" + query);
         String location = Locations.location(base, requestUri, query);
         assertTrue(location.startsWith(base + "/"), location);
-        if (Check.urlProblem(base + sent) == null) {
+        if (Urls.urlProblem(base + sent) == null) {
             assertEquals(base + sent, location, "a valid URL is sent as it came");
         }
-        if (location.length() <= Check.MAX_URL_LENGTH) {
-            assertNull(Check.urlProblem(location), location);
+        if (location.length() <= Urls.MAX_URL_LENGTH) {
+            assertNull(Urls.urlProblem(location), location);
         }
         assertArrayEquals(meaning(sent), meaning(location.substring(base.length())), "the location means the URI as sent");
     }
@@ -187,7 +189,7 @@ class RequestRulesPropertiesTest {
     record Encoded(String text, String encoded) {
         @Override
         public String toString() {
-            return "Encoded[text=" + Check.echo(text) + ", encoded=" + Check.echo(encoded) + "]";
+            return "Encoded[text=" + Messages.echo(text) + ", encoded=" + Messages.echo(encoded) + "]";
         }
     }
 
@@ -232,10 +234,10 @@ class RequestRulesPropertiesTest {
             }
         }
         if (malformedEscape) {
-            assertNull(decoded, "a % not followed by two hex digits is malformed: " + Check.echo(s));
+            assertNull(decoded, "a % not followed by two hex digits is malformed: " + Messages.echo(s));
         }
         if (decoded != null) {
-            assertTrue(decoded.codePoints().noneMatch(cp -> cp >= 0xD800 && cp <= 0xDFFF), Check.echo(decoded));
+            assertTrue(decoded.codePoints().noneMatch(cp -> cp >= 0xD800 && cp <= 0xDFFF), Messages.echo(decoded));
         }
     }
 
@@ -243,7 +245,7 @@ class RequestRulesPropertiesTest {
     void productNumber_encodedProductPath_isTheDecodedTextWhenUsable(@ForAll("encoded") Encoded e,
                                                                       @ForAll("hostile") String rest) {
         String path = "/products/" + e.encoded() + "/" + rest;
-        String expected = e.text().isEmpty() || Check.textProblem(e.text()) != null ? null : e.text();
+        String expected = e.text().isEmpty() || Fields.textProblem(e.text()) != null ? null : e.text();
         assertEquals(expected, PageViewRules.productNumber(PRODUCT, path), e.toString());
     }
 
@@ -251,7 +253,7 @@ class RequestRulesPropertiesTest {
     void productNumber_anyPath_isNullOrValidText(@ForAll("hostile") String path) {
         String productNumber = PageViewRules.productNumber(PRODUCT, "/products/" + path);
         if (productNumber != null) {
-            assertNull(Check.textProblem(productNumber), Check.echo(productNumber));
+            assertNull(Fields.textProblem(productNumber), Messages.echo(productNumber));
         }
         assertNull(PageViewRules.productNumber(null, path));
     }
@@ -270,16 +272,16 @@ class RequestRulesPropertiesTest {
 
     @Property(tries = 10_000)
     void isBot_anyUserAgent_ignoresAsciiCase(@ForAll("userAgents") String ua) {
-        assertEquals(Bots.isBot(ua), Bots.isBot(asciiUpperCase(ua)), Check.echo(ua));
+        assertEquals(Bots.isBot(ua), Bots.isBot(asciiUpperCase(ua)), Messages.echo(ua));
         if (ua.isBlank() || ua.length() > 1024) {
-            assertTrue(Bots.isBot(ua), Check.echo(ua));
+            assertTrue(Bots.isBot(ua), Messages.echo(ua));
         }
     }
 
     @Property(tries = 10_000)
     void isBot_userAgentWithABotMarker_isTrue(@ForAll("userAgents") String prefix, @ForAll("hostile") String suffix,
                                              @ForAll("markers") String marker) {
-        assertTrue(Bots.isBot(prefix + marker + suffix), Check.echo(prefix + marker + suffix));
+        assertTrue(Bots.isBot(prefix + marker + suffix), Messages.echo(prefix + marker + suffix));
     }
 
     @Provide
@@ -301,7 +303,7 @@ class RequestRulesPropertiesTest {
     record NamedValue(String name, String value) {
         @Override
         public String toString() {
-            return name + "=" + Check.echo(value);
+            return name + "=" + Messages.echo(value);
         }
     }
 
@@ -346,7 +348,7 @@ class RequestRulesPropertiesTest {
     void matches_defaultGlobs_excludeExactlyTheStaticAssetExtensionsInAnyAsciiCase(@ForAll("paths") String path) {
         String lower = asciiLowerCase(path);
         boolean expected = EXTENSIONS.stream().anyMatch(lower::endsWith);
-        assertEquals(expected, DEFAULT_GLOBS.matches(path), Check.echo(path));
+        assertEquals(expected, DEFAULT_GLOBS.matches(path), Messages.echo(path));
     }
 
     // ---- UrlCleaner ----
@@ -401,7 +403,7 @@ class RequestRulesPropertiesTest {
 
     @Property(tries = 10_000)
     void url_anyUrl_isWhatTheIndependentModelSays(@ForAll("urls") String url) {
-        assertEquals(CleanUrls.url(url, SECRET_NAMES), UrlCleaner.url(url, DEFAULT_NAMES), Check.echo(url));
+        assertEquals(CleanUrls.url(url, SECRET_NAMES), UrlCleaner.url(url, DEFAULT_NAMES), Messages.echo(url));
     }
 
     @Property(tries = 10_000)
@@ -426,18 +428,18 @@ class RequestRulesPropertiesTest {
     @Property(tries = 10_000)
     void url_urlCheckAccepts_staysAccepted(@ForAll("urls") String url) {
         String full = url.startsWith("http") ? url : "https://shop.example/" + url;
-        if (Check.urlProblem(full) == null) {
-            assertNull(Check.urlProblem(UrlCleaner.url(full, DEFAULT_NAMES)), full);
+        if (Urls.urlProblem(full) == null) {
+            assertNull(Urls.urlProblem(UrlCleaner.url(full, DEFAULT_NAMES)), full);
         }
     }
 
     @Property(tries = 10_000)
     void pathAndQuery_anyRequest_areWhatTheIndependentModelSays(@ForAll("hostile") String path,
                                                                   @ForAll("urls") String url) {
-        assertEquals(CleanUrls.path(path), UrlCleaner.path(path), Check.echo(path));
+        assertEquals(CleanUrls.path(path), UrlCleaner.path(path), Messages.echo(path));
         int question = url.indexOf('?');
         String query = question < 0 ? url : url.substring(question + 1);
-        assertEquals(CleanUrls.query(query, SECRET_NAMES), UrlCleaner.query(query, DEFAULT_NAMES), Check.echo(query));
+        assertEquals(CleanUrls.query(query, SECRET_NAMES), UrlCleaner.query(query, DEFAULT_NAMES), Messages.echo(query));
     }
 
     // ---- helpers ----

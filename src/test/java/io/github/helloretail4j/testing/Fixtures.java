@@ -3,7 +3,7 @@ package io.github.helloretail4j.testing;
 import io.github.helloretail4j.Conversion;
 import io.github.helloretail4j.HelloRetailTracker;
 import io.github.helloretail4j.PageView;
-import io.github.helloretail4j.standin.HelloRetailAnswers;
+import io.github.helloretail4j.testkit.HelloRetailAnswers;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;

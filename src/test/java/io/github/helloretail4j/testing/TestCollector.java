@@ -2,7 +2,9 @@ package io.github.helloretail4j.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.helloretail4j.standin.HelloRetailAnswers;
+import io.github.helloretail4j.testkit.Await;
+import io.github.helloretail4j.testkit.HelloRetailAnswers;
+import io.github.helloretail4j.testkit.StandInCollector;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -38,12 +40,18 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * A stand-in for Hello Retail's collect API on a loopback port: it answers as {@link
- * HelloRetailAnswers} (the answers the demo's stand-in gives too) and records every request.
- * Tests script faults: answers with any status and headers, stalls and latency.
+ * HelloRetailAnswers} (the answers the test kit's {@link StandInCollector} and the demo's
+ * stand-in give too) and records every request. Tests script faults: answers with any status and
+ * headers, stalls and latency.
+ *
+ * <p>The library's own, beside the kit's: it runs on Jetty because the library's tests need what
+ * the JDK's HTTP server cannot do (TLS with HTTP/2 through ALPN, the count of open connections,
+ * the protocol and concurrency of each request). A shop's test needs none of that and uses the kit.
  */
 public final class TestCollector implements AutoCloseable {
 
-    public static final String WEBSITE_UUID = "4bb65cc4-f2d2-4eb0-80d9-9496f912d2cf";
+    /** The test website: the test kit's, so that a shop's test and the library's know the same one. */
+    public static final String WEBSITE_UUID = StandInCollector.WEBSITE_UUID;
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     /**

@@ -43,7 +43,8 @@ import org.apache.hc.core5.http.io.entity.EntityUtils;
  *       listener that speaks HTTP/1.1 only, and to one that offers h2 through ALPN (the share of
  *       requests that came over HTTP/2 is reported);</li>
  *   <li>{@code classic}: httpclient5's classic client on one thread, one blocking exchange per
- *       page view as it comes (what the blocking senders did before issue 15);</li>
+ *       page view as it comes (what the blocking senders did before the asynchronous client
+ *       carried the delivery);</li>
  *   <li>{@code raw}: no library: one thread writes the request's bytes to a socket and reads
  *       the answer, one blocking exchange per page view as it comes;</li>
  *   <li>{@code raw-batched}: no library, and every page view of a 20 ms window written in one

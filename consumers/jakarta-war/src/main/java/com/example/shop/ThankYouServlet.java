@@ -10,7 +10,7 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.util.List;
 
-/** The page after a paid order: the checkout call of the README, against the published API. */
+/** The page after a paid order: the checkout call of docs/conversions.md, against the published API. */
 public class ThankYouServlet extends HttpServlet {
 
     @Override

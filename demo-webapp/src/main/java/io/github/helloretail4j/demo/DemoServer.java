@@ -81,6 +81,8 @@ public final class DemoServer implements AutoCloseable {
         System.out.println();
         System.out.println("    Shop:       " + demo.baseUri());
         System.out.println("    Collector:  " + demo.baseUri().resolve("collector"));
+        System.out.println("    Order feed: " + demo.baseUri().resolve("helloretail/orderfeed")
+                + " (user helloretail, the password of helloretail.orderFeedPassword)");
         System.out.println();
         System.out.println("  Hello Retail endpoint: " + tracker.endpoint()
                 + (tracker.endpoint().equals(demo.standInEndpoint()) ? " (the demo's stand-in)" : ""));

@@ -7,8 +7,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.github.helloretail4j.demo.collector.CollectorLog;
 import io.github.helloretail4j.servlet.HelloRetailWeb;
-import io.github.helloretail4j.testing.Await;
-import io.github.helloretail4j.testing.Fixtures;
+import io.github.helloretail4j.testkit.Await;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.URI;
@@ -32,6 +31,9 @@ import org.junit.jupiter.api.Test;
  * library's precedence: the environment variables and system properties a user sets win.
  */
 class ConfigurationOverrideTest {
+
+    /** A visitor id as Hello Retail hands them out: 24 lowercase hex characters. */
+    private static final String ID = "62a0317d17698aa57d369db9";
 
     /** A website UUID the stand-in does not know: it answers 400 "Website not found". */
     private static final String OTHER_WEBSITE = "4bb65cc4-f2d2-4eb0-80d9-9496f912d2cf";
@@ -62,6 +64,26 @@ class ConfigurationOverrideTest {
         } finally {
             System.clearProperty("helloretail.endpoint");
         }
+    }
+
+    /** The order feed's password is a context-param too: outside the WAR, another one replaces it. */
+    @Test
+    void systemProperty_orderFeedPassword_replacesTheDemoPassword() throws Exception {
+        System.setProperty("helloretail.orderFeedPassword", "another-feed-password");
+        try (DemoServer demo = DemoServer.start(0)) {
+            URI feed = demo.baseUri().resolve("helloretail/orderfeed");
+            assertEquals(401, get(feed, Map.of("Authorization", basic("helloretail:demo-feed-password"))).statusCode());
+            var served = get(feed, Map.of("Authorization", basic("helloretail:another-feed-password")));
+            assertEquals(200, served.statusCode());
+            assertEquals("[]", served.body());
+        } finally {
+            System.clearProperty("helloretail.orderFeedPassword");
+        }
+    }
+
+    private static String basic(String credentials) {
+        return "Basic " + java.util.Base64.getEncoder().encodeToString(
+                credentials.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     /**
@@ -111,7 +133,7 @@ class ConfigurationOverrideTest {
             assertTrue(page.contains("from the environment variable HELLORETAIL_WEBSITE_UUID"), page);
 
             // A visitor's page on the second demo arrives at the first demo's stand-in.
-            String id = Fixtures.ID;
+            String id = ID;
             assertEquals(200, get(base.resolve("category/bags"), Map.of("User-Agent", BROWSER,
                     "Cookie", HelloRetailWeb.COOKIE_NAME + "=" + id, "Sec-Fetch-Dest", "document")).statusCode());
             CollectorLog.Received view = Await.until("the page view at the first demo's stand-in",

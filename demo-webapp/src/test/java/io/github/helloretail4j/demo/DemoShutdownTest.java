@@ -6,8 +6,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.helloretail4j.servlet.HelloRetailWeb;
-import io.github.helloretail4j.testing.Await;
-import io.github.helloretail4j.testing.Fixtures;
+import io.github.helloretail4j.testkit.Await;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.URI;
@@ -32,6 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
  * the console stays quiet.
  */
 class DemoShutdownTest {
+
+    /** A visitor id as Hello Retail hands them out: 24 lowercase hex characters. */
+    private static final String ID = "62a0317d17698aa57d369db9";
 
     private static final String BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko)"
             + " Chrome/156.0.0.0 Safari/537.36";
@@ -79,7 +81,7 @@ class DemoShutdownTest {
             // both of the tracker's HTTP clients have a connection open when the demo stops
             URI page = base.resolve("category/bags");
             assertEquals(200, get(page, Map.of("User-Agent", BROWSER, "Sec-Fetch-Dest", "document",
-                    "Cookie", HelloRetailWeb.COOKIE_NAME + "=" + Fixtures.ID)).statusCode());
+                    "Cookie", HelloRetailWeb.COOKIE_NAME + "=" + ID)).statusCode());
             assertEquals(200, get(base, Map.of("User-Agent", BROWSER, "Sec-Fetch-Dest", "document")).statusCode());
             Await.until("the page view and the id request at the demo's stand-in",
                     () -> received(base), r -> r.stream().anyMatch(n -> n.path("path").asText().endsWith("trackingUser")

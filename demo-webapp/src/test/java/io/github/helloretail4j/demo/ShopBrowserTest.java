@@ -15,7 +15,7 @@ import io.github.helloretail4j.demo.collector.StandInCollectorServlet;
 import io.github.helloretail4j.demo.shop.Order;
 import io.github.helloretail4j.demo.shop.Orders;
 import io.github.helloretail4j.servlet.HelloRetailWeb;
-import io.github.helloretail4j.testing.Await;
+import io.github.helloretail4j.testkit.Await;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.URI;
@@ -255,6 +255,62 @@ class ShopBrowserTest {
         assertTrue(CollectorLog.of(server.servletContext()).of(Kind.PAGE_VIEW).stream()
                 .noneMatch(r -> String.valueOf(r.text("location")).startsWith(base + "/collector")));
         screenshotWholePage("collector");
+    }
+
+    @Test
+    @org.junit.jupiter.api.Order(4)
+    void orderFeed_linkedFromTheCollector_servesTheOrderJustPlacedWithItsLines() throws Exception {
+        newVisitor();
+        browser.get(base + "/products/sh-101");
+        new Select(browser.findElement(By.name("quantity"))).selectByValue("2");
+        click(By.id("add-to-cart"), base + "/cart");
+        browser.get(base + "/products/ac-302");
+        click(By.id("add-to-cart"), base + "/cart");
+        click(By.id("go-to-checkout"), base + "/checkout");
+        browser.findElement(By.id("email")).sendKeys("feed@example.com");
+        browser.findElement(By.id("place-order")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.urlContains("/thank-you?order="));
+        String orderNumber = browser.getCurrentUrl().substring(browser.getCurrentUrl().indexOf("order=") + 6);
+        Order placed = Orders.of(server.servletContext()).find(orderNumber).orElseThrow();
+
+        browser.get(base + "/collector");
+        String feedUrl = browser.findElement(By.id("order-feed")).getAttribute("href");
+        assertEquals(base + "/helloretail/orderfeed", feedUrl);
+
+        HttpClient http = HttpClient.newHttpClient();
+        HttpResponse<String> anonymous = http.send(HttpRequest.newBuilder(URI.create(feedUrl)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, anonymous.statusCode());
+        HttpResponse<String> feed = http.send(HttpRequest.newBuilder(URI.create(feedUrl + "?daysBack=0"))
+                .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
+                        "helloretail:demo-feed-password".getBytes(java.nio.charset.StandardCharsets.UTF_8))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, feed.statusCode(), feed.body());
+        assertTrue(feed.headers().firstValue("Content-Type").orElse("").startsWith("application/json"));
+        JsonNode order = null;
+        for (JsonNode o : new com.fasterxml.jackson.databind.ObjectMapper()
+                .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+                .readTree(feed.body())) {
+            if (orderNumber.equals(o.path("orderNumber").asText())) {
+                order = o;
+            }
+        }
+        assertNotNull(order, "order " + orderNumber + " in the feed: " + feed.body());
+        assertEquals("feed@example.com", order.path("email").asText());
+        // Jackson's tree drops trailing zeros; the feed itself writes the shop's amounts as they are
+        assertEquals(0, placed.total().compareTo(order.path("total").decimalValue()), order.toString());
+        assertTrue(feed.body().contains("\"total\":" + placed.total().toPlainString() + ","), feed.body());
+        // the order's lines, as the shop keeps them: product, quantity, amount
+        assertEquals(sorted(placed.lines().stream().map(l -> l.product().number() + " x" + l.quantity() + " "
+                        + l.amount().stripTrailingZeros().toPlainString()).toList()),
+                sorted(Stream.of(order.path("products"))
+                        .flatMap(p -> java.util.stream.StreamSupport.stream(p.spliterator(), false))
+                        .map(l -> l.path("productNumber").asText() + " x" + l.path("quantity").asInt() + " "
+                                + l.path("lineTotal").decimalValue().stripTrailingZeros().toPlainString()).toList()));
+        assertEquals(List.of("ac-302 x1 44.00", "sh-101 x2 259.90"), sorted(placed.lines().stream()
+                .map(l -> l.product().number() + " x" + l.quantity() + " " + l.amount().toPlainString()).toList()));
+        assertTrue(order.path("date").asText().matches("\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}"),
+                order.path("date").asText());
     }
 
     /** A new shopper: no cookies; they get their Hello Retail id on the collector page, untracked. */

@@ -1,6 +1,5 @@
 package io.github.helloretail4j.demo;
 
-import static io.github.helloretail4j.testing.Fixtures.ID;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -12,7 +11,7 @@ import io.github.helloretail4j.demo.collector.CollectorLog;
 import io.github.helloretail4j.demo.collector.CollectorLog.Kind;
 import io.github.helloretail4j.demo.collector.StandInCollectorServlet;
 import io.github.helloretail4j.servlet.PageViewFilter;
-import io.github.helloretail4j.standin.HelloRetailAnswers;
+import io.github.helloretail4j.testkit.HelloRetailAnswers;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -29,6 +28,9 @@ import org.junit.jupiter.api.Test;
  * back as sent, and the {@link CollectorLog} keeps each request with its answer.
  */
 class StandInCollectorTest {
+
+    /** A visitor id as Hello Retail hands them out: 24 lowercase hex characters. */
+    private static final String ID = "62a0317d17698aa57d369db9";
 
     private static final String UUID = StandInCollectorServlet.DEMO_WEBSITE_UUID;
     private static final ObjectMapper JSON = new ObjectMapper();

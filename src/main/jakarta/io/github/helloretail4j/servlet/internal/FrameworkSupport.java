@@ -1,10 +1,13 @@
 package io.github.helloretail4j.servlet.internal;
 
 import io.github.helloretail4j.HelloRetailTracker;
+import io.github.helloretail4j.feed.OrderSource;
+import jakarta.servlet.Servlet;
 import jakarta.servlet.ServletContext;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import javax.sql.DataSource;
 
 /**
  * Not API: the servlet layer for a framework that reads the {@code helloretail.*} settings from
@@ -27,6 +30,8 @@ public final class FrameworkSupport {
                                 Function<Setting<?>, String> origin);
 
         Runnable publish(ServletContext context, FrameworkSettings settings, HelloRetailTracker tracker);
+
+        Servlet orderFeed(FrameworkSettings settings, OrderSource source, DataSource dataSource);
     }
 
     /** The servlet layer's class that registers itself, in the servlet package. */
@@ -86,5 +91,16 @@ public final class FrameworkSupport {
      */
     public static Runnable publish(ServletContext context, FrameworkSettings settings, HelloRetailTracker tracker) {
         return layer().publish(context, settings, tracker);
+    }
+
+    /**
+     * The order feed servlet with the settings' user, password and zone, serving {@code source},
+     * or when it is null the settings' query run on {@code dataSource}, checked now: a query that
+     * lacks a column or that the database refuses fails, naming the query's setting.
+     *
+     * @throws InvalidSettingException naming the query's setting
+     */
+    public static Servlet orderFeed(FrameworkSettings settings, OrderSource source, DataSource dataSource) {
+        return layer().orderFeed(settings, source, dataSource);
     }
 }

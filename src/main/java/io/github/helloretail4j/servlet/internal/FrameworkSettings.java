@@ -35,4 +35,13 @@ public interface FrameworkSettings {
 
     /** One line for each deprecated name given, saying the name to use instead; for a WARN at start. */
     List<String> deprecations();
+
+    /** Whether the order feed's password is set: the feed is served only then. */
+    boolean servesOrderFeed();
+
+    /** Whether the order feed's query is set, to run on the framework's DataSource. */
+    boolean hasOrderFeedQuery();
+
+    /** Where the order feed answers, in the web application. */
+    String orderFeedPath();
 }

@@ -1,7 +1,7 @@
 package io.github.helloretail4j.demo.collector;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.github.helloretail4j.standin.HelloRetailAnswers;
+import io.github.helloretail4j.testkit.HelloRetailAnswers;
 import jakarta.servlet.ServletContext;
 import java.math.BigDecimal;
 import java.time.Instant;

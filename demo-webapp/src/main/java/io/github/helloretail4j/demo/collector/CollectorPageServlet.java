@@ -67,6 +67,11 @@ public final class CollectorPageServlet extends HttpServlet {
                 <p class="lead">Everything the shop sent to Hello Retail, newest first. Browse the shop in
                   another tab and watch it arrive; this page refreshes every 2 seconds.
                   As JSON: <a href="%s/collector/events.json">events.json</a>.</p>
+                <p>Hello Retail also fetches the shop's orders: the
+                  <a id="order-feed" href="%s/helloretail/orderfeed">order feed</a>
+                  (user <code>helloretail</code>, password <code>demo-feed-password</code> unless
+                  <code>HELLORETAIL_ORDER_FEED_PASSWORD</code> sets another; the last three days,
+                  <code>?daysBack=30</code> for more).</p>
                 <div id="live">%s</div>
                 </div>
                 <script>
@@ -78,7 +83,7 @@ public final class CollectorPageServlet extends HttpServlet {
                   }, 2000);
                 </script>
                 <noscript><p>Reload the page to see new events.</p></noscript>
-                """, ctx, live(request), ctx), true);
+                """, ctx, ctx, live(request), ctx), true);
     }
 
     /** The part of the page that changes. */

@@ -1,7 +1,7 @@
 package io.github.helloretail4j.demo.collector;
 
-import io.github.helloretail4j.standin.HelloRetailAnswers;
-import io.github.helloretail4j.standin.HelloRetailAnswers.Answer;
+import io.github.helloretail4j.testkit.HelloRetailAnswers;
+import io.github.helloretail4j.testkit.HelloRetailAnswers.Answer;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -15,8 +15,9 @@ import java.util.Set;
  * so that the demo runs with no account and no network: {@code POST /serve/collect/pageview},
  * {@code /serve/collect/conversion}, {@code /serve/collect/cart} and {@code /serve/trackingUser}.
  *
- * <p>What it answers is {@link HelloRetailAnswers}'s, the same code the library's tests answer
- * with, so the demo and the tests cannot disagree about Hello Retail: "Page view tracked",
+ * <p>What it answers is {@link HelloRetailAnswers}'s, from the test kit (helloretail4j-test): the
+ * same code the library's tests and a shop's tests answer with, so the demo and the tests cannot
+ * disagree about Hello Retail: "Page view tracked",
  * "Conversion tracked", "Cart tracked", "Not tracked for anonymous user", the 400s
  * ("Website not found" for any UUID but {@link #DEMO_WEBSITE_UUID}), 404, 405, 413, and a new
  * id per {@code trackingUser} call. This servlet is only the transport: it reads the body (at

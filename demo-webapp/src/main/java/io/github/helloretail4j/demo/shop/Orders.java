@@ -3,12 +3,15 @@ package io.github.helloretail4j.demo.shop;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpSession;
+import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 
 /** The shop's orders, in memory, numbered 1001, 1002, ... */
 public final class Orders {
@@ -28,6 +31,14 @@ public final class Orders {
         Order order = new Order(Integer.toString(next.getAndIncrement()), lines, email, payment, trackingUserId);
         orders.put(order.number(), order);
         return order;
+    }
+
+    /** The orders placed in {@code [from, to)}, by date and then by number, as the order feed wants them. */
+    public Stream<Order> placedBetween(Instant from, Instant to) {
+        return orders.values().stream()
+                .filter(o -> !o.placedAt().isBefore(from) && o.placedAt().isBefore(to))
+                .sorted(Comparator.comparing(Order::placedAt).thenComparing(Order::number))
+                .toList().stream();
     }
 
     public Optional<Order> find(String number) {

@@ -1,13 +1,17 @@
 package io.github.helloretail4j.spring.boot;
 
 import io.github.helloretail4j.HelloRetailTracker;
+import io.github.helloretail4j.feed.OrderSource;
+import io.github.helloretail4j.servlet.OrderFeedServlet;
 import io.github.helloretail4j.servlet.PageViewFilter;
 import io.github.helloretail4j.servlet.internal.FrameworkSettings;
 import io.github.helloretail4j.servlet.internal.FrameworkSupport;
 import io.github.helloretail4j.servlet.internal.InvalidSettingException;
 import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Servlet;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
+import jakarta.servlet.ServletRegistration;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -44,6 +48,10 @@ import org.springframework.core.env.Environment;
  *       registered on every request as the bean {@value #PAGE_VIEW_FILTER_BEAN}, at order
  *       {@link #PAGE_VIEW_FILTER_ORDER}; define a {@code FilterRegistrationBean} of that name to
  *       change its mapping or order;</li>
+ *   <li>in a servlet web application with {@code helloretail.order-feed.password} set, the order
+ *       feed Hello Retail fetches the shop's orders from, at {@code helloretail.order-feed.path},
+ *       over the application's {@code OrderSource} bean or {@code helloretail.order-feed.query} on
+ *       its DataSource;</li>
  *   <li>with Micrometer, the tracker's counters as {@code helloretail.*} meters
  *       ({@link HelloRetailMeters}); with Actuator, the health indicator {@code helloRetail}.</li>
  * </ul>
@@ -67,6 +75,12 @@ public class HelloRetailAutoConfiguration {
      * counted as a page view.
      */
     public static final int PAGE_VIEW_FILTER_ORDER = Ordered.HIGHEST_PRECEDENCE + 10;
+
+    /** The order feed's initializer, to replace it (or to switch the feed off with a bean of that name). */
+    public static final String ORDER_FEED_BEAN = "helloRetailOrderFeed";
+
+    /** The order feed servlet's name in the servlet context. */
+    static final String ORDER_FEED_SERVLET = "helloretail-orderfeed";
 
     /** The tracker's name: its threads are {@code helloretail4j-pageview}, {@code helloretail4j-io-1} and so on, its JMX bean this name. */
     static final String TRACKER_NAME = "helloretail4j";
@@ -171,6 +185,91 @@ public class HelloRetailAutoConfiguration {
                     }
                 });
             };
+        }
+
+        /**
+         * The order feed at {@code helloretail.order-feed.path}, when its password is set: over
+         * the application's {@link OrderSource} bean, or its query run on the application's
+         * DataSource, checked now. A password without a source, or with both, fails the start
+         * naming the property, as does a query that lacks a column.
+         */
+        @Bean(ORDER_FEED_BEAN)
+        @ConditionalOnMissingBean(name = ORDER_FEED_BEAN)
+        ServletContextInitializer helloRetailOrderFeed(Environment environment, HelloRetailTracker tracker,
+                                                       ObjectProvider<OrderSource> orderSources,
+                                                       ObjectProvider<DataSource> dataSources) {
+            FrameworkSettings settings = HelloRetailSettings.check(environment, tracker.websiteUuid());
+            if (!settings.servesOrderFeed()) {
+                return servletContext -> { };
+            }
+            String password = HelloRetailSettings.property(OrderFeedServlet.PARAM_PASSWORD);
+            String query = HelloRetailSettings.property(OrderFeedServlet.PARAM_QUERY);
+            OrderSource source;
+            try {
+                source = orderSources.getIfAvailable();
+            } catch (NoUniqueBeanDefinitionException e) {
+                throw new HelloRetailConfigurationException(password, password
+                        + HelloRetailSettings.where(environment, password) + " is set, and the application has "
+                        + e.getNumberOfBeansFound() + " OrderSource beans of which none is @Primary: mark the one"
+                        + " the order feed serves @Primary", e);
+            }
+            if (source != null && settings.hasOrderFeedQuery()) {
+                throw new HelloRetailConfigurationException(query, query + HelloRetailSettings.where(environment, query)
+                        + " is set, and the application has an OrderSource bean: the order feed serves one of them;"
+                        + " remove the property or the bean", null);
+            }
+            DataSource dataSource = null;
+            if (source == null) {
+                if (!settings.hasOrderFeedQuery()) {
+                    throw new HelloRetailConfigurationException(password, password
+                            + HelloRetailSettings.where(environment, password) + " is set, but the order feed has no"
+                            + " orders to serve: declare a bean of " + OrderSource.class.getName() + " over the"
+                            + " shop's orders, or set " + query + " to the SQL that reads them from the application's"
+                            + " DataSource", null);
+                }
+                dataSource = orderFeedDataSource(environment, query, dataSources);
+            }
+            Servlet feed;
+            try {
+                feed = FrameworkSupport.orderFeed(settings, source, dataSource);
+            } catch (InvalidSettingException e) {
+                throw HelloRetailSettings.failure(e);
+            }
+            String path = settings.orderFeedPath();
+            String pathProperty = HelloRetailSettings.property(OrderFeedServlet.PARAM_PATH);
+            LOG.info("Hello Retail order feed at {}: {}", path, source != null ? "the application's OrderSource " + source
+                    : "the query " + query + " on the application's DataSource");
+            return servletContext -> {
+                ServletRegistration.Dynamic registration = servletContext.addServlet(ORDER_FEED_SERVLET, feed);
+                if (registration == null) {
+                    throw new HelloRetailConfigurationException(pathProperty, "the order feed cannot be registered:"
+                            + " the application has a servlet named " + ORDER_FEED_SERVLET + " already", null);
+                }
+                if (!registration.addMapping(path).isEmpty()) {
+                    throw new HelloRetailConfigurationException(pathProperty, pathProperty
+                            + HelloRetailSettings.where(environment, pathProperty) + " \"" + path + "\" is mapped to"
+                            + " another servlet of the application already; give the feed a path of its own", null);
+                }
+            };
+        }
+
+        private static DataSource orderFeedDataSource(Environment environment, String query,
+                                                      ObjectProvider<DataSource> dataSources) {
+            String where = HelloRetailSettings.where(environment, query);
+            DataSource dataSource;
+            try {
+                dataSource = dataSources.getIfAvailable();
+            } catch (NoUniqueBeanDefinitionException e) {
+                throw new HelloRetailConfigurationException(query, query + where + " is set, and the application"
+                        + " has " + e.getNumberOfBeansFound() + " DataSource beans of which none is @Primary: mark"
+                        + " the one that holds the shop's orders @Primary", e);
+            }
+            if (dataSource == null) {
+                throw new HelloRetailConfigurationException(query, query + where + " is set, but the application has"
+                        + " no DataSource bean to run it on: declare one (spring-boot-starter-jdbc and"
+                        + " spring.datasource.url, or a @Bean), or an OrderSource bean instead of the query", null);
+            }
+            return dataSource;
         }
 
         @Bean(PAGE_VIEW_FILTER_BEAN)

@@ -148,6 +148,93 @@ public class HelloRetailProperties {
 
     private final Health health = new Health();
 
+    private final OrderFeed orderFeed = new OrderFeed();
+
+    /**
+     * The order feed Hello Retail fetches the shop's orders from, served when the password is set
+     * and there is a source: an OrderSource bean of the application, or the query on its
+     * DataSource.
+     */
+    public static class OrderFeed {
+
+        /**
+         * The order feed's HTTP Basic password, 8 characters or more; the feed is served only when it
+         * is set. Never logged.
+         */
+        private String password;
+
+        /**
+         * The order feed's HTTP Basic user name.
+         */
+        private String user = "helloretail";
+
+        /**
+         * Where the order feed answers, in the web application.
+         */
+        private String path = "/helloretail/orderfeed";
+
+        /**
+         * The SQL that reads the order feed's orders on the application's DataSource, one row per
+         * order line, with the columns order_number, order_date, total, email, customer_id,
+         * product_number, product_url, quantity, line_total and two ? for the window; run once at
+         * start, a missing column fails it. Instead of an OrderSource bean.
+         */
+        private String query;
+
+        /**
+         * The time zone of the order feed's dates and days, like Europe/Copenhagen; default: the
+         * JVM's.
+         */
+        private String zone;
+
+        public String getPassword() {
+            return password;
+        }
+
+        public void setPassword(String password) {
+            this.password = password;
+        }
+
+        public String getUser() {
+            return user;
+        }
+
+        public void setUser(String user) {
+            this.user = user;
+        }
+
+        public String getPath() {
+            return path;
+        }
+
+        public void setPath(String path) {
+            this.path = path;
+        }
+
+        public String getQuery() {
+            return query;
+        }
+
+        public void setQuery(String query) {
+            this.query = query;
+        }
+
+        public String getZone() {
+            return zone;
+        }
+
+        public void setZone(String zone) {
+            this.zone = zone;
+        }
+
+        /** The password masked. */
+        @Override
+        public String toString() {
+            return "OrderFeed{user=" + user + ", password=" + (password == null ? "none" : "****") + ", path=" + path
+                    + ", zone=" + zone + "}";
+        }
+    }
+
     /** The Actuator health indicator {@code helloRetail}. */
     public static class Health {
 
@@ -327,5 +414,9 @@ public class HelloRetailProperties {
 
     public Health getHealth() {
         return health;
+    }
+
+    public OrderFeed getOrderFeed() {
+        return orderFeed;
     }
 }

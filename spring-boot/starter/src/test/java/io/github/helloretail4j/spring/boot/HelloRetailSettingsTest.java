@@ -2,6 +2,7 @@ package io.github.helloretail4j.spring.boot;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.helloretail4j.servlet.PageViewFilter;
 import org.junit.jupiter.api.Test;
@@ -29,6 +30,17 @@ class HelloRetailSettingsTest {
     void environmentName_property_isUpperSnakeCase() {
         assertEquals("HELLORETAIL_PRODUCT_NUMBER_PATTERN",
                 HelloRetailSettings.environmentName("helloretail.product-number-pattern"));
+    }
+
+    /** The name the failure report tells a user to set must be one Boot binds, for the order feed's nested group too. */
+    @Test
+    void environmentName_ofANestedProperty_isBoundByBoot() {
+        String name = HelloRetailSettings.environmentName("helloretail.order-feed.password");
+        org.springframework.core.env.StandardEnvironment environment = new org.springframework.core.env.StandardEnvironment();
+        environment.getPropertySources().addFirst(new org.springframework.core.env.SystemEnvironmentPropertySource(
+                "systemEnvironment-test", java.util.Map.of(name, "from-the-environment",
+                        "HELLORETAIL_WEBSITE_UUID", "4bb65cc4-f2d2-4eb0-80d9-9496f912d2cf")));
+        assertTrue(HelloRetailSettings.check(environment, null).servesOrderFeed(), name);
     }
 
     @Test

@@ -54,6 +54,7 @@ class StarterJarTest {
                 "io.github.helloretail4j.spring.boot.HelloRetailHealthContributorAutoConfiguration",
                 "io.github.helloretail4j.spring.boot.HelloRetailProperties",
                 "io.github.helloretail4j.spring.boot.HelloRetailProperties$Health",
+                "io.github.helloretail4j.spring.boot.HelloRetailProperties$OrderFeed",
                 "io.github.helloretail4j.spring.boot.HelloRetailTrackerCustomizer"), publicTypes);
     }
 

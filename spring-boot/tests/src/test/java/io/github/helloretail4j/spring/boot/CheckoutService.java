@@ -8,7 +8,7 @@ import java.math.BigDecimal;
 import java.util.List;
 import org.springframework.stereotype.Service;
 
-/** The shop's checkout, as the README shows it: the starter's tracker, injected. */
+/** The shop's checkout, as docs/spring-boot.md shows it: the starter's tracker, injected. */
 @Service
 public class CheckoutService {
 

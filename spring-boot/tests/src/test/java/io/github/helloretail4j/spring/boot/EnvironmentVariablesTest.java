@@ -5,7 +5,8 @@ import static io.github.helloretail4j.spring.boot.Shop.pageView;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.helloretail4j.testing.TestCollector;
+import io.github.helloretail4j.testkit.Await;
+import io.github.helloretail4j.testkit.StandInCollector;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.Writer;
@@ -35,13 +36,13 @@ class EnvironmentVariablesTest {
 
     @Test
     void environmentVariables_upperSnakeCase_configureTrackerAndFilter() throws Exception {
-        try (TestCollector collector = TestCollector.start()) {
+        try (StandInCollector collector = StandInCollector.start().timeout(Await.DEFAULT)) {
             ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-cp", System.getProperty("java.class.path"), EnvironmentChild.class.getName())
                     .redirectError(ProcessBuilder.Redirect.INHERIT);
             Map<String, String> env = builder.environment();
             env.keySet().removeIf(k -> k.startsWith("HELLORETAIL"));
-            env.put("HELLORETAIL_WEBSITE_UUID", TestCollector.WEBSITE_UUID);
+            env.put("HELLORETAIL_WEBSITE_UUID", StandInCollector.WEBSITE_UUID);
             env.put("HELLORETAIL_ENDPOINT", collector.endpoint().toString());
             env.put("HELLORETAIL_OUTBOX_DIRECTORY", outbox.toString());
             env.put("HELLORETAIL_PRODUCT_NUMBER_PATTERN", "^/products/(?<productNumber>[^/]+)$");
@@ -52,7 +53,7 @@ class EnvironmentVariablesTest {
                 String started = line(out, "STARTED ");
                 Matcher m = Pattern.compile("STARTED port=(\\d+) websiteUuid=(\\S+) endpoint=(\\S+)").matcher(started);
                 assertTrue(m.matches(), started);
-                assertEquals(TestCollector.WEBSITE_UUID, m.group(2));
+                assertEquals(StandInCollector.WEBSITE_UUID, m.group(2));
                 assertEquals(collector.endpoint().toString(), m.group(3));
 
                 String base = "http://localhost:" + m.group(1);
@@ -63,13 +64,13 @@ class EnvironmentVariablesTest {
                             HttpResponse.BodyHandlers.ofString());
                     assertEquals(200, page.statusCode(), path);
                 }
-                collector.awaitRequests(PAGEVIEW, 1);
+                collector.awaitCount(PAGEVIEW, 1);
                 in.write("stop\n");
                 in.flush();
                 assertEquals("CLOSED threads=[]", line(out, "CLOSED "));
                 // excluded by HELLORETAIL_EXCLUDE_PATHS; the product number found by HELLORETAIL_PRODUCT_NUMBER_PATTERN
                 assertEquals(List.of(pageView(base + "/products/sh-101", null, "sh-101")),
-                        collector.requests(PAGEVIEW).stream().map(TestCollector.Received::body).toList());
+                        collector.requests(PAGEVIEW).stream().map(StandInCollector.Received::body).toList());
             } finally {
                 if (!child.waitFor(20, TimeUnit.SECONDS)) {
                     child.destroyForcibly();

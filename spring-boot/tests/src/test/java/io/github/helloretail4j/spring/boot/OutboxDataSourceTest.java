@@ -11,7 +11,8 @@ import io.github.helloretail4j.HelloRetailTracker;
 import io.github.helloretail4j.database.PostgresCluster;
 import io.github.helloretail4j.database.PostgresExtension;
 import io.github.helloretail4j.servlet.HelloRetailWeb;
-import io.github.helloretail4j.testing.TestCollector;
+import io.github.helloretail4j.testkit.Await;
+import io.github.helloretail4j.testkit.StandInCollector;
 import jakarta.servlet.ServletContext;
 import java.math.BigDecimal;
 import java.nio.file.Path;
@@ -51,14 +52,14 @@ class OutboxDataSourceTest {
     static PostgresCluster pg;
     static String table;
 
-    private static TestCollector collector;
+    private static StandInCollector collector;
     @TempDir
     Path outbox;
 
     @BeforeAll
     static void start(PostgresCluster cluster) throws SQLException {
         pg = cluster;
-        collector = TestCollector.start();
+        collector = StandInCollector.start().timeout(Await.DEFAULT);
         try (Connection c = pg.connect(); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE IF NOT EXISTS shop_orders (order_number varchar(64) PRIMARY KEY)");
         }
@@ -168,7 +169,7 @@ class OutboxDataSourceTest {
 
     private static String[] args(String... more) {
         List<String> args = new ArrayList<>(List.of("--server.port=0", "--spring.main.banner-mode=off",
-                "--helloretail.website-uuid=" + TestCollector.WEBSITE_UUID, "--helloretail.endpoint=" + collector.endpoint(),
+                "--helloretail.website-uuid=" + StandInCollector.WEBSITE_UUID, "--helloretail.endpoint=" + collector.endpoint(),
                 "--helloretail.outbox-data-source=true"));
         args.addAll(List.of(more));
         return args.toArray(String[]::new);
@@ -189,8 +190,8 @@ class OutboxDataSourceTest {
             checkout.placeOrder(rolledBack, false);
             awaitState(committed, "delivered");
             Thread.sleep(300); // a second (wrong) delivery would arrive within this
-            assertEquals(1L, collector.acceptedOrders().get(committed));
-            assertEquals(null, collector.acceptedOrders().get(rolledBack));
+            assertEquals(1L, Shop.acceptedOrders(collector).get(committed));
+            assertEquals(null, Shop.acceptedOrders(collector).get(rolledBack));
             assertEquals(0, rows(rolledBack));
             assertEquals(1, shop.bean(HelloRetailTracker.class).metrics().conversions().delivered());
         }
@@ -204,7 +205,7 @@ class OutboxDataSourceTest {
         try (Shop shop = Shop.of(Shop.run(new Class<?>[] {TwoDataSourceShop.class}, args()))) {
             shop.bean(Checkout.class).placeOrder(order, true);
             awaitState(order, "delivered");
-            assertEquals(1L, collector.acceptedOrders().get(order));
+            assertEquals(1L, Shop.acceptedOrders(collector).get(order));
         }
     }
 
@@ -240,11 +241,8 @@ class OutboxDataSourceTest {
     }
 
     private static void awaitState(String order, String state) throws Exception {
-        long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!state.equals(state(order))) {
-            assertTrue(System.nanoTime() < end, order + " " + state + ", is " + state(order));
-            Thread.sleep(10);
-        }
+        Await.until(order + " " + state + " in the outbox table", Duration.ofSeconds(30), () -> state(order),
+                state::equals);
     }
 
     private static String state(String order) throws SQLException {

@@ -8,7 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import io.github.helloretail4j.HelloRetailTracker;
 import io.github.helloretail4j.servlet.HelloRetailWeb;
 import io.github.helloretail4j.servlet.PageViewFilter;
-import io.github.helloretail4j.testing.TestCollector;
+import io.github.helloretail4j.testkit.Await;
+import io.github.helloretail4j.testkit.StandInCollector;
 import jakarta.servlet.ServletContext;
 import java.nio.file.Path;
 import java.util.List;
@@ -25,7 +26,7 @@ import org.springframework.web.context.WebApplicationContext;
 /** What a shop may replace: the tracker, and the filter's registration. */
 class OverridesTest {
 
-    private static TestCollector collector;
+    private static StandInCollector collector;
     /** Set by OwnTracker: the tracker the shop built itself. */
     private static Path ownOutbox;
 
@@ -34,7 +35,7 @@ class OverridesTest {
 
     @BeforeAll
     static void startCollector() {
-        collector = TestCollector.start();
+        collector = StandInCollector.start().timeout(Await.DEFAULT);
     }
 
     @AfterAll
@@ -52,7 +53,7 @@ class OverridesTest {
     static class OwnTracker {
         @Bean
         HelloRetailTracker shopTracker() {
-            return HelloRetailTracker.builder().websiteUuid(TestCollector.WEBSITE_UUID).endpoint(collector.endpoint())
+            return HelloRetailTracker.builder().websiteUuid(StandInCollector.WEBSITE_UUID).endpoint(collector.endpoint())
                     .outboxDirectory(ownOutbox).name("own-tracker").build();
         }
     }
@@ -79,9 +80,9 @@ class OverridesTest {
             assertSame(own, HelloRetailWeb.tracker(servletContext));
 
             assertEquals(200, shop.get("/p/sh-101").statusCode());
-            collector.awaitRequests(PAGEVIEW, 1);
+            collector.awaitCount(PAGEVIEW, 1);
             assertEquals(List.of(pageView(shop.base() + "/p/sh-101", null, "sh-101")),
-                    collector.requests(PAGEVIEW).stream().map(TestCollector.Received::body).toList());
+                    collector.requests(PAGEVIEW).stream().map(StandInCollector.Received::body).toList());
             assertEquals(1, own.metrics().pageViews().tracked());
             shop.context.close();
             Shop.assertNoThreadOfOurs("own-tracker");
@@ -96,11 +97,11 @@ class OverridesTest {
                     .filter(r -> r.getFilter() instanceof PageViewFilter).count());
             assertEquals(200, shop.get("/").statusCode());
             assertEquals(200, shop.get("/p/sh-101").statusCode());
-            collector.awaitRequests(PAGEVIEW, 1);
+            collector.awaitCount(PAGEVIEW, 1);
             // "/" never reached the filter: one page view was ever handed to the tracker
             assertEquals(1, shop.bean(HelloRetailTracker.class).metrics().pageViews().tracked());
             assertEquals(List.of(pageView(shop.base() + "/p/sh-101", null, null)),
-                    collector.requests(PAGEVIEW).stream().map(TestCollector.Received::body).toList());
+                    collector.requests(PAGEVIEW).stream().map(StandInCollector.Received::body).toList());
         }
     }
 }

@@ -6,7 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.helloretail4j.testing.TestCollector;
+import io.github.helloretail4j.testkit.Await;
+import io.github.helloretail4j.testkit.StandInCollector;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -25,14 +26,14 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 @ExtendWith(OutputCaptureExtension.class)
 class RemoveQueryParametersTest {
 
-    private static TestCollector collector;
+    private static StandInCollector collector;
 
     @TempDir
     Path outbox;
 
     @BeforeAll
     static void startCollector() {
-        collector = TestCollector.start();
+        collector = StandInCollector.start().timeout(Await.DEFAULT);
     }
 
     @AfterAll
@@ -50,9 +51,9 @@ class RemoveQueryParametersTest {
         try (Shop shop = Shop.start(collector, outbox, "--helloretail.product-number-pattern=^/p/(?<productNumber>[^/]+)$")) {
             assertEquals(200, shop.get("/p/sh-101;jsessionid=SESSION?token=SECRET&color=red",
                     "Referer", "https://mail.example/inbox;jsessionid=MAIL?sid=MAILSESSION&folder=1#m-9").statusCode());
-            collector.awaitRequests(PAGEVIEW, 1);
+            collector.awaitCount(PAGEVIEW, 1);
             assertEquals(List.of(pageView(shop.base() + "/p/sh-101?color=red", "https://mail.example/inbox?folder=1", "sh-101")),
-                    collector.requests(PAGEVIEW).stream().map(TestCollector.Received::body).toList());
+                    collector.requests(PAGEVIEW).stream().map(StandInCollector.Received::body).toList());
         }
     }
 
@@ -60,9 +61,9 @@ class RemoveQueryParametersTest {
     void list_replacesTheDefault() throws Exception {
         try (Shop shop = Shop.start(collector, outbox, "--helloretail.remove-query-parameters=voucher,ref")) {
             assertEquals(200, shop.get("/?voucher=V-1&code=kept&REF=x").statusCode());
-            collector.awaitRequests(PAGEVIEW, 1);
+            collector.awaitCount(PAGEVIEW, 1);
             assertEquals(List.of(pageView(shop.base() + "/?code=kept", null, null)),
-                    collector.requests(PAGEVIEW).stream().map(TestCollector.Received::body).toList());
+                    collector.requests(PAGEVIEW).stream().map(StandInCollector.Received::body).toList());
         }
     }
 

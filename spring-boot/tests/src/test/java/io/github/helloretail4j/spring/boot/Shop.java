@@ -1,8 +1,8 @@
 package io.github.helloretail4j.spring.boot;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
-import io.github.helloretail4j.testing.TestCollector;
+import io.github.helloretail4j.testkit.Await;
+import io.github.helloretail4j.testkit.HelloRetailAnswers.Endpoint;
+import io.github.helloretail4j.testkit.StandInCollector;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -27,8 +29,8 @@ final class Shop implements AutoCloseable {
     static final String ID = "62a0317d17698aa57d369db9";
     static final String BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko)"
             + " Chrome/124.0.0.0 Safari/537.36";
-    static final String PAGEVIEW = "/serve/collect/pageview";
-    static final String CONVERSION = "/serve/collect/conversion";
+    static final Endpoint PAGEVIEW = Endpoint.PAGE_VIEW;
+    static final Endpoint CONVERSION = Endpoint.CONVERSION;
 
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
@@ -45,19 +47,19 @@ final class Shop implements AutoCloseable {
     }
 
     /** The shop with the properties every test needs (collector, website, outbox) and {@code more}. */
-    static Shop start(TestCollector collector, Path outbox, String... more) {
+    static Shop start(StandInCollector collector, Path outbox, String... more) {
         return startWith(new Class<?>[] {ShopApplication.class}, collector, outbox, more);
     }
 
-    static Shop startWith(Class<?>[] sources, TestCollector collector, Path outbox, String... more) {
+    static Shop startWith(Class<?>[] sources, StandInCollector collector, Path outbox, String... more) {
         return new Shop(run(sources, args(collector, outbox, more)));
     }
 
-    static String[] args(TestCollector collector, Path outbox, String... more) {
+    static String[] args(StandInCollector collector, Path outbox, String... more) {
         List<String> args = new ArrayList<>(List.of(
                 "--server.port=0",
                 "--spring.main.banner-mode=off",
-                "--helloretail.website-uuid=" + TestCollector.WEBSITE_UUID,
+                "--helloretail.website-uuid=" + StandInCollector.WEBSITE_UUID,
                 "--helloretail.endpoint=" + collector.endpoint(),
                 "--helloretail.outbox-directory=" + outbox));
         args.addAll(List.of(more));
@@ -108,7 +110,7 @@ final class Shop implements AutoCloseable {
     /** The page view the filter sends for a page at {@code location}. */
     static String pageView(String location, String referrer, String productNumber) {
         return "{\"location\":\"" + location + "\",\"trackingUserId\":\"" + ID + "\",\"websiteUuid\":\""
-                + TestCollector.WEBSITE_UUID + "\""
+                + StandInCollector.WEBSITE_UUID + "\""
                 + (referrer == null ? "" : ",\"referrer\":\"" + referrer + "\"")
                 + (productNumber == null ? "" : ",\"productNumber\":\"" + productNumber + "\"") + "}";
     }
@@ -125,21 +127,15 @@ final class Shop implements AutoCloseable {
         // and the name FastRetries gives its tracker
         List<String> prefixes = new ArrayList<>(List.of("helloretail4j", "shop-tracker"));
         prefixes.addAll(List.of(trackerNames));
-        long end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        List<String> ours;
-        do {
-            ours = Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
-                    .filter(n -> prefixes.stream().anyMatch(n::startsWith)).sorted().toList();
-            if (ours.isEmpty()) {
-                return;
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        } while (System.nanoTime() < end);
-        assertEquals(List.of(), ours, "threads of the library after the context closed");
+        Await.until("no thread of the library after the context closed", Duration.ofSeconds(5),
+                () -> Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
+                        .filter(n -> prefixes.stream().anyMatch(n::startsWith)).sorted().toList(),
+                List::isEmpty);
+    }
+
+    /** How often each order number was accepted (answered 200) at {@code collect/conversion}. */
+    static Map<String, Long> acceptedOrders(StandInCollector collector) {
+        return collector.requests(CONVERSION).stream().filter(r -> r.status() == 200)
+                .collect(Collectors.groupingBy(r -> r.json().get("orderNumber").asText(), Collectors.counting()));
     }
 }

@@ -6,7 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.helloretail4j.HelloRetailTracker;
 import io.github.helloretail4j.servlet.HelloRetailWeb;
-import io.github.helloretail4j.testing.TestCollector;
+import io.github.helloretail4j.testkit.Await;
+import io.github.helloretail4j.testkit.StandInCollector;
 import jakarta.servlet.ServletContext;
 import java.nio.file.Path;
 import java.util.List;
@@ -28,14 +29,14 @@ import org.springframework.web.context.WebApplicationContext;
 @ExtendWith(OutputCaptureExtension.class)
 class StartFailureTest {
 
-    private static TestCollector collector;
+    private static StandInCollector collector;
 
     @TempDir
     Path outbox;
 
     @BeforeAll
     static void startCollector() {
-        collector = TestCollector.start();
+        collector = StandInCollector.start().timeout(Await.DEFAULT);
     }
 
     @AfterAll
@@ -72,7 +73,7 @@ class StartFailureTest {
     @Test
     void start_endpointNotHttps_failsNamingTheProperty(CapturedOutput output) {
         assertThrows(RuntimeException.class, () -> Shop.run(new Class<?>[] {ShopApplication.class}, "--server.port=0",
-                "--helloretail.website-uuid=" + TestCollector.WEBSITE_UUID, "--helloretail.outbox-directory=" + outbox,
+                "--helloretail.website-uuid=" + StandInCollector.WEBSITE_UUID, "--helloretail.outbox-directory=" + outbox,
                 "--helloretail.endpoint=http://collector.example/serve/"));
         assertTrue(output.getOut().contains("Description:\n\nhelloretail.endpoint (\"helloretail.endpoint\" from property"
                 + " source \"commandLineArgs\") "), output.getOut());
@@ -149,7 +150,7 @@ class StartFailureTest {
 
     @Test
     void start_outboxDirectoryHeldByAnotherTracker_failsNamingTheProperty(CapturedOutput output) {
-        try (HelloRetailTracker other = HelloRetailTracker.builder().websiteUuid(TestCollector.WEBSITE_UUID)
+        try (HelloRetailTracker other = HelloRetailTracker.builder().websiteUuid(StandInCollector.WEBSITE_UUID)
                 .endpoint(collector.endpoint()).outboxDirectory(outbox).build()) {
             failsToStart();
             assertTrue(output.getOut().contains("Description:\n\nhelloretail.outbox-directory (\"helloretail.outbox-directory\""

@@ -14,7 +14,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.helloretail4j.Conversion;
 import io.github.helloretail4j.HelloRetailTracker;
 import io.github.helloretail4j.servlet.HelloRetailWeb;
-import io.github.helloretail4j.testing.TestCollector;
+import io.github.helloretail4j.testkit.Await;
+import io.github.helloretail4j.testkit.HelloRetailAnswers.Endpoint;
+import io.github.helloretail4j.testkit.StandInCollector;
 import jakarta.servlet.ServletContext;
 import java.lang.management.ManagementFactory;
 import java.net.http.HttpResponse;
@@ -35,14 +37,14 @@ import org.springframework.web.context.WebApplicationContext;
 class StarterTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static TestCollector collector;
+    private static StandInCollector collector;
 
     @TempDir
     Path outbox;
 
     @BeforeAll
     static void startCollector() {
-        collector = TestCollector.start();
+        collector = StandInCollector.start().timeout(Await.DEFAULT);
     }
 
     @AfterAll
@@ -71,12 +73,12 @@ class StarterTest {
             // the last page; with one request in flight they are delivered in order, so it comes last
             assertEquals(200, shop.get("/?last").statusCode());
 
-            collector.awaitRequests(PAGEVIEW, 2);
+            collector.awaitCount(PAGEVIEW, 2);
             awaitNothingPending(shop);
             assertEquals(List.of(
                             pageView(shop.base() + "/p/sh-101?color=red", "https://www.google.com/", "sh-101"),
                             pageView(shop.base() + "/?last", null, null)),
-                    collector.requests(PAGEVIEW).stream().map(TestCollector.Received::body).toList());
+                    collector.requests(PAGEVIEW).stream().map(StandInCollector.Received::body).toList());
         }
     }
 
@@ -92,11 +94,11 @@ class StarterTest {
             // a reloaded thank-you page submits the same order again
             assertEquals(200, shop.send("POST", "/checkout?order=1001", "Cookie", "hello_retail_id=" + ID).statusCode());
 
-            collector.awaitRequests(CONVERSION, 1);
+            collector.awaitCount(CONVERSION, 1);
             awaitNothingPending(shop);
-            assertEquals(List.of("{\"trackingUserId\":\"" + ID + "\",\"websiteUuid\":\"" + TestCollector.WEBSITE_UUID
+            assertEquals(List.of("{\"trackingUserId\":\"" + ID + "\",\"websiteUuid\":\"" + StandInCollector.WEBSITE_UUID
                             + "\",\"total\":499.30,\"orderNumber\":\"1001\",\"productNumbers\":[\"sh-101\",\"bg-201\"]}"),
-                    collector.requests(CONVERSION).stream().map(TestCollector.Received::body).toList());
+                    collector.requests(CONVERSION).stream().map(StandInCollector.Received::body).toList());
             assertEquals(1, injected.metrics().conversions().duplicates());
         }
     }
@@ -107,8 +109,8 @@ class StarterTest {
                 "--management.endpoint.health.show-details=always")) {
             shop.get("/p/sh-101");
             shop.send("POST", "/checkout?order=2001", "Cookie", "hello_retail_id=" + ID);
-            collector.awaitRequests(PAGEVIEW, 1);
-            collector.awaitRequests(CONVERSION, 1);
+            collector.awaitCount(PAGEVIEW, 1);
+            collector.awaitCount(CONVERSION, 1);
             awaitNothingPending(shop);
 
             assertEquals(1.0, meter(shop, "helloretail.page.views?tag=outcome:delivered"));
@@ -154,7 +156,7 @@ class StarterTest {
     @Test
     void health_conversionsFailingLongerThanDownAfter_isDownUntilOneIsDelivered() throws Exception {
         // Hello Retail answers 503 for a while; short backoff (through a customizer) keeps retrying fast.
-        collector.answer(100, 503);
+        collector.failNext(100, 503);
         try (Shop shop = Shop.startWith(new Class<?>[] {ShopApplication.class, FastRetries.class}, collector, outbox,
                 "--management.endpoint.health.show-details=always", "--helloretail.health.down-after=1s")) {
             shop.send("POST", "/checkout?order=3001", "Cookie", "hello_retail_id=" + ID);
@@ -165,7 +167,7 @@ class StarterTest {
             assertEquals(1, details.path("conversionsPending").asLong(), down.body());
             assertTrue(details.has("conversionsFailingSince"), down.body());
 
-            collector.awaitRequests(CONVERSION, 101);
+            collector.awaitCount(CONVERSION, 101);
             HttpResponse<String> up = awaitHealth(shop, "UP");
             assertEquals(200, up.statusCode(), up.body());
             assertEquals(1, shop.bean(HelloRetailTracker.class).metrics().conversions().delivered());
@@ -190,7 +192,7 @@ class StarterTest {
 
         assertEquals(200, slow.get().statusCode());
         assertEquals(List.of(pageView(shop.base() + "/slow?millis=1500", null, null)),
-                collector.requests(PAGEVIEW).stream().map(TestCollector.Received::body).toList());
+                collector.requests(PAGEVIEW).stream().map(StandInCollector.Received::body).toList());
         assertEquals(1, tracker.metrics().pageViews().delivered());
         // closed with the context: it takes no more orders, and its JMX bean is gone
         assertThrows(IllegalStateException.class, () -> tracker.trackConversion(Conversion.builder()
@@ -203,28 +205,21 @@ class StarterTest {
     void createTrackingUser_visitorWithoutId_getsOneAndItsThreadEndsWithTheContext() throws Exception {
         try (Shop shop = Shop.start(collector, outbox, "--helloretail.create-tracking-user=true")) {
             // the stock of ids is fetched in the background from the start
-            collector.awaitRequests("/serve/trackingUser", 1);
+            collector.awaitCount(Endpoint.TRACKING_USER, 1);
             assertTrue(Thread.getAllStackTraces().keySet().stream()
                     .anyMatch(t -> t.getName().equals("helloretail4j-trackinguser")));
             HttpResponse<String> page = awaitCookie(shop);
             String id = page.headers().firstValue("Set-Cookie").orElseThrow().replaceFirst("^hello_retail_id=([0-9a-f]{24});.*", "$1");
-            collector.awaitRequests(PAGEVIEW, 1);
+            collector.awaitCount(PAGEVIEW, 1);
             assertEquals(List.of(pageView(shop.base() + "/", null, null).replace(ID, id)),
-                    collector.requests(PAGEVIEW).stream().map(TestCollector.Received::body).toList());
+                    collector.requests(PAGEVIEW).stream().map(StandInCollector.Received::body).toList());
         }
     }
 
     /** A first visit, no cookie; until the stock has an id, a page gets none and is not tracked. */
     private static HttpResponse<String> awaitCookie(Shop shop) throws Exception {
-        long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (true) {
-            HttpResponse<String> page = shop.send("GET", "/");
-            if (page.headers().firstValue("Set-Cookie").isPresent()) {
-                return page;
-            }
-            assertTrue(System.nanoTime() < end, "no hello_retail_id cookie was ever set");
-            Thread.sleep(50);
-        }
+        return Await.until("a hello_retail_id cookie on a first visit", () -> shop.send("GET", "/"),
+                page -> page.headers().firstValue("Set-Cookie").isPresent());
     }
 
     @Test
@@ -233,7 +228,7 @@ class StarterTest {
             assertTrue(ManagementFactory.getPlatformMBeanServer().isRegistered(
                     new ObjectName("io.github.helloretail4j:type=HelloRetailTracker,name=\"shop-tracker\"")));
             shop.get("/");
-            collector.awaitRequests(PAGEVIEW, 1);
+            collector.awaitCount(PAGEVIEW, 1);
             assertTrue(Thread.getAllStackTraces().keySet().stream()
                     .anyMatch(t -> t.getName().equals("shop-tracker-pageview")));
             shop.context.close();
@@ -258,24 +253,22 @@ class StarterTest {
     }
 
     private static HttpResponse<String> awaitHealth(Shop shop, String status) throws Exception {
-        long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (true) {
-            HttpResponse<String> health = shop.actuator("health");
-            String seen = JSON.readTree(health.body()).path("components").path("helloRetail").path("status").asText();
-            if (seen.equals(status)) {
-                return health;
+        record Health(HttpResponse<String> response, String status) {
+            @Override
+            public String toString() {
+                return response.body();
             }
-            assertTrue(System.nanoTime() < end, "helloRetail health never became " + status + ": " + health.body());
-            Thread.sleep(100);
         }
+        return Await.until("helloRetail health " + status, () -> {
+            HttpResponse<String> health = shop.actuator("health");
+            return new Health(health, JSON.readTree(health.body()).path("components").path("helloRetail")
+                    .path("status").asText());
+        }, health -> status.equals(health.status())).response();
     }
 
-    private static void awaitNothingPending(Shop shop) throws InterruptedException {
+    private static void awaitNothingPending(Shop shop) {
         HelloRetailTracker tracker = shop.bean(HelloRetailTracker.class);
-        long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (tracker.metrics().pageViews().pending() > 0 || tracker.metrics().conversions().pending() > 0) {
-            assertTrue(System.nanoTime() < end, "still pending: " + tracker.metrics());
-            Thread.sleep(10);
-        }
+        Await.until("nothing pending", tracker::metrics,
+                m -> m.pageViews().pending() == 0 && m.conversions().pending() == 0);
     }
 }
