@@ -9,8 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import com.zaxxer.hikari.HikariDataSource;
-import io.github.helloretail4j.database.PostgresCluster;
-import io.github.helloretail4j.database.PostgresExtension;
+import io.github.helloretail4j.database.TestDatabase;
 import io.github.helloretail4j.testkit.HelloRetailAnswers;
 import io.github.helloretail4j.testkit.Await;
 import io.github.helloretail4j.testing.TestCollector;
@@ -38,7 +37,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -46,7 +46,8 @@ import org.junit.jupiter.api.io.TempDir;
  * HTTP collector on loopback that sees every request as it arrives: how many are in flight, and
  * whether an order number is among them twice.
  */
-@ExtendWith(PostgresExtension.class)
+@ParameterizedClass(name = "{0}")
+@EnumSource(TestDatabase.Kind.class)
 class ConversionWindowTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     /**
@@ -55,13 +56,13 @@ class ConversionWindowTest {
      */
     private static final Duration HOLD = Duration.ofSeconds(30);
 
-    private final PostgresCluster pg;
+    private final TestDatabase db;
     private final List<AutoCloseable> toClose = new ArrayList<>();
     @TempDir
     Path dir;
 
-    ConversionWindowTest(PostgresCluster pg) {
-        this.pg = pg;
+    ConversionWindowTest(TestDatabase.Kind kind) {
+        this.db = kind.shared();
     }
 
     @AfterEach
@@ -261,8 +262,8 @@ class ConversionWindowTest {
     void heldAnswers_fillTheWindow_neverMore_andNoOrderTwiceAtOnce_databaseOutbox_twoNodes() throws Exception {
         WatchingCollector collector = closing(new WatchingCollector());
         collector.hold();
-        HikariDataSource pool = closing(pg.pool("window", 6));
-        String table = pg.freshTable("window");
+        HikariDataSource pool = closing(db.pool("window", 6));
+        String table = db.freshTable("window");
         HelloRetailTracker a = closing(node(collector.endpoint(), pool, table, "a").responseTimeout(HOLD)
                 .maxConversionsInFlight(5).build());
         List<String> orders = track(a, "db-", 60);
@@ -336,8 +337,8 @@ class ConversionWindowTest {
     void close_withAWindowInFlight_keepsTheLeaseOfWhatMayHaveArrived_andHandsOnTheRest() throws Exception {
         WatchingCollector collector = closing(new WatchingCollector());
         collector.hold();
-        HikariDataSource pool = closing(pg.pool("closing", 6));
-        String table = pg.freshTable("closing");
+        HikariDataSource pool = closing(db.pool("closing", 6));
+        String table = db.freshTable("closing");
         HelloRetailTracker a = node(collector.endpoint(), pool, table, "a").maxConversionsInFlight(4).responseTimeout(Duration.ofMillis(800))
                 .closeTimeout(Duration.ofMillis(100)).build();
         List<String> orders = track(a, "c-", 12);
