@@ -224,7 +224,9 @@ class MultiNodeTest {
                     && collector.arrivals() == arrived && count(victimClaims) >= 1;
         });
         victim.kill();
-        collector.release(); // well within the others' response timeout (3 s): they see their answers
+        int answeredBeforeRelease = collector.requests().size();
+        long releasedAt = System.nanoTime();
+        collector.release(); // mostly within the others' response timeout (3 s): they see their answers
         Set<String> inFlight = orderNumbers(victimClaims);
         assertTrue(inFlight.size() >= 1 && inFlight.size() <= HelloRetailTracker.DEFAULT_MAX_CONVERSIONS_IN_FLIGHT,
                 "a node has at most its window of conversions in flight: " + inFlight);
@@ -242,11 +244,22 @@ class MultiNodeTest {
                 .collect(Collectors.toSet());
         System.out.println("node c killed holding " + inFlight + "; sent twice: " + twice + "; " + committed.size()
                 + " committed orders delivered");
-        assertTrue(inFlight.containsAll(twice) && !twice.isEmpty(),
-                "sent twice: only conversions the victim had in flight at the kill: " + twice + " of " + inFlight);
+        // A live node's request held at the collector past its response timeout (with windows of
+        // 32 on a busy machine the stall can last that long) has an unknown outcome: it is rightly
+        // sent again once its lease ends.
+        List<TestCollector.Received> answeredAfterRelease = collector.requests();
+        Set<String> heldPastTimeout = answeredAfterRelease.subList(answeredBeforeRelease, answeredAfterRelease.size())
+                .stream().filter(r -> r.path().equals(CONVERSION)
+                        && releasedAt - r.receivedNanos() >= Duration.ofMillis(2500).toNanos())
+                .map(r -> r.json().get("orderNumber").asText()).collect(Collectors.toSet());
+        Set<String> mayBeTwice = new HashSet<>(inFlight);
+        mayBeTwice.addAll(heldPastTimeout);
+        assertTrue(mayBeTwice.containsAll(twice) && twice.stream().anyMatch(inFlight::contains),
+                "sent twice: only conversions the victim had in flight at the kill, or held past the response"
+                        + " timeout: " + twice + " of " + inFlight + " and " + heldPastTimeout);
         assertTrue(accepted.values().stream().allMatch(n -> n <= 2));
         for (int i = 0; i < shared; i++) {
-            assertTrue(accepted.get("shared-" + i) == 1 || inFlight.contains("shared-" + i),
+            assertTrue(accepted.get("shared-" + i) == 1 || mayBeTwice.contains("shared-" + i),
                     "tracked by three nodes, delivered once: shared-" + i);
         }
         assertEquals(committed.size(), count("state = 'delivered' AND body IS NULL"));

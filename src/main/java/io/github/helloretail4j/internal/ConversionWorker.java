@@ -287,6 +287,7 @@ final class ConversionWorker implements DeliveryLoop.Items<Outbox.Entry> {
      * last pause pauses the loop.
      */
     private void record() throws IOException {
+        boolean syncBeforePause = false;
         while (true) {
             Answer a;
             lock.lock();
@@ -321,10 +322,14 @@ final class ConversionWorker implements DeliveryLoop.Items<Outbox.Entry> {
                 round++;
                 probing = true;
                 pause(after.pause());
-                outbox.sync();
+                syncBeforePause = true;
             }
         }
         flushDelivered();
+        if (syncBeforePause) {
+            // before the pause, what was recorded reaches the disk: the deliveries of this batch too
+            outbox.sync();
+        }
     }
 
     /** The loop starts no request for {@code delay} (requests in flight go on and are recorded). */

@@ -510,6 +510,29 @@ class DatabaseOutboxTest {
     // --- claiming ------------------------------------------------------------------------------
 
     @Test
+    void take_claimsUpToTheLimitInOneStatement_withOneLease_thenWrapsAround() throws Exception {
+        DatabaseOutbox a = open(pool("take-a", 1), "a");
+        DatabaseOutbox b = open(pool("take-b", 1), "b");
+        for (int i = 0; i < 6; i++) {
+            a.add("o-" + i, body("o-" + i));
+        }
+        List<Entry> first = a.take(0, 3);
+        assertEquals(List.of("o-0", "o-1", "o-2"), first.stream().map(Entry::orderNumber).toList());
+        assertEquals(3, count("claimed_by = 'a'"), "exactly the limit claimed, not every row");
+        assertEquals(1, scalar("SELECT count(DISTINCT lease_until) FROM " + table + " WHERE claimed_by = 'a'"),
+                "one lease for the rows claimed together");
+        assertEquals(List.of("o-3", "o-4"), b.take(0, 2).stream().map(Entry::orderNumber).toList(),
+                "another node gets none of those held");
+        a.release(first.get(0));
+        assertEquals(List.of("o-5", "o-0"), a.take(first.get(2).id(), 5).stream().map(Entry::orderNumber).toList(),
+                "after the newest the oldest no node holds");
+        a.delivered(List.of(new Outbox.Done(first.get(1), Fate.DELIVERED), new Outbox.Done(first.get(2),
+                Fate.NOT_TRACKED)));
+        assertEquals(1, count("order_number = 'o-1' AND state = 'delivered' AND body IS NULL"));
+        assertEquals(1, count("order_number = 'o-2' AND state = 'not_tracked' AND body IS NULL"));
+    }
+
+    @Test
     void next_wrapsAroundToTheOldest_andReturnsTheBody() throws Exception {
         DatabaseOutbox outbox = open(pool("wrap", 1), "a");
         for (int i = 0; i < 3; i++) {
