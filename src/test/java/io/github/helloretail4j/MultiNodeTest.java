@@ -226,7 +226,7 @@ class MultiNodeTest {
         victim.kill();
         int answeredBeforeRelease = collector.requests().size();
         long releasedAt = System.nanoTime();
-        collector.release(); // mostly within the others' response timeout (3 s): they see their answers
+        collector.release(); // within the others' response timeout (6 s): they see their answers
         Set<String> inFlight = orderNumbers(victimClaims);
         assertTrue(inFlight.size() >= 1 && inFlight.size() <= HelloRetailTracker.DEFAULT_MAX_CONVERSIONS_IN_FLIGHT,
                 "a node has at most its window of conversions in flight: " + inFlight);
@@ -250,7 +250,7 @@ class MultiNodeTest {
         List<TestCollector.Received> answeredAfterRelease = collector.requests();
         Set<String> heldPastTimeout = answeredAfterRelease.subList(answeredBeforeRelease, answeredAfterRelease.size())
                 .stream().filter(r -> r.path().equals(CONVERSION)
-                        && releasedAt - r.receivedNanos() >= Duration.ofMillis(2500).toNanos())
+                        && releasedAt - r.receivedNanos() >= Duration.ofMillis(5500).toNanos())
                 .map(r -> r.json().get("orderNumber").asText()).collect(Collectors.toSet());
         Set<String> mayBeTwice = new HashSet<>(inFlight);
         mayBeTwice.addAll(heldPastTimeout);
