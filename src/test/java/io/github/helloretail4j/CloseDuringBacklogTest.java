@@ -4,8 +4,7 @@ import static io.github.helloretail4j.testing.TestCollector.WEBSITE_UUID;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.zaxxer.hikari.HikariDataSource;
-import io.github.helloretail4j.database.PostgresCluster;
-import io.github.helloretail4j.database.PostgresExtension;
+import io.github.helloretail4j.database.TestDatabase;
 import io.github.helloretail4j.testkit.Await;
 import io.github.helloretail4j.testing.TestCollector;
 import java.math.BigDecimal;
@@ -19,7 +18,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -28,22 +28,23 @@ import org.junit.jupiter.api.io.TempDir;
  * left waits for the other nodes or the next start. No order may reach the collector twice:
  * only a crash may repeat one.
  */
-@ExtendWith(PostgresExtension.class)
+@ParameterizedClass(name = "{0}")
+@EnumSource(TestDatabase.Kind.class)
 class CloseDuringBacklogTest {
     private static final int REPETITIONS = 20;
     private static final int ORDERS_PER_NODE = 25;
     private static final Duration CLOSE_TIMEOUT = Duration.ofMillis(150);
 
-    private final PostgresCluster pg;
+    private final TestDatabase db;
     private final String table;
     private final TestCollector collector = TestCollector.start().latency(Duration.ofMillis(20));
     private final List<AutoCloseable> toClose = new ArrayList<>();
     @TempDir
     Path dir;
 
-    CloseDuringBacklogTest(PostgresCluster pg) {
-        this.pg = pg;
-        this.table = pg.freshTable("rolling");
+    CloseDuringBacklogTest(TestDatabase.Kind kind) {
+        this.db = kind.shared();
+        this.table = db.freshTable("rolling");
     }
 
     @AfterEach
@@ -68,7 +69,7 @@ class CloseDuringBacklogTest {
 
     @Test
     void close_ofNodesDeliveringABacklog_sendsNoOrderTwice_databaseOutbox() throws Exception {
-        HikariDataSource pool = pg.pool("rolling", 6);
+        HikariDataSource pool = db.pool("rolling", 6);
         toClose.add(pool);
         List<String> orders = new ArrayList<>();
         for (int round = 0; round < REPETITIONS; round++) {

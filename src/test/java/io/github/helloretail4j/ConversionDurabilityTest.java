@@ -223,8 +223,9 @@ class ConversionDurabilityTest {
             assertTrue(received.getOrDefault("killed-live-" + i, 0L) >= 1, "order " + i + " lost");
         }
         long duplicates = received.values().stream().mapToLong(n -> n - 1).sum();
-        // DONE records are fsynced every 64 deliveries or 100 ms: at most that many are resent
-        assertTrue(duplicates <= 64, duplicates + " duplicates");
+        // A SIGKILL keeps what was written (DONE records are fsynced for power loss only): what is
+        // resent is what was in flight or answered and not yet recorded, at most the window
+        assertTrue(duplicates <= HelloRetailTracker.DEFAULT_MAX_CONVERSIONS_IN_FLIGHT, duplicates + " duplicates");
         System.out.printf("sigkill while delivering: %d acked, %d delivered before the kill, %d duplicates%n",
                 acked.size(), deliveredBeforeCrash, duplicates);
     }

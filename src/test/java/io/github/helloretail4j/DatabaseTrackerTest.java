@@ -6,8 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.zaxxer.hikari.HikariDataSource;
-import io.github.helloretail4j.database.PostgresCluster;
-import io.github.helloretail4j.database.PostgresExtension;
+import io.github.helloretail4j.database.TestDatabase;
 import io.github.helloretail4j.testing.TestCollector;
 import io.github.helloretail4j.testkit.Await;
 import java.io.UncheckedIOException;
@@ -25,23 +24,27 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The tracker's face of the database outbox, in one JVM, against real PostgreSQL and a real collector. */
-@ExtendWith(PostgresExtension.class)
+@ParameterizedClass(name = "{0}")
+@EnumSource(TestDatabase.Kind.class)
 class DatabaseTrackerTest {
     private static final String CONVERSION = "/serve/collect/conversion";
 
-    private final PostgresCluster pg;
+    private final TestDatabase.Kind kind;
+    private final TestDatabase db;
     private final String table;
     private final List<AutoCloseable> toClose = new ArrayList<>();
     @TempDir
     Path dir;
 
-    DatabaseTrackerTest(PostgresCluster pg) {
-        this.pg = pg;
-        this.table = pg.freshTable("tracker");
+    DatabaseTrackerTest(TestDatabase.Kind kind) {
+        this.kind = kind;
+        this.db = kind.shared();
+        this.table = db.freshTable("tracker");
     }
 
     @AfterEach
@@ -69,7 +72,7 @@ class DatabaseTrackerTest {
     }
 
     private long count(String where) throws SQLException {
-        try (Connection c = pg.connect(); Statement s = c.createStatement();
+        try (Connection c = db.connect(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT count(*) FROM " + table + " WHERE " + where)) {
             rs.next();
             return rs.getLong(1);
@@ -82,7 +85,7 @@ class DatabaseTrackerTest {
 
     @Test
     void build_outboxDirectoryAndOutboxDataSource_failsNamingBoth() {
-        HikariDataSource pool = closeLater(pg.pool("both", 1));
+        HikariDataSource pool = closeLater(db.pool("both", 1));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> HelloRetailTracker.builder()
                 .websiteUuid(WEBSITE_UUID).outboxDirectory(dir).outboxDataSource(pool).build());
         assertEquals("outboxDirectory and outboxDataSource are both set; conversions wait in one of them: keep"
@@ -99,7 +102,7 @@ class DatabaseTrackerTest {
 
     @Test
     void build_badOutboxTable_failsEchoingIt() {
-        HikariDataSource pool = closeLater(pg.pool("bad-table", 1));
+        HikariDataSource pool = closeLater(db.pool("bad-table", 1));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> HelloRetailTracker.builder()
                 .websiteUuid(WEBSITE_UUID).outboxDataSource(pool).outboxTable("Orders; --").build());
         assertTrue(e.getMessage().startsWith("outboxTable must be a table name"), e.getMessage());
@@ -126,7 +129,7 @@ class DatabaseTrackerTest {
         TestCollector collector = closeLater(TestCollector.start());
         HelloRetailTracker tracker = closeLater(HelloRetailTracker.builder().websiteUuid(WEBSITE_UUID)
                 .endpoint(collector.endpoint()).outboxDirectory(dir).build());
-        try (Connection c = pg.connect()) {
+        try (Connection c = db.connect()) {
             IllegalStateException e = assertThrows(IllegalStateException.class,
                     () -> tracker.trackConversion(c, conversion("o-1")));
             assertEquals("conversion \"o-1\" was not accepted: trackConversion(Connection, Conversion) writes in the"
@@ -138,9 +141,9 @@ class DatabaseTrackerTest {
     @Test
     void trackConversionOnConnection_committedIsDeliveredOnce_rolledBackNever_repeatedIsADuplicate() throws Exception {
         TestCollector collector = closeLater(TestCollector.start());
-        HikariDataSource pool = closeLater(pg.pool("commit", 2));
+        HikariDataSource pool = closeLater(db.pool("commit", 2));
         HelloRetailTracker tracker = closeLater(config(collector, pool).build());
-        try (Connection c = pg.connect()) {
+        try (Connection c = db.connect()) {
             c.setAutoCommit(false);
             tracker.trackConversion(c, conversion("kept"));
             tracker.trackConversion(c, conversion("kept"));
@@ -165,15 +168,19 @@ class DatabaseTrackerTest {
     @Test
     void trackConversionOnConnection_closedConnection_throwsNamingTheOrderAndTheSqlState() throws Exception {
         TestCollector collector = closeLater(TestCollector.start());
-        HikariDataSource pool = closeLater(pg.pool("closed-conn", 1));
+        HikariDataSource pool = closeLater(db.pool("closed-conn", 1));
         HelloRetailTracker tracker = closeLater(config(collector, pool).build());
-        Connection c = pg.connect();
+        Connection c = db.connect();
         c.close();
         UncheckedIOException e = assertThrows(UncheckedIOException.class,
                 () -> tracker.trackConversion(c, conversion("110-2347")));
-        assertTrue(e.getMessage().matches("conversion \"110-2347\" could not be written to the outbox table public\\."
-                + table + " \\(PostgreSQL 15\\.\\d+\\) on the shop's connection: SQL state 08003: This connection has"
-                + " been closed\\."), e.getMessage());
+        String closed = kind == TestDatabase.Kind.POSTGRESQL
+                ? "public\\." + table + " \\(PostgreSQL 15\\.\\d+\\) on the shop's connection: SQL state 08003: This"
+                        + " connection has been closed\\."
+                : "shop\\." + table + " \\(MariaDB \\d+\\.\\d+\\) on the shop's connection: SQL state 08000:"
+                        + " \\(conn=\\d+\\) Connection is closed";
+        assertTrue(e.getMessage().matches("conversion \"110-2347\" could not be written to the outbox table " + closed),
+                e.getMessage());
         assertEquals(1, tracker.metrics().outboxFailures());
         assertEquals(0, tracker.metrics().conversions().tracked());
     }
@@ -181,7 +188,7 @@ class DatabaseTrackerTest {
     @Test
     void trackConversion_collectorRefusesIt_isADeadLetterRowWithReasonStatusAndMessage() throws Exception {
         TestCollector collector = closeLater(TestCollector.start());
-        HikariDataSource pool = closeLater(pg.pool("rejected", 1));
+        HikariDataSource pool = closeLater(db.pool("rejected", 1));
         HelloRetailTracker tracker = closeLater(config(collector, pool)
                 .websiteUuid("0f8fad5b-d9cb-469f-a165-70867728950e").build());
         tracker.trackConversion(conversion("o-1"));
@@ -195,7 +202,7 @@ class DatabaseTrackerTest {
     void trackConversion_retryAfter_isHonoured_andTheFailureIsKeptInTheRow() throws Exception {
         TestCollector collector = closeLater(TestCollector.start());
         collector.answer(1, 503, "{\"success\":false,\"message\":\"Busy\"}", Map.of("Retry-After", "1"));
-        HikariDataSource pool = closeLater(pg.pool("retry-after", 1));
+        HikariDataSource pool = closeLater(db.pool("retry-after", 1));
         HelloRetailTracker tracker = closeLater(config(collector, pool).build());
         tracker.trackConversion(conversion("o-1"));
         awaitTrue("the failure is stored", () -> count("last_status = 503 AND last_message = 'Busy'") == 1);

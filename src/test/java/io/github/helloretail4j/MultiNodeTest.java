@@ -4,8 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.zaxxer.hikari.HikariDataSource;
-import io.github.helloretail4j.database.PostgresCluster;
-import io.github.helloretail4j.database.PostgresExtension;
+import io.github.helloretail4j.database.TestDatabase;
 import io.github.helloretail4j.testing.TestCollector;
 import io.github.helloretail4j.testkit.Await;
 import java.io.BufferedReader;
@@ -34,24 +33,26 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The database outbox as a shop of several nodes runs it: trackers in separate JVMs on one
  * PostgreSQL, a real collector on a loopback port, a node killed with SIGKILL while it delivers,
  * and the database stopped under the trackers.
  */
-@ExtendWith(PostgresExtension.class)
+@ParameterizedClass(name = "{0}")
+@EnumSource(TestDatabase.Kind.class)
 class MultiNodeTest {
     private static final String CONVERSION = "/serve/collect/conversion";
 
-    private final PostgresCluster pg;
+    private final TestDatabase db;
     private final String table;
     private final List<AutoCloseable> toClose = new ArrayList<>();
 
-    MultiNodeTest(PostgresCluster pg) {
-        this.pg = pg;
-        this.table = pg.freshTable("nodes");
+    MultiNodeTest(TestDatabase.Kind kind) {
+        this.db = kind.shared();
+        this.table = db.freshTable("nodes");
     }
 
     @AfterEach
@@ -71,7 +72,7 @@ class MultiNodeTest {
             this.name = name;
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             this.process = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                    DbNodeChild.class.getName(), pg.jdbcUrl(), PostgresCluster.USER, table, "shop_" + table,
+                    DbNodeChild.class.getName(), db.jdbcUrl(), db.user(), table, "shop_" + table,
                     endpoint.toString(), name, String.valueOf(count), String.valueOf(shared))
                     .redirectError(ProcessBuilder.Redirect.INHERIT).start();
             Thread reader = new Thread(() -> {
@@ -143,7 +144,7 @@ class MultiNodeTest {
     }
 
     private <T> T query(String sql, SqlRead<T> read) throws SQLException {
-        try (Connection c = pg.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        try (Connection c = db.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             return read.read(rs);
         }
     }
@@ -182,8 +183,9 @@ class MultiNodeTest {
     void threeNodes_collectorDownThenUp_oneKilledMidDelivery_everyCommittedOrderDeliveredOnce() throws Exception {
         int perNode = 30;
         int shared = 10;
-        try (Connection c = pg.connect(); Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE shop_" + table + " (order_number text, node text, PRIMARY KEY (order_number, node))");
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE shop_" + table
+                    + " (order_number varchar(64), node varchar(16), PRIMARY KEY (order_number, node))");
         }
         int port = freePort();
         URI endpoint = URI.create("http://127.0.0.1:" + port + "/serve/");
@@ -211,21 +213,23 @@ class MultiNodeTest {
         Node victim = nodes.get(2);
         String victimClaims = "state = 'pending' AND claimed_by LIKE '%/" + victim.process.pid() + "/%'";
         awaitTrue("deliveries started", Duration.ofSeconds(20), () -> collector.accepted(CONVERSION).size() >= 10);
-        // Hold every node's request at the collector, so that the victim dies with its attempt in
-        // flight: the collector records it when released, as Hello Retail would have.
+        // Hold every node's requests at the collector, so that the victim dies with its window of
+        // attempts in flight: the collector records them when released, as Hello Retail would have.
         collector.stall();
-        awaitTrue("each node has a request held at the collector", Duration.ofSeconds(20), () -> {
+        awaitTrue("the victim has requests held at the collector", Duration.ofSeconds(20), () -> {
             int answered = collector.requests().size();
             int arrived = collector.arrivals();
             Thread.sleep(60); // past the collector's latency: nothing arriving or leaving means all are held
-            return arrived - answered == nodes.size() && collector.requests().size() == answered
-                    && collector.arrivals() == arrived;
+            return arrived - answered >= 1 && collector.requests().size() == answered
+                    && collector.arrivals() == arrived && count(victimClaims) >= 1;
         });
-        assertEquals(1, count(victimClaims), "the victim holds the conversion it is attempting");
         victim.kill();
-        collector.release(); // well within the others' response timeout (3 s): they see their answers
+        int answeredBeforeRelease = collector.requests().size();
+        long releasedAt = System.nanoTime();
+        collector.release(); // within the others' response timeout (6 s): they see their answers
         Set<String> inFlight = orderNumbers(victimClaims);
-        assertEquals(1, inFlight.size(), "a node attempts one conversion at a time: " + inFlight);
+        assertTrue(inFlight.size() >= 1 && inFlight.size() <= HelloRetailTracker.DEFAULT_MAX_CONVERSIONS_IN_FLIGHT,
+                "a node has at most its window of conversions in flight: " + inFlight);
 
         awaitTrue("every committed order delivered", Duration.ofSeconds(60),
                 () -> acceptedPerOrder(collector).keySet().containsAll(committed));
@@ -240,10 +244,22 @@ class MultiNodeTest {
                 .collect(Collectors.toSet());
         System.out.println("node c killed holding " + inFlight + "; sent twice: " + twice + "; " + committed.size()
                 + " committed orders delivered");
-        assertEquals(inFlight, twice, "sent twice: exactly the victim's conversion in flight at the kill");
+        // A live node's request held at the collector past its response timeout (with windows of
+        // 32 on a busy machine the stall can last that long) has an unknown outcome: it is rightly
+        // sent again once its lease ends.
+        List<TestCollector.Received> answeredAfterRelease = collector.requests();
+        Set<String> heldPastTimeout = answeredAfterRelease.subList(answeredBeforeRelease, answeredAfterRelease.size())
+                .stream().filter(r -> r.path().equals(CONVERSION)
+                        && releasedAt - r.receivedNanos() >= Duration.ofMillis(5500).toNanos())
+                .map(r -> r.json().get("orderNumber").asText()).collect(Collectors.toSet());
+        Set<String> mayBeTwice = new HashSet<>(inFlight);
+        mayBeTwice.addAll(heldPastTimeout);
+        assertTrue(mayBeTwice.containsAll(twice) && twice.stream().anyMatch(inFlight::contains),
+                "sent twice: only conversions the victim had in flight at the kill, or held past the response"
+                        + " timeout: " + twice + " of " + inFlight + " and " + heldPastTimeout);
         assertTrue(accepted.values().stream().allMatch(n -> n <= 2));
         for (int i = 0; i < shared; i++) {
-            assertTrue(accepted.get("shared-" + i) == 1 || inFlight.contains("shared-" + i),
+            assertTrue(accepted.get("shared-" + i) == 1 || mayBeTwice.contains("shared-" + i),
                     "tracked by three nodes, delivered once: shared-" + i);
         }
         assertEquals(committed.size(), count("state = 'delivered' AND body IS NULL"));
@@ -269,7 +285,7 @@ class MultiNodeTest {
         toClose.add(collector);
         List<HelloRetailTracker> trackers = new ArrayList<>();
         for (String node : List.of("x", "y")) {
-            HikariDataSource pool = pg.pool(table + "-" + node, 2);
+            HikariDataSource pool = db.pool(table + "-" + node, 2);
             pool.setConnectionTimeout(250); // HikariCP's least: the orders that fail, fail fast
             toClose.add(pool);
             HelloRetailTracker tracker = HelloRetailTracker.builder()
@@ -286,15 +302,15 @@ class MultiNodeTest {
             toClose.add(tracker);
             trackers.add(tracker);
         }
-        String describe = "outbox table public." + table + " (PostgreSQL 15.";
+        String describe = "outbox table " + db.defaultSchema() + "." + table + " (" + db.product();
         Set<String> accepted = new HashSet<>();
         Map<String, String> failed = new HashMap<>();
         int orders = 120;
         for (int i = 0; i < orders; i++) {
             if (i == 50) {
-                pg.stop();
+                db.stop();
             } else if (i == 60) {
-                pg.restart();
+                db.restart();
             }
             String order = "db-" + i;
             try {
@@ -312,7 +328,8 @@ class MultiNodeTest {
         for (Map.Entry<String, String> f : failed.entrySet()) {
             assertTrue(f.getValue().startsWith("conversion \"" + f.getKey() + "\" could not be written to the "
                     + describe), f.getValue());
-            assertTrue(f.getValue().matches(".*\\): SQL state (08001|08006|57P01): .+"), f.getValue());
+            // connection refused or broken (08xxx), or the server shutting down (PostgreSQL's 57P01)
+            assertTrue(f.getValue().matches(".*\\): SQL state (08\\d{3}|57P01): .+"), f.getValue());
         }
         awaitTrue("every accepted order delivered", Duration.ofSeconds(60),
                 () -> acceptedPerOrder(collector).keySet().containsAll(accepted));

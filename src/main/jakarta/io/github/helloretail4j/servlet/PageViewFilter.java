@@ -86,6 +86,12 @@ public final class PageViewFilter implements Filter {
     /** @deprecated use {@link #DEFAULT_MAX_REQUESTS_IN_FLIGHT} */
     @Deprecated
     public static final String DEFAULT_SENDER_THREADS = Parameters.DEFAULT_MAX_REQUESTS_IN_FLIGHT;
+    /**
+     * Most conversion requests in flight at once from this node (1 to 256). Conversions per
+     * second that can be delivered ≈ this / the round-trip time to Hello Retail.
+     */
+    public static final String PARAM_MAX_CONVERSIONS_IN_FLIGHT = Parameters.PARAM_MAX_CONVERSIONS_IN_FLIGHT;
+    public static final String DEFAULT_MAX_CONVERSIONS_IN_FLIGHT = Parameters.DEFAULT_MAX_CONVERSIONS_IN_FLIGHT;
     /** A trust store file (PKCS12 or JKS) for an https endpoint with a private CA; default: the JVM's. */
     public static final String PARAM_TRUST_STORE = Parameters.PARAM_TRUST_STORE;
     /** The trust store's password, if it has one; never logged. */

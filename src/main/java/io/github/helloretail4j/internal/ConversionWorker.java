@@ -3,6 +3,10 @@ package io.github.helloretail4j.internal;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -10,47 +14,109 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one thread that delivers conversions from the {@link Outbox}, a {@link DeliveryLoop} over
- * what waits there, oldest first.
+ * The one thread that delivers conversions from the {@link Outbox}, oldest first, with up to
+ * {@code window} requests in flight at once: a collector 50 ms away takes one conversion per
+ * round trip and request, so one at a time would cap a node at 20 a second. The thread takes
+ * what it can start from the outbox ({@link Outbox#take}, which never hands out one that is out
+ * already, on this node or, for a shared outbox, on any), starts the requests without waiting,
+ * and records the answers as they come back, a batch at a time ({@link Outbox#delivered(List)}).
+ * The steps of every delivery (budget, outcome, counting, logging) are the {@link DeliveryLoop}'s.
  *
  * <p>Retries have no attempt limit; they end when the conversion is older than {@code maxAge},
- * and it goes to the dead letters. After a failed attempt the loop pauses (one pause for all
- * conversions, so an outage costs one attempt per pause, not one per conversion) and then tries
- * the <em>next</em> waiting conversion: one the collector keeps failing on does not hold back the
- * others. An outbox that fails (a full disk) never ends the thread: the failure is counted and
- * logged, the loop backs off, and it goes on once the disk works. When idle, and before each
- * pause, it makes the outcomes it recorded durable.
+ * and it goes to the dead letters. A failed attempt pauses the whole loop, once: the failures of
+ * requests that were already in flight when the pause began count no further (each is recorded,
+ * none pauses again), and after the pause one request goes out alone, the window opening again
+ * only once the collector has answered it. So an outage costs one attempt per pause, not one per
+ * conversion in flight. After a pause the <em>next</em> waiting conversion goes out: one the
+ * collector keeps failing on does not hold back the others. An outbox that fails (a full disk)
+ * never ends the thread: the failure is counted and logged, the loop backs off, and it goes on
+ * once the disk works. When idle, and before each pause, it makes the outcomes it recorded
+ * durable.
+ *
+ * <p>At the close deadline no request starts any more; those in flight are let finish (their
+ * attempts' hard deadline bounds the wait), so that a close never sends an order again that may
+ * have arrived, and what was taken and not started is handed back ({@link Outbox#release}).
  */
-final class ConversionWorker implements DeliveryLoop.Source<Outbox.Entry> {
+final class ConversionWorker implements DeliveryLoop.Items<Outbox.Entry> {
     private static final Logger LOG = LoggerFactory.getLogger("io.github.helloretail4j.delivery");
+    /**
+     * While requests are in flight the thread looks at least this often for those past their
+     * hard deadline ({@link Sender#abortOverdue}): the asynchronous client does not end them itself.
+     */
+    private static final long OVERDUE_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+    /** A request in flight: its conversion, and the pause round it started in. */
+    private record Attempt(Outbox.Entry entry, long round) {
+    }
+
+    /** An attempt's outcome, waiting for the thread to record it. */
+    private record Answer(Attempt attempt, Outcome outcome) {
+    }
 
     private final Outbox outbox;
     private final HeldConversions held;
     private final EventCounters counts;
     private final OutboxHealth health;
+    private final Sender sender;
+    private final String path;
+    private final int window;
+    /**
+     * While a backlog waits, take more once this many places in the window are free (or none is
+     * in flight): fewer, larger claims, not one round trip to the database per answer.
+     */
+    private final int refill;
     private final long maxAgeMillis;
     private final Clock clock;
     private final long pollNanos;
+    private final DeliveryLoop<Outbox.Entry> loop;
     private final ReentrantLock lock = new ReentrantLock();
+    /** Signalled for new work, for an answer, and for the close. */
     private final Condition work = lock.newCondition();
     private final Threads.Worker worker;
     private boolean started;
     private boolean wake;
     private volatile boolean closing;
+
+    // Guarded by lock: the client's I/O threads hand answers over here.
+    private final ArrayDeque<Answer> answers = new ArrayDeque<>();
+    private int inFlight;
+
+    // The delivery thread's own (kept in fields, so that a thread that takes over from one that
+    // died finds the requests still in flight).
     private long cursor;
+    /** Failed attempts in a row, for the backoff; 0 after an answer. */
+    private int failures;
+    private int storeFailures;
+    /** Counts the pauses: a failure of an attempt started before the current pause began does not pause again. */
+    private long round;
+    /** No request starts before this ({@link System#nanoTime}); meaningful while {@link #paused}. */
+    private long pauseEndNanos;
+    private boolean paused;
+    /** After a failure's pause, one request at a time until the collector answers one. */
+    private boolean probing;
+    private final List<Outbox.Done> done = new ArrayList<>();
+    /** The last take filled the room it was given: more waits, and is taken {@link #refill} at a time. */
+    private boolean backlog;
 
     ConversionWorker(Outbox outbox, HeldConversions held, OutboxHealth health, Sender sender, EventCounters counts,
-                     Duration maxAge, Clock clock, String path, String threadName) {
+                     Duration maxAge, Clock clock, String path, String threadName, int window) {
+        if (window < 1) {
+            throw new IllegalArgumentException("window must be at least 1: " + window);
+        }
         this.outbox = outbox;
         this.held = held;
         this.counts = counts;
         this.health = health;
+        this.sender = sender;
+        this.path = path;
+        this.window = window;
+        this.refill = Math.max(1, window / 4);
         this.maxAgeMillis = maxAge.toMillis();
         this.clock = clock;
         Duration poll = outbox.pollInterval();
         this.pollNanos = poll == null ? Long.MAX_VALUE : poll.toNanos();
-        DeliveryLoop<Outbox.Entry> loop = new DeliveryLoop<>(this, sender, path, counts);
-        this.worker = new Threads.Worker(threadName, () -> loop.run(this), () -> !closing);
+        this.loop = new DeliveryLoop<>(this, sender, path, counts);
+        this.worker = new Threads.Worker(threadName, this::run, () -> !closing);
     }
 
     /** There is (new) work: starts the thread on first use, wakes it when idle. */
@@ -90,25 +156,255 @@ final class ConversionWorker implements DeliveryLoop.Source<Outbox.Entry> {
         return worker.isAlive();
     }
 
-    @Override
-    public Outbox.Entry next() throws IOException, InterruptedException {
+    /**
+     * Takes, starts and records until there is nothing more (closing) or the close deadline has
+     * passed; returns only with nothing in flight.
+     *
+     * @throws InterruptedException when the thread is interrupted; its supervisor replaces it
+     */
+    private void run() throws InterruptedException {
         while (true) {
-            // What checkout code handed over while the outbox failed goes in first; a failure
-            // here backs the loop off like any other of the outbox.
-            held.writeTo(outbox, counts);
-            Outbox.Entry e = outbox.next(cursor);
-            if (e != null) {
-                cursor = e.id();
-                return e;
-            }
-            // Idle: what was recorded goes to disk now (and a log a failure left broken is
-            // rebuilt; when that fails, the loop backs off and comes back here).
-            outbox.sync();
-            health.worked();
-            if (!awaitWork()) {
-                return null;
+            try {
+                record();
+                if (sender.pastDeadline() || (paused && sender.tooLateFor(pauseEndNanos))) {
+                    // No request starts any more; those in flight are let finish and recorded.
+                    finishInFlight();
+                    return;
+                }
+                if (paused) {
+                    if (System.nanoTime() - pauseEndNanos < 0) {
+                        awaitAnswerUntil(pauseEndNanos, false);
+                        continue;
+                    }
+                    paused = false;
+                }
+                int inFlightNow = outstanding();
+                int room = (probing ? 1 : window) - inFlightNow;
+                if (room > 0 && (room >= refill || !backlog || inFlightNow == 0 || probing)) {
+                    // What checkout code handed over while the outbox failed goes in first; a
+                    // failure here backs the loop off like any other of the outbox.
+                    held.writeTo(outbox, counts);
+                    List<Outbox.Entry> taken = outbox.take(cursor, room);
+                    backlog = taken.size() == room;
+                    if (!taken.isEmpty()) {
+                        cursor = taken.get(taken.size() - 1).id();
+                        start(taken);
+                        storeFailures = 0;
+                        continue;
+                    }
+                    if (inFlightNow == 0) {
+                        // Idle: what was recorded goes to disk now (and a log a failure left
+                        // broken is rebuilt; when that fails, the loop backs off and comes back).
+                        outbox.sync();
+                        health.worked();
+                        storeFailures = 0;
+                        if (!awaitWork()) {
+                            return;
+                        }
+                        continue;
+                    }
+                }
+                awaitAnswerUntil(System.nanoTime() + OVERDUE_CHECK_NANOS, true);
+            } catch (IOException e) {
+                // Undone by the store; what it concerned waits as it did. Back off, then go on;
+                // requests in flight meanwhile are recorded as they come back.
+                health.failed("while delivering", e);
+                pause(sender.policy().delay(++storeFailures, null, ThreadLocalRandom.current().nextDouble()));
             }
         }
+    }
+
+    /** Starts a request for each conversion taken, unless it is past its age or the close deadline. */
+    private void start(List<Outbox.Entry> taken) throws IOException {
+        for (int i = 0; i < taken.size(); i++) {
+            Outbox.Entry entry = taken.get(i);
+            if (sender.pastDeadline()) {
+                for (Outbox.Entry left : taken.subList(i, taken.size())) {
+                    giveBack(left);
+                }
+                return;
+            }
+            try {
+                if (loop.expire(entry)) {
+                    continue;
+                }
+            } catch (IOException e) {
+                // its dead letter could not be written: the ones after it go back, and the loop backs off
+                for (Outbox.Entry left : taken.subList(i + 1, taken.size())) {
+                    giveBack(left);
+                }
+                throw e;
+            }
+            Attempt attempt = new Attempt(entry, round);
+            byte[] body = loop.body(entry);
+            lock.lock();
+            try {
+                inFlight++;
+            } finally {
+                lock.unlock();
+            }
+            sender.attempt(path, body, outcome -> answered(attempt, outcome));
+        }
+    }
+
+    /** On the client's I/O thread (or this one, when the request could not start): hands the outcome over. */
+    private void answered(Attempt attempt, Outcome outcome) {
+        lock.lock();
+        try {
+            answers.addLast(new Answer(attempt, outcome));
+            inFlight--;
+            work.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private int inFlight() {
+        lock.lock();
+        try {
+            return inFlight;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Requests in flight and answers not yet recorded: what takes a place in the window, so that
+     * what a killed node may have sent without recording it stays within the window.
+     */
+    private int outstanding() {
+        lock.lock();
+        try {
+            return inFlight + answers.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Records the answers that came back: each acted on and counted ({@link DeliveryLoop#settle}),
+     * the deliveries among them in one batch. The first failure of an attempt started since the
+     * last pause pauses the loop.
+     */
+    private void record() throws IOException {
+        boolean syncBeforePause = false;
+        while (true) {
+            Answer a;
+            lock.lock();
+            try {
+                a = answers.pollFirst();
+            } finally {
+                lock.unlock();
+            }
+            if (a == null) {
+                break;
+            }
+            Outcome outcome = a.outcome();
+            boolean pauses = outcome.type() == Outcome.Type.RETRY && a.attempt().round() == round;
+            if (outcome.type() != Outcome.Type.RETRY) {
+                failures = 0;
+                probing = false;
+            } else if (pauses) {
+                failures++;
+            }
+            DeliveryLoop.After after;
+            try {
+                after = loop.settle(a.attempt().entry(), outcome, Math.max(1, failures));
+            } catch (IOException e) {
+                try {
+                    flushDelivered();
+                } catch (IOException also) {
+                    e.addSuppressed(also);
+                }
+                throw e;
+            }
+            if (pauses && after.pause() != null) {
+                round++;
+                probing = true;
+                pause(after.pause());
+                syncBeforePause = true;
+            }
+        }
+        flushDelivered();
+        if (syncBeforePause) {
+            // before the pause, what was recorded reaches the disk: the deliveries of this batch too
+            outbox.sync();
+        }
+    }
+
+    /** The loop starts no request for {@code delay} (requests in flight go on and are recorded). */
+    private void pause(Duration delay) {
+        long end = System.nanoTime() + delay.toNanos();
+        if (!paused || end - pauseEndNanos > 0) {
+            pauseEndNanos = end;
+        }
+        paused = true;
+    }
+
+    /**
+     * Records the deliveries of this batch of answers. When that fails they are kept and recorded
+     * again after the backoff: they were delivered, and counted so; until their record is written,
+     * a shared outbox's lease keeps other nodes from sending them (and the file outbox hands out
+     * no conversion it took an outcome for).
+     */
+    private void flushDelivered() throws IOException {
+        if (done.isEmpty()) {
+            return;
+        }
+        List<Outbox.Done> batch = List.copyOf(done);
+        outbox.delivered(batch);
+        done.clear();
+    }
+
+    /** At the close deadline: waits for the requests in flight and records their outcomes. */
+    private void finishInFlight() throws InterruptedException {
+        while (true) {
+            try {
+                record();
+            } catch (IOException e) {
+                health.failed("while delivering", e);
+            }
+            if (inFlight() == 0) {
+                lock.lock();
+                try {
+                    if (answers.isEmpty()) {
+                        return;
+                    }
+                } finally {
+                    lock.unlock();
+                }
+                continue;
+            }
+            awaitAnswerUntil(System.nanoTime() + OVERDUE_CHECK_NANOS, false);
+        }
+    }
+
+    /**
+     * Waits for an answer, the close, or {@code untilNanos}; with {@code forWork} also for new
+     * work (a place in the window and conversions that may be waiting). Ends requests in flight
+     * past their hard deadline.
+     */
+    private void awaitAnswerUntil(long untilNanos, boolean forWork) throws InterruptedException {
+        lock.lock();
+        try {
+            boolean wasClosing = closing;
+            while (answers.isEmpty() && !(forWork && wake) && closing == wasClosing) {
+                long left = untilNanos - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                work.awaitNanos(inFlight > 0 ? Math.min(left, OVERDUE_CHECK_NANOS) : left);
+                if (inFlight > 0) {
+                    break;
+                }
+            }
+            if (forWork) {
+                wake = false;
+            }
+        } finally {
+            lock.unlock();
+        }
+        sender.abortOverdue();
     }
 
     /** Waits for new work; false when closing and there is none. */
@@ -154,14 +450,9 @@ final class ConversionWorker implements DeliveryLoop.Source<Outbox.Entry> {
             deadLetter(entry, "rejected", outcome);
             return;
         }
-        try {
-            outbox.delivered(entry, outcome.type() == Outcome.Type.DELIVERED
-                    ? Outbox.Fate.DELIVERED : Outbox.Fate.NOT_TRACKED);
-        } catch (IOException e) {
-            // It was delivered, and the outbox hands it out no more; only its record waits for
-            // the disk, which the next sync retries. Counted as delivered all the same.
-            health.failed("to record a delivered conversion", e);
-        }
+        // recorded with the others of this batch of answers
+        done.add(new Outbox.Done(entry, outcome.type() == Outcome.Type.DELIVERED
+                ? Outbox.Fate.DELIVERED : Outbox.Fate.NOT_TRACKED));
     }
 
     @Override
@@ -180,18 +471,8 @@ final class ConversionWorker implements DeliveryLoop.Source<Outbox.Entry> {
         outbox.failedAttempt(entry, outcome);
     }
 
-    @Override
-    public void beforePause() throws IOException {
-        outbox.sync();
-    }
-
-    @Override
-    public void storeFailed(IOException e) {
-        health.failed("while delivering", e);
-    }
-
-    @Override
-    public void giveBack(Outbox.Entry entry) {
+    /** Hands back a conversion taken and not attempted: it may go out again at once (from another node). */
+    private void giveBack(Outbox.Entry entry) {
         try {
             outbox.release(entry);
         } catch (IOException e) {

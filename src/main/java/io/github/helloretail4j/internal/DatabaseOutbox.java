@@ -11,8 +11,8 @@ import java.sql.Types;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -23,21 +23,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Conversions in a table of the shop's own PostgreSQL (12 or newer), shared by every node of
- * the shop: a conversion commits with the shop's order, or not at all, and whichever node is
- * alive delivers it.
+ * Conversions in a table of the shop's own database (PostgreSQL 12, MySQL 8.0 or MariaDB 10.6,
+ * or newer: {@link OutboxDialect}), shared by every node of the shop: a conversion commits with
+ * the shop's order, or not at all, and whichever node is alive delivers it.
  *
  * <h2>The table</h2>
  * Created when missing ({@link OutboxSchema}; its statements are {@link OutboxStatements}). One
  * row per website and order number: the unique key is the
- * order-number memory of all nodes, and a duplicate insert is {@code ON CONFLICT DO NOTHING},
- * which never aborts the shop's transaction. Each tracker sees only the rows of its own website
+ * order-number memory of all nodes, and a duplicate insert never aborts the shop's transaction
+ * (PostgreSQL: {@code ON CONFLICT DO NOTHING}; MySQL and MariaDB: the duplicate-key error, which
+ * undoes its statement alone). Each tracker sees only the rows of its own website
  * UUID, so a staging tracker on a shared database never delivers production's conversions.
  *
  * <h2>Sharing the delivery</h2>
- * {@link #next} claims one row in one auto-committed statement: {@code SELECT ... FOR UPDATE
- * SKIP LOCKED} picks the oldest pending row that no node holds, and the same statement writes
- * this node's name and a lease ({@code lease_until}, on the database's clock, so that nodes whose
+ * {@link #take} claims several rows (the conversion thread's free window) in one auto-committed
+ * statement: {@code SELECT ... FOR UPDATE SKIP LOCKED LIMIT n} picks the oldest pending rows that
+ * no node holds, and the same statement writes this node's name and one lease ({@code lease_until}, on the database's clock, so that nodes whose
  * clocks disagree still never hold a row together). No row lock outlives the statement: the lease
  * is the claim. {@link #delivered}, {@link #deadLetter} and {@link #release} (a row taken and not
  * attempted) end it; so does {@link #failedAttempt} when the request cannot have arrived (no
@@ -59,7 +60,8 @@ import org.slf4j.LoggerFactory;
  * it reads 0 exactly when {@link #next} finds nothing), over the whole table, not only
  * those this node added: every node shows the same backlog, and summing it over nodes counts it
  * several times. {@link #recovered()} is that count when the outbox was opened. Outcomes are
- * committed one by one, so {@link #sync()} has nothing left to do.
+ * committed as they are recorded (deliveries a window at a time, {@link #delivered(List)}), so
+ * {@link #sync()} has nothing left to do.
  *
  * <h2>Pruning</h2>
  * Delivered rows lose their body at once (it holds the customer's email) and are deleted once
@@ -144,6 +146,7 @@ final class DatabaseOutbox implements Outbox {
     private final boolean asciiOnly;
     private final int recovered;
 
+    private final OutboxDialect dialect;
     private final OutboxStatements sql;
 
     private final AtomicBoolean pruning = new AtomicBoolean();
@@ -155,16 +158,17 @@ final class DatabaseOutbox implements Outbox {
     private volatile long unreachableUntilNanos = System.nanoTime();
 
     private DatabaseOutbox(DataSource dataSource, String websiteUuid, Clock clock, Duration dedupeWindow,
-                           Options options, String[] name, String description, boolean asciiOnly) throws IOException {
+                           Options options, String[] name, OutboxSchema.Found found) throws IOException {
         this.dataSource = dataSource;
         this.websiteUuid = websiteUuid;
         this.clock = clock;
         this.windowMillis = dedupeWindow.toMillis();
         this.options = options;
         this.table = name[0];
-        this.description = description;
-        this.asciiOnly = asciiOnly;
-        this.sql = OutboxStatements.postgresql(table);
+        this.description = found.description();
+        this.asciiOnly = found.asciiOnly();
+        this.dialect = found.dialect();
+        this.sql = dialect.statements(table);
         this.recovered = countPending();
         this.lastPending = recovered;
         this.nextPruneNanos = System.nanoTime();
@@ -173,8 +177,9 @@ final class DatabaseOutbox implements Outbox {
     /**
      * Opens the outbox on the shop's database, creating its table when missing.
      *
-     * @throws IllegalArgumentException when the database is not PostgreSQL 12 or newer, or the
-     *         table name is not one this outbox takes; the message names what was found
+     * @throws IllegalArgumentException when the database is none the outbox takes (see
+     *         {@link OutboxDialect}), or the table name is not one it takes; the message names what
+     *         was found
      * @throws IOException when the database cannot be reached, or the table exists but is not
      *         a helloretail4j outbox
      */
@@ -195,8 +200,7 @@ final class DatabaseOutbox implements Outbox {
         } catch (SQLException e) {
             throw failure("the outbox table " + name[0] + " cannot be used", e);
         }
-        return new DatabaseOutbox(dataSource, websiteUuid, clock, dedupeWindow, options, name, found.description(),
-                found.asciiOnly());
+        return new DatabaseOutbox(dataSource, websiteUuid, clock, dedupeWindow, options, name, found);
     }
 
     private static void requirePositive(String what, Duration d) {
@@ -242,44 +246,52 @@ final class DatabaseOutbox implements Outbox {
         try (PreparedStatement s = c.prepareStatement(sql.insert())) {
             s.setString(1, websiteUuid);
             s.setString(2, orderNumber);
-            s.setObject(3, OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC));
+            s.setObject(3, dialect.timestamp(clock.instant()));
             s.setString(4, json);
-            return s.executeUpdate() == 1 ? Added.ACCEPTED : Added.DUPLICATE;
+            return dialect.insert(s) ? Added.ACCEPTED : Added.DUPLICATE;
         }
     }
 
     @Override
     public Entry next(long afterId) throws IOException {
+        List<Entry> one = take(afterId, 1);
+        return one.isEmpty() ? null : one.get(0);
+    }
+
+    /**
+     * Claims up to {@code max} rows in one statement (two when it wraps around to the oldest),
+     * all with one lease.
+     */
+    @Override
+    public List<Entry> take(long afterId, int max) throws IOException {
         ensureOpen();
         maybePrune();
         try {
             return inTransaction(c -> {
-                Entry claimed = claim(c, afterId);
-                return claimed == null && afterId > 0 ? claim(c, 0) : claimed;
+                List<Entry> claimed = claim(c, afterId, max);
+                if (claimed.size() < max && afterId > 0) {
+                    // rows just claimed hold a lease now: the second claim does not see them
+                    claimed.addAll(claim(c, 0, max - claimed.size()));
+                }
+                return claimed;
             });
         } catch (SQLException e) {
             throw failure("could not claim the next conversion", e);
         }
     }
 
-    private Entry claim(Connection c, long afterId) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(sql.claim())) {
-            s.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
-            s.setString(1, options.node());
-            s.setLong(2, options.lease().toMillis());
-            s.setString(3, websiteUuid);
-            s.setLong(4, afterId);
-            try (ResultSet rs = s.executeQuery()) {
-                if (!rs.next()) {
-                    return null;
-                }
-                String message = rs.getString("last_message");
-                int status = rs.getInt("last_status");
-                Outcome last = message == null ? null : new Outcome(Outcome.Type.RETRY, status, message, null);
-                return new Entry(rs.getLong("id"), rs.getObject("created_at", OffsetDateTime.class).toInstant().toEpochMilli(),
-                        rs.getString("order_number"), rs.getString("body").getBytes(StandardCharsets.UTF_8), last);
-            }
-        }
+    private List<Entry> claim(Connection c, long afterId, int max) throws SQLException {
+        List<Entry> claimed = new ArrayList<>();
+        dialect.claim(c, sql, options.node(), options.lease().toMillis(), websiteUuid, afterId, max, rs -> {
+            String message = rs.getString("last_message");
+            int status = rs.getInt("last_status");
+            Outcome last = message == null ? null : new Outcome(Outcome.Type.RETRY, status, message, null);
+            claimed.add(new Entry(rs.getLong("id"), dialect.epochMillis(rs, "created_at"),
+                    rs.getString("order_number"), rs.getString("body").getBytes(StandardCharsets.UTF_8), last));
+        });
+        // RETURNING keeps no order: oldest first, as they were picked
+        claimed.sort(Comparator.comparingLong(Entry::id));
+        return claimed;
     }
 
     @Override
@@ -288,9 +300,36 @@ final class DatabaseOutbox implements Outbox {
         String state = fate == Fate.DELIVERED ? "delivered" : "not_tracked";
         update("record the delivery of", entry, sql.delivered(), s -> {
             s.setString(1, state);
-            s.setObject(2, OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC));
+            s.setObject(2, dialect.timestamp(clock.instant()));
             s.setLong(3, entry.id());
         });
+    }
+
+    /** One transaction, one round trip (a JDBC batch): what a window of answers comes to. */
+    @Override
+    public void delivered(List<Done> done) throws IOException {
+        ensureOpen();
+        if (done.isEmpty()) {
+            return;
+        }
+        Object now = dialect.timestamp(clock.instant());
+        try {
+            inTransaction(c -> {
+                try (PreparedStatement s = c.prepareStatement(sql.delivered())) {
+                    s.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
+                    for (Done d : done) {
+                        s.setString(1, d.fate() == Fate.DELIVERED ? "delivered" : "not_tracked");
+                        s.setObject(2, now);
+                        s.setLong(3, d.entry().id());
+                        s.addBatch();
+                    }
+                    return s.executeBatch();
+                }
+            });
+        } catch (SQLException e) {
+            throw failure("could not record the delivery of " + done.size() + " conversions (the first "
+                    + Messages.echo(done.get(0).entry().orderNumber()) + ")", e);
+        }
     }
 
     @Override
@@ -321,7 +360,7 @@ final class DatabaseOutbox implements Outbox {
         ensureOpen();
         update("move to the dead letters", entry, sql.dead(), s -> {
             s.setString(1, reason);
-            s.setObject(2, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
+            s.setObject(2, dialect.timestamp(now));
             s.setBoolean(3, last != null);
             setStatus(s, 4, last == null ? 0 : last.status());
             s.setBoolean(5, last != null);
@@ -451,19 +490,11 @@ final class DatabaseOutbox implements Outbox {
      * until a batch comes back short or {@code maxBatches} ran; the rows deleted.
      */
     int prune(int maxBatches) throws IOException {
-        OffsetDateTime before = OffsetDateTime.ofInstant(clock.instant().minusMillis(windowMillis), ZoneOffset.UTC);
+        Instant before = clock.instant().minusMillis(windowMillis);
         int total = 0;
         try {
             for (int i = 0; i < maxBatches; i++) {
-                int deleted = inTransaction(c -> {
-                    try (PreparedStatement s = c.prepareStatement(sql.prune())) {
-                        s.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
-                        s.setString(1, websiteUuid);
-                        s.setObject(2, before);
-                        s.setInt(3, options.pruneBatch());
-                        return s.executeUpdate();
-                    }
-                });
+                int deleted = inTransaction(c -> dialect.prune(c, sql, websiteUuid, before, options.pruneBatch()));
                 total += deleted;
                 if (deleted < options.pruneBatch()) {
                     break;
@@ -488,8 +519,7 @@ final class DatabaseOutbox implements Outbox {
         try {
             return borrowing(work);
         } catch (SQLException e) {
-            String state = e.getSQLState();
-            if (state != null && (state.startsWith("08") || state.startsWith("57P"))) {
+            if (dialect.unreachable(e)) {
                 unreachableUntilNanos = System.nanoTime() + UNREACHABLE_PAUSE.toNanos();
             }
             throw e;
@@ -499,14 +529,27 @@ final class DatabaseOutbox implements Outbox {
     private <T> T borrowing(SqlWork<T> work) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             boolean auto = c.getAutoCommit();
+            int isolation = dialect.isolation();
+            int was = isolation < 0 ? -1 : c.getTransactionIsolation();
+            // A transaction of its own where the dialect needs one (a claim there is two
+            // statements), at the isolation it needs; the connection goes back as it came.
+            boolean own = isolation >= 0;
+            if (own) {
+                if (was != isolation) {
+                    c.setTransactionIsolation(isolation);
+                }
+                if (auto) {
+                    c.setAutoCommit(false);
+                }
+            }
             try {
                 T result = work.run(c);
-                if (!auto) {
+                if (!auto || own) {
                     c.commit();
                 }
                 return result;
             } catch (SQLException | RuntimeException e) {
-                if (!auto) {
+                if (!auto || own) {
                     try {
                         c.rollback();
                     } catch (SQLException suppressed) {
@@ -514,7 +557,20 @@ final class DatabaseOutbox implements Outbox {
                     }
                 }
                 throw e;
+            } finally {
+                if (own) {
+                    restore(c, auto, was, isolation);
+                }
             }
+        }
+    }
+
+    private static void restore(Connection c, boolean auto, int was, int isolation) throws SQLException {
+        if (auto) {
+            c.setAutoCommit(true);
+        }
+        if (was != isolation) {
+            c.setTransactionIsolation(was);
         }
     }
 

@@ -5,17 +5,17 @@ import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * The one delivery loop of a tracker: take the next item, attempt it once, act on the answer.
- * Conversions run it on their thread ({@link #run}); page views and carts, whose attempts are
- * asynchronous, use its steps ({@link #body}, {@link #settle}, {@link #abandon}) from their
- * {@link Pipeline}. After a failed attempt comes a pause (backoff with jitter over the failures
+ * The steps of every delivery of a tracker: take the next item, attempt it once, act on the
+ * answer. Page views and carts use them ({@link #body}, {@link #settle}, {@link #abandon}) from
+ * their {@link Pipeline}, conversions from their {@link ConversionWorker}; both keep several
+ * attempts in flight. After a failed attempt comes a pause (backoff with jitter over the failures
  * in a row, never shorter than the collector's {@code Retry-After}) before the next attempt, so
  * that an outage costs one attempt per pause. Every outcome of a delivery is counted here and
  * nowhere else.
  *
- * <p>What differs lives in the {@link Items} (and, for {@link #run}, the {@link Source}): where
- * items come from, how long one may be retried (a budget of attempts for page views, of age for
- * conversions), and where outcomes are recorded (nowhere, or the outbox).
+ * <p>What differs lives in the {@link Items}: how long one may be retried (a budget of attempts
+ * for page views, of age for conversions), and where outcomes are recorded (nowhere, or the
+ * outbox).
  */
 final class DeliveryLoop<T> {
 
@@ -52,28 +52,6 @@ final class DeliveryLoop<T> {
         boolean keepsWhatIsLeft();
     }
 
-    /** Items that a thread takes one by one, for {@link #run}: conversions from the outbox. */
-    interface Source<T> extends Items<T> {
-        /**
-         * The next item to attempt, waiting for one; null when the loop is to end.
-         *
-         * @throws IOException when the store behind the source failed; the loop backs off
-         */
-        T next() throws IOException, InterruptedException;
-
-        /** Before a pause: a chance to make what was recorded durable. */
-        void beforePause() throws IOException;
-
-        /** The store behind the source failed (already undone); for the source to log and count. */
-        void storeFailed(IOException e);
-
-        /**
-         * Hands back an item taken and never attempted, when the loop ends at the close
-         * deadline: it was not sent, so it may go out again at once (from another node).
-         */
-        void giveBack(T item);
-    }
-
     private final Items<T> items;
     private final Sender sender;
     private final String path;
@@ -84,72 +62,6 @@ final class DeliveryLoop<T> {
         this.sender = sender;
         this.path = path;
         this.counts = counts;
-    }
-
-    /**
-     * Takes and attempts {@code source}'s items (the loop's own items) until it has nothing more
-     * or the close deadline has passed.
-     *
-     * @throws InterruptedException when the thread is interrupted; its supervisor replaces it
-     */
-    void run(Source<T> source) throws InterruptedException {
-        int failures = 0;
-        int storeFailures = 0;
-        T item = null;
-        try {
-            while (true) {
-                item = null;
-                try {
-                    if (sender.pastDeadline()) {
-                        return;
-                    }
-                    item = source.next();
-                    if (item == null) {
-                        return;
-                    }
-                    if (sender.pastDeadline()) {
-                        source.giveBack(item);
-                        abandon(item);
-                        item = null;
-                        return;
-                    }
-                    if (expire(item)) {
-                        item = null;
-                        continue;
-                    }
-                    Outcome outcome = sender.attempt(path, body(item));
-                    failures = outcome.type() == Outcome.Type.RETRY ? failures + 1 : 0;
-                    After after = settle(item, outcome, failures);
-                    if (after.pause() == null) {
-                        storeFailures = 0;
-                        item = null;
-                        continue;
-                    }
-                    if (!after.retried()) {
-                        item = null; // settled as failed
-                    }
-                    source.beforePause();
-                    if (!sender.pause(after.pause())) {
-                        abandon(item);
-                        item = null;
-                        return;
-                    }
-                } catch (IOException e) {
-                    // Undone by the store; the item (if any) waits as it did. Back off, then go on.
-                    source.storeFailed(e);
-                    item = null;
-                    if (!sender.pause(sender.policy().delay(++storeFailures, null,
-                            ThreadLocalRandom.current().nextDouble()))) {
-                        return;
-                    }
-                }
-            }
-        } finally {
-            if (item != null && !source.keepsWhatIsLeft()) {
-                // an item in hand when the thread dies is lost with it; count it so the books balance
-                counts.failed.increment();
-            }
-        }
     }
 
     /**

@@ -58,13 +58,15 @@ public final class Engine {
 
     /**
      * The tracker's settings, validated by its builder. Conversions wait in {@code outboxDataSource}
-     * (in {@code outboxTable}, null for the default) when it is set, else in {@code outboxDirectory}.
+     * (in {@code outboxTable}, null for the default) when it is set, else in {@code outboxDirectory};
+     * up to {@code maxConversionsInFlight} of them are in flight at once.
      */
     public record Config(boolean enabled, String websiteUuid, URI endpoint, String name, String userAgent,
                          int queueSize, int senderThreads, Duration senderWindow, Duration connectTimeout,
                          Duration responseTimeout, int maxAttempts, Duration initialBackoff, Duration maxBackoff,
                          Duration closeTimeout, Path outboxDirectory, DataSource outboxDataSource, String outboxTable,
-                         Duration conversionMaxAge, KeyStore trustStore, Storage storage, Clock clock) {
+                         Duration conversionMaxAge, int maxConversionsInFlight, KeyStore trustStore, Storage storage,
+                         Clock clock) {
     }
 
     /** The default name of the database outbox's table. */
@@ -140,9 +142,10 @@ public final class Engine {
             this.outboxHealth = new OutboxHealth("outbox");
         }
         try {
-            // a connection for each page view and cart request in flight, and one for conversions
+            // a connection for each page view, cart and conversion request in flight
             this.client = new CollectorClient(c.endpoint(), c.connectTimeout(), c.responseTimeout(),
-                    c.senderThreads() + CART_IN_FLIGHT + 1, c.userAgent(), c.trustStore(), c.name());
+                    c.senderThreads() + CART_IN_FLIGHT + c.maxConversionsInFlight(), c.userAgent(), c.trustStore(),
+                    c.name());
         } catch (RuntimeException e) {
             closeQuietly(outbox);
             throw e;
@@ -159,7 +162,8 @@ public final class Engine {
                 CART_PATH, cart -> Json.cart(websiteUuid, cart), sender, cartCounts);
         if (enabled) {
             this.conversions = new ConversionWorker(outbox, held, outboxHealth, sender, conversionCounts,
-                    c.conversionMaxAge(), c.clock(), CONVERSION_PATH, c.name() + "-conversion");
+                    c.conversionMaxAge(), c.clock(), CONVERSION_PATH, c.name() + "-conversion",
+                    c.maxConversionsInFlight());
             if (outbox.recovered() > 0) {
                 // What an earlier run left is this run's to deliver, and counts as tracked.
                 conversionCounts.tracked.add(outbox.recovered());
@@ -421,9 +425,9 @@ public final class Engine {
     /**
      * Stops taking events, delivers what is queued until shortly before the close deadline, then
      * aborts what is in flight so that every thread has ended by the deadline; counts what is
-     * left as abandoned and logs it. A conversion whose request is in flight at the deadline is
-     * the exception: it is let finish, up to its attempt's hard deadline, so that a close never
-     * sends an order again that may have arrived. Idempotent.
+     * left as abandoned and logs it. Conversions whose requests are in flight at the deadline are
+     * the exception: they are let finish, up to their attempts' hard deadline, so that a close
+     * never sends an order again that may have arrived. Idempotent.
      */
     public void close() {
         if (!closed.compareAndSet(false, true)) {
@@ -441,10 +445,10 @@ public final class Engine {
         pageViews.awaitTermination(abortAt);
         carts.awaitTermination(abortAt);
         if (conversions != null && !conversions.awaitTermination(abortAt)) {
-            // A conversion in flight is let finish, however late: aborted, its outcome would be
-            // unknown, and the order would go out again (from another node, or at the next
-            // start) though it may have arrived. Its attempt's own hard deadline bounds the wait;
-            // no other attempt starts, the deadline has passed. A database operation of the
+            // Conversions in flight are let finish, however late: aborted, their outcome would be
+            // unknown, and the orders would go out again (from another node, or at the next
+            // start) though they may have arrived. Their attempts' own hard deadline bounds the
+            // wait (they all started before the deadline); no other attempt starts. A database operation of the
             // conversion thread gets a second more.
             conversions.awaitTermination(System.nanoTime() + attemptNanos + CONVERSION_GRACE_NANOS);
         }

@@ -13,12 +13,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -110,6 +113,8 @@ final class FileOutbox implements Outbox {
     /** Remembered order numbers (waiting, being synced, or delivered) and when each was added, oldest first. */
     private final LinkedHashMap<String, Long> orders = new LinkedHashMap<>();
     private final Map<Long, Outcome> lastFailures = new HashMap<>();
+    /** Ids handed out by {@link #take} and not yet settled, failed or released: in flight. */
+    private final Set<Long> taken = new HashSet<>();
     /** Adds written and not yet durable, oldest first. */
     private final ArrayDeque<Ticket> unsynced = new ArrayDeque<>();
     /** Null after a rewrite whose reopening failed, or after a failure that left the channel unusable. */
@@ -451,10 +456,48 @@ final class FileOutbox implements Outbox {
             if (e == null) {
                 return null;
             }
-            Entry entry = e.getValue();
-            Outcome last = lastFailures.get(entry.id());
-            return last == null ? entry
-                    : new Entry(entry.id(), entry.createdAtMillis(), entry.orderNumber(), entry.body(), last);
+            return withLastFailure(e.getValue());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private Entry withLastFailure(Entry entry) {
+        Outcome last = lastFailures.get(entry.id());
+        return last == null ? entry
+                : new Entry(entry.id(), entry.createdAtMillis(), entry.orderNumber(), entry.body(), last);
+    }
+
+    @Override
+    public List<Entry> take(long afterId, int max) {
+        lock.lock();
+        try {
+            List<Entry> out = new ArrayList<>(Math.min(max, 64));
+            takeFrom(pending.tailMap(afterId, false).values(), max, out);
+            takeFrom(pending.headMap(afterId, true).values(), max, out);
+            return out;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Skips what is out already: at most the conversion thread's window of them. */
+    private void takeFrom(Collection<Entry> from, int max, List<Entry> out) {
+        for (Entry e : from) {
+            if (out.size() >= max) {
+                return;
+            }
+            if (taken.add(e.id())) {
+                out.add(withLastFailure(e));
+            }
+        }
+    }
+
+    @Override
+    public void release(Entry entry) {
+        lock.lock();
+        try {
+            taken.remove(entry.id());
         } finally {
             lock.unlock();
         }
@@ -464,6 +507,7 @@ final class FileOutbox implements Outbox {
     public void failedAttempt(Entry entry, Outcome outcome) {
         lock.lock();
         try {
+            taken.remove(entry.id());
             if (pending.containsKey(entry.id())) {
                 lastFailures.put(entry.id(), outcome);
             }
@@ -477,6 +521,18 @@ final class FileOutbox implements Outbox {
         finish(entry, fate == Fate.DELIVERED ? OutboxLog.DELIVERED : OutboxLog.NOT_TRACKED);
     }
 
+    /** Every one taken out in memory first, their records appended in one write. */
+    @Override
+    public void delivered(List<Done> done) throws IOException {
+        List<Entry> entries = new ArrayList<>(done.size());
+        byte[] hows = new byte[done.size()];
+        for (int i = 0; i < done.size(); i++) {
+            entries.add(done.get(i).entry());
+            hows[i] = done.get(i).fate() == Fate.DELIVERED ? OutboxLog.DELIVERED : OutboxLog.NOT_TRACKED;
+        }
+        finish(entries, hows);
+    }
+
     /**
      * The dead letter is written first; when that fails the conversion stays waiting and is
      * tried again (a rejected one is rejected again: no harm).
@@ -486,6 +542,8 @@ final class FileOutbox implements Outbox {
         lock.lock();
         try {
             ensureOpen();
+            // out no more: when the dead letter cannot be written, it waits to be taken again
+            taken.remove(entry.id());
             if (!pending.containsKey(entry.id())) {
                 return;
             }
@@ -501,23 +559,40 @@ final class FileOutbox implements Outbox {
      * is still handed out no more; the log is marked for a rewrite, which leaves it out.
      */
     private void finish(Entry entry, byte how) throws IOException {
+        finish(List.of(entry), new byte[] {how});
+    }
+
+    /**
+     * As {@link #finish(Entry, byte)} for several conversions: their records in one write, so that
+     * a window of answers costs one system call.
+     */
+    private void finish(List<Entry> entries, byte[] hows) throws IOException {
         boolean syncDue;
         lock.lock();
         try {
             ensureOpen();
-            if (pending.remove(entry.id()) == null) {
-                return;
-            }
-            lastFailures.remove(entry.id());
-            // the conversion's ADD record is dead now; its order number lives on as a SEEN record
-            liveBytes -= OutboxLog.ADD_MINUS_SEEN_BYTES + entry.body().length;
+            ByteArrayOutputStream records = new ByteArrayOutputStream(entries.size() * 18);
             long now = System.nanoTime();
-            if (unsyncedOutcomes++ == 0) {
-                oldestUnsyncedOutcomeNanos = now;
+            for (int i = 0; i < entries.size(); i++) {
+                Entry entry = entries.get(i);
+                taken.remove(entry.id());
+                if (pending.remove(entry.id()) == null) {
+                    continue;
+                }
+                lastFailures.remove(entry.id());
+                // the conversion's ADD record is dead now; its order number lives on as a SEEN record
+                liveBytes -= OutboxLog.ADD_MINUS_SEEN_BYTES + entry.body().length;
+                if (unsyncedOutcomes++ == 0) {
+                    oldestUnsyncedOutcomeNanos = now;
+                }
+                records.writeBytes(OutboxLog.done(entry.id(), hows[i]));
+            }
+            if (records.size() == 0) {
+                return;
             }
             try {
                 writable();
-                append(OutboxLog.done(entry.id(), how));
+                append(records.toByteArray());
             } catch (IOException e) {
                 needsRewrite = true;
                 throw e;

@@ -25,7 +25,8 @@ import java.util.List;
  *       durable once {@link #sync} returns.</li>
  * </ul>
  * Implementations are safe for use by several threads: the shop's threads add while the
- * engine's conversion thread takes and records.
+ * engine's conversion thread takes and records (and has several conversions out at once, each
+ * taken by {@link #take}).
  */
 interface Outbox extends Closeable {
 
@@ -78,6 +79,16 @@ interface Outbox extends Closeable {
     Entry next(long afterId) throws IOException;
 
     /**
+     * Up to {@code max} conversions to attempt now, in the order {@link #next} would hand them
+     * out (after the one with {@code afterId}, then from the oldest again), none of them one that
+     * an earlier {@code take} handed out and that is still out: so that an order number is never
+     * in flight twice. One taken is out until {@link #delivered}, {@link #deadLetter},
+     * {@link #failedAttempt} or {@link #release} (a shared outbox keeps a conversion whose request
+     * may have arrived out until its lease ends, on every node).
+     */
+    List<Entry> take(long afterId, int max) throws IOException;
+
+    /**
      * Hands back a conversion from {@link #next} that was not attempted, so that it may be
      * attempted again at once (by another node of a shared outbox). Never for one whose
      * request started: whether that arrived is not known.
@@ -87,6 +98,33 @@ interface Outbox extends Closeable {
 
     /** Records that Hello Retail answered for good: the conversion is sent no more. */
     void delivered(Entry entry, Fate fate) throws IOException;
+
+    /** A conversion Hello Retail answered for good, for {@link #delivered(List)}. */
+    record Done(Entry entry, Fate fate) {
+    }
+
+    /**
+     * As {@link #delivered(Entry, Fate)} for several conversions, in one round trip where the
+     * outbox can. When it throws, each conversion whose record failed is as after a failed
+     * {@code delivered(Entry, Fate)}; the others are recorded.
+     */
+    default void delivered(List<Done> done) throws IOException {
+        IOException first = null;
+        for (Done d : done) {
+            try {
+                delivered(d.entry(), d.fate());
+            } catch (IOException e) {
+                if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
 
     /**
      * Remembers the answer to a failed attempt, for the dead letter it may end as. When the

@@ -3,14 +3,11 @@ package io.github.helloretail4j.internal;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * POSTs to the collector (waiting for the answer, or handing it to a callback), the pause
- * between attempts, the close deadline, and the log lines of trouble and recovery: what every
+ * POSTs to the collector (handing the answer to a callback), the backoff policy, the close deadline, and the log lines of trouble and recovery: what every
  * {@link DeliveryLoop} and {@link Pipeline} of a tracker shares.
  *
  * <p>Logging follows zipkin-reporter: the first trouble is a WARN, repeats are DEBUG until a
@@ -22,8 +19,6 @@ final class Sender {
 
     private final CollectorClient client;
     private final RetryPolicy policy;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition closingSignal = lock.newCondition();
     private volatile boolean closing;
     private volatile long deadlineNanos;
     private final AtomicBoolean inTrouble = new AtomicBoolean();
@@ -35,17 +30,10 @@ final class Sender {
     }
 
     /**
-     * One POST, no retry: for delivery loops that schedule their own retries. Logs a recovery
-     * after trouble and the first rejection; trouble itself is logged by the caller with
-     * {@link #logTrouble}, which knows what happens next.
-     */
-    Outcome attempt(String path, byte[] body) {
-        return observed(path, client.post(path, body));
-    }
-
-    /**
-     * As {@link #attempt(String, byte[])} without waiting: {@code then} gets the outcome, on the
-     * client's I/O thread.
+     * One POST, no retry, without waiting: for delivery loops that schedule their own retries;
+     * {@code then} gets the outcome, on the client's I/O thread. Logs a recovery after trouble
+     * and the first rejection; trouble itself is logged by the caller with {@link #logTrouble},
+     * which knows what happens next.
      */
     void attempt(String path, byte[] body, Consumer<Outcome> then) {
         client.post(path, body, outcome -> then.accept(observed(path, outcome)));
@@ -81,44 +69,13 @@ final class Sender {
 
     /** From now on no retry is started that could not finish by {@code deadlineNanos}. */
     void beginClose(long deadlineNanos) {
-        lock.lock();
-        try {
-            this.deadlineNanos = deadlineNanos;
-            this.closing = true;
-            closingSignal.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        this.deadlineNanos = deadlineNanos;
+        this.closing = true;
     }
 
     /** True once closing has begun and its deadline has passed. */
     boolean pastDeadline() {
         return closing && System.nanoTime() - deadlineNanos >= 0;
-    }
-
-    /**
-     * Waits {@code delay}; false when closing means the retry after it would be too late.
-     *
-     * @throws InterruptedException when the thread is interrupted: it is not ours to swallow,
-     *         the thread's supervisor starts a new one
-     */
-    boolean pause(Duration delay) throws InterruptedException {
-        long end = System.nanoTime() + delay.toNanos();
-        lock.lock();
-        try {
-            while (true) {
-                if (tooLateFor(end)) {
-                    return false;
-                }
-                long left = end - System.nanoTime();
-                if (left <= 0) {
-                    return true;
-                }
-                closingSignal.awaitNanos(left);
-            }
-        } finally {
-            lock.unlock();
-        }
     }
 
     private void recovered() {

@@ -91,6 +91,16 @@ final class Parameters {
     static final String PARAM_SENDER_THREADS = "helloretail.senderThreads";
     static final Setting<Integer> SENDER_THREADS = Setting.deprecatedName(PARAM_SENDER_THREADS, MAX_REQUESTS_IN_FLIGHT);
 
+    static final String PARAM_MAX_CONVERSIONS_IN_FLIGHT = "helloretail.maxConversionsInFlight";
+    static final String DEFAULT_MAX_CONVERSIONS_IN_FLIGHT =
+            String.valueOf(HelloRetailTracker.DEFAULT_MAX_CONVERSIONS_IN_FLIGHT);
+    static final Setting<Integer> MAX_CONVERSIONS_IN_FLIGHT = Setting.of(PARAM_MAX_CONVERSIONS_IN_FLIGHT, NUMBER,
+                    (v, c) -> wholeNumber(v, 1, 256))
+            .defaultValue(DEFAULT_MAX_CONVERSIONS_IN_FLIGHT).trackerWide()
+            .builds(HelloRetailTracker.Builder::maxConversionsInFlight)
+            .meaning("most conversion requests in flight at once from this node; conversions/s ≈ this / the round"
+                    + " trip").build();
+
     static final String PARAM_TRUST_STORE_PASSWORD = "helloretail.trustStorePassword";
     static final Setting<String> TRUST_STORE_PASSWORD = Setting.of(PARAM_TRUST_STORE_PASSWORD, TEXT, (v, c) -> v)
             .trackerWide().secret()
@@ -217,7 +227,7 @@ final class Parameters {
 
     /** Every parameter, deprecated names after the one they name. */
     static final List<Setting<?>> ALL = List.of(WEBSITE_UUID, ENDPOINT, ENABLED, OUTBOX_DIRECTORY, OUTBOX_DATA_SOURCE,
-            OUTBOX_TABLE, MAX_REQUESTS_IN_FLIGHT, SENDER_THREADS, TRUST_STORE, TRUST_STORE_PASSWORD,
+            OUTBOX_TABLE, MAX_REQUESTS_IN_FLIGHT, SENDER_THREADS, MAX_CONVERSIONS_IN_FLIGHT, TRUST_STORE, TRUST_STORE_PASSWORD,
             PRODUCT_NUMBER_PATTERN, PRODUCT_NUMBER_PARAMETER, EXCLUDE_PATHS, REMOVE_QUERY_PARAMETERS, PUBLIC_BASE_URL,
             TRUST_FORWARDED_HEADERS, CONSENT_COOKIE, HONOR_GLOBAL_PRIVACY_CONTROL, CREATE_TRACKING_USER,
             INSTALL_FILTER, ORDER_FEED_PASSWORD, ORDER_FEED_USER, ORDER_FEED_PATH, ORDER_FEED_DATA_SOURCE,

@@ -31,7 +31,7 @@ import java.util.stream.Stream;
  * <p>As root the server runs as root ({@code --user=root}), which {@code mariadbd} allows when
  * told so explicitly; the directory is the test's own.
  */
-public final class MariaDbServer implements AutoCloseable {
+public final class MariaDbServer implements TestDatabase, AutoCloseable {
     static final String DIR_PREFIX = "helloretail4j-mariadb-";
     private static final String OWNER_FILE = "owner.pid";
     public static final String USER = "test";
@@ -98,7 +98,7 @@ public final class MariaDbServer implements AutoCloseable {
             try (Connection c = DriverManager.getConnection(url("mysql"), "root", "");
                  Statement s = c.createStatement()) {
                 s.execute("CREATE USER '" + USER + "'@'%'");
-                s.execute("GRANT ALL ON *.* TO '" + USER + "'@'%'");
+                s.execute("GRANT ALL ON *.* TO '" + USER + "'@'%' WITH GRANT OPTION");
                 s.execute("CREATE DATABASE " + DATABASE + " CHARACTER SET utf8mb4");
             }
         } catch (IOException | RuntimeException | SQLException e) {
@@ -216,21 +216,40 @@ public final class MariaDbServer implements AutoCloseable {
         return port;
     }
 
+    @Override
+    public String product() {
+        return "MariaDB ";
+    }
+
+    @Override
+    public String defaultSchema() {
+        return DATABASE;
+    }
+
+    @Override
+    public String user() {
+        return USER;
+    }
+
+    @Override
     public String jdbcUrl() {
         return url(DATABASE);
     }
 
     /** A connection of its own, outside any pool, for a test's checks. */
+    @Override
     public Connection connect() throws SQLException {
         return DriverManager.getConnection(jdbcUrl(), USER, "");
     }
 
     /** A pool as a shop would configure one, that gives up quickly while the server is down. */
+    @Override
     public HikariDataSource pool(String name, int size) {
         return pool(name, size, true);
     }
 
     /** The same, handing out connections with auto-commit on or off, as the shop configured it. */
+    @Override
     public HikariDataSource pool(String name, int size, boolean autoCommit) {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(jdbcUrl());
@@ -245,11 +264,13 @@ public final class MariaDbServer implements AutoCloseable {
     }
 
     /** A table name no other test of this run uses. */
+    @Override
     public String freshTable(String prefix) {
         return prefix + "_" + tables.incrementAndGet();
     }
 
     /** Stops the server as an administrator would (SIGTERM, a clean shutdown); {@link #restart()} brings it back. */
+    @Override
     public synchronized void stop() throws IOException {
         if (server != null) {
             server.destroy();
@@ -266,6 +287,7 @@ public final class MariaDbServer implements AutoCloseable {
     }
 
     /** Starts the stopped server again, on the same port. */
+    @Override
     public synchronized void restart() throws IOException {
         if (server == null) {
             startServer();

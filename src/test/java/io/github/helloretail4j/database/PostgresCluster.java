@@ -35,7 +35,7 @@ import java.util.stream.Stream;
  * <p>In a package of its own, not {@code testing}: the javax build compiles {@code testing/**}
  * for its container suite and has no JDBC driver or pool on its test class path.
  */
-public final class PostgresCluster implements AutoCloseable {
+public final class PostgresCluster implements TestDatabase, AutoCloseable {
     static final String DIR_PREFIX = "helloretail4j-pg-";
     private static final String OWNER_FILE = "owner.pid";
     public static final String USER = "test";
@@ -230,21 +230,40 @@ public final class PostgresCluster implements AutoCloseable {
         return port;
     }
 
+    @Override
+    public String product() {
+        return "PostgreSQL ";
+    }
+
+    @Override
+    public String defaultSchema() {
+        return "public";
+    }
+
+    @Override
+    public String user() {
+        return USER;
+    }
+
+    @Override
     public String jdbcUrl() {
         return "jdbc:postgresql://127.0.0.1:" + port + "/" + DATABASE;
     }
 
     /** A connection of its own, outside any pool, for a test's checks. */
+    @Override
     public Connection connect() throws SQLException {
         return DriverManager.getConnection(jdbcUrl(), USER, "");
     }
 
     /** A pool as a shop would configure one, that gives up quickly while the server is down. */
+    @Override
     public HikariDataSource pool(String name, int size) {
         return pool(name, size, true);
     }
 
     /** The same, handing out connections with auto-commit on or off, as the shop configured it. */
+    @Override
     public HikariDataSource pool(String name, int size, boolean autoCommit) {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(jdbcUrl());
@@ -260,11 +279,13 @@ public final class PostgresCluster implements AutoCloseable {
     }
 
     /** A table name no other test of this run uses. */
+    @Override
     public String freshTable(String prefix) {
         return prefix + "_" + tables.incrementAndGet();
     }
 
     /** Stops the server as an administrator would ({@code pg_ctl stop -m fast}); {@link #restart()} brings it back. */
+    @Override
     public synchronized void stop() throws IOException {
         if (running) {
             run(List.of(bin.resolve("pg_ctl").toString(), "stop", "-w", "-t", "60", "-D", data.toString(), "-m",
@@ -274,6 +295,7 @@ public final class PostgresCluster implements AutoCloseable {
     }
 
     /** Starts the stopped server again, on the same port. */
+    @Override
     public synchronized void restart() throws IOException {
         if (!running) {
             startServer();

@@ -14,8 +14,9 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.github.helloretail4j.internal.Outbox.Added;
 import io.github.helloretail4j.internal.Outbox.Entry;
 import io.github.helloretail4j.internal.Outbox.Fate;
+import io.github.helloretail4j.database.MariaDbServer;
 import io.github.helloretail4j.database.PostgresCluster;
-import io.github.helloretail4j.database.PostgresExtension;
+import io.github.helloretail4j.database.TestDatabase;
 import io.github.helloretail4j.testkit.Await;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -42,23 +43,27 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** The database outbox against a real PostgreSQL 15, through a real pool (HikariCP). */
-@ExtendWith(PostgresExtension.class)
+@ParameterizedClass(name = "{0}")
+@EnumSource(TestDatabase.Kind.class)
 class DatabaseOutboxTest {
     private static final String WEBSITE = "4bb65cc4-f2d2-4eb0-80d9-9496f912d2cf";
     private static final String OTHER_WEBSITE = "0f8fad5b-d9cb-469f-a165-70867728950e";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final PostgresCluster pg;
+    private final TestDatabase.Kind kind;
+    private final TestDatabase db;
     private final String table;
     private final List<AutoCloseable> toClose = new ArrayList<>();
     private final OutboxTest.MutableClock clock = new OutboxTest.MutableClock(Instant.parse("2026-11-22T12:00:00Z"));
 
-    DatabaseOutboxTest(PostgresCluster pg) {
-        this.pg = pg;
-        this.table = pg.freshTable("outbox");
+    DatabaseOutboxTest(TestDatabase.Kind kind) {
+        this.kind = kind;
+        this.db = kind.shared();
+        this.table = db.freshTable("outbox");
     }
 
     @AfterEach
@@ -69,7 +74,7 @@ class DatabaseOutboxTest {
     }
 
     private HikariDataSource pool(String name, int size) {
-        HikariDataSource ds = pg.pool(name, size);
+        HikariDataSource ds = db.pool(name, size);
         toClose.add(ds);
         return ds;
     }
@@ -99,7 +104,7 @@ class DatabaseOutboxTest {
     }
 
     private <T> T query(String sql, SqlRead<T> read) throws SQLException {
-        try (Connection c = pg.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        try (Connection c = db.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             return read.read(rs);
         }
     }
@@ -120,13 +125,41 @@ class DatabaseOutboxTest {
     }
 
     private void execute(String sql) throws SQLException {
-        try (Connection c = pg.connect(); Statement s = c.createStatement()) {
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
             s.execute(sql);
         }
     }
 
+    private boolean postgres() {
+        return kind == TestDatabase.Kind.POSTGRESQL;
+    }
+
+    /** The schema (PostgreSQL) or database (MariaDB) a table without one goes to. */
+    private String defaultSchema() {
+        return postgres() ? "public" : MariaDbServer.DATABASE;
+    }
+
+    /** How {@code describe()} names the database: its product and major.minor. */
+    private String product() {
+        return postgres() ? "PostgreSQL 15\\.\\d+" : "MariaDB \\d+\\.\\d+";
+    }
+
+    /** The names of the table's indexes, the primary key's included. */
+    private Set<String> indexes(String schema, String t) throws SQLException {
+        return query(postgres()
+                ? "SELECT indexname FROM pg_indexes WHERE schemaname = '" + schema + "' AND tablename = '" + t + "'"
+                : "SELECT DISTINCT index_name FROM information_schema.statistics WHERE table_schema = '" + schema
+                        + "' AND table_name = '" + t + "'", rs -> {
+                    Set<String> names = new HashSet<>();
+                    while (rs.next()) {
+                        names.add(rs.getString(1));
+                    }
+                    return names;
+                });
+    }
+
     private void createShopTable() throws SQLException {
-        execute("CREATE TABLE shop_" + table + " (order_number text PRIMARY KEY)");
+        execute("CREATE TABLE shop_" + table + " (order_number varchar(64) PRIMARY KEY)");
     }
 
     private static void shopOrder(Connection c, String shopTable, String order) throws SQLException {
@@ -141,21 +174,17 @@ class DatabaseOutboxTest {
     @Test
     void open_missingTable_createsItFromTheShippedDdl() throws Exception {
         DatabaseOutbox outbox = open(pool("open", 2), "a");
-        assertEquals("helloretail4j outbox, version 1",
-                query("SELECT obj_description('" + table + "'::regclass, 'pg_class')", rs -> {
-                    rs.next();
-                    return rs.getString(1);
-                }));
-        Set<String> indexes = query("SELECT indexname FROM pg_indexes WHERE tablename = '" + table + "'", rs -> {
-            Set<String> names = new HashSet<>();
-            while (rs.next()) {
-                names.add(rs.getString(1));
-            }
-            return names;
-        });
-        assertEquals(Set.of(table + "_pkey", table + "_order", table + "_pending", table + "_done"), indexes);
-        assertTrue(outbox.describe().matches(Pattern.quote("outbox table public." + table + " (PostgreSQL 15.")
-                + "\\d+\\)"), outbox.describe());
+        assertEquals("helloretail4j outbox, version 1", query(postgres()
+                ? "SELECT obj_description('" + table + "'::regclass, 'pg_class')"
+                : "SELECT table_comment FROM information_schema.tables WHERE table_schema = DATABASE()"
+                        + " AND table_name = '" + table + "'", rs -> {
+                            rs.next();
+                            return rs.getString(1);
+                        }));
+        assertEquals(Set.of(postgres() ? table + "_pkey" : "PRIMARY", table + "_order", table + "_pending",
+                table + "_done"), indexes(defaultSchema(), table));
+        assertTrue(outbox.describe().matches(Pattern.quote("outbox table " + defaultSchema() + "." + table + " (")
+                + product() + "\\)"), outbox.describe());
         assertEquals(0, outbox.recovered());
     }
 
@@ -180,16 +209,16 @@ class DatabaseOutboxTest {
         } finally {
             pool.shutdownNow();
         }
-        assertEquals(1, scalar("SELECT count(*) FROM pg_class WHERE relname = '" + table + "'"));
+        assertEquals(1, scalar("SELECT count(*) FROM information_schema.tables WHERE table_name = '" + table + "'"));
     }
 
     @Test
     void open_existingTableOfAnotherShape_isRefusedNamingIt() throws Exception {
-        execute("CREATE TABLE " + table + " (id bigint, order_number text)");
+        execute("CREATE TABLE " + table + " (id bigint, order_number varchar(64))");
         IOException e = assertThrows(IOException.class, () -> open(pool("shape", 1), "a"));
-        assertTrue(e.getMessage().startsWith("table " + table
-                + " exists but is not a helloretail4j outbox (its DDL is /META-INF/helloretail4j/postgresql.sql"
-                + " in the helloretail4j jar): SQL state 42703: "), e.getMessage());
+        assertTrue(e.getMessage().startsWith("table " + table + " exists but is not a helloretail4j outbox (its DDL is "
+                + (postgres() ? "/META-INF/helloretail4j/postgresql.sql" : "/META-INF/helloretail4j/mysql.sql")
+                + " in the helloretail4j jar): SQL state " + (postgres() ? "42703" : "42S22") + ": "), e.getMessage());
     }
 
     @Test
@@ -198,9 +227,9 @@ class DatabaseOutboxTest {
         execute("CREATE SCHEMA " + schema);
         DatabaseOutbox outbox = open(pool("schema", 2),
                 DatabaseOutbox.Options.defaults().table(schema + ".conversions").node("a"));
-        assertTrue(outbox.describe().startsWith("outbox table " + schema + ".conversions (PostgreSQL 15."));
-        assertEquals(2, scalar("SELECT count(*) FROM pg_indexes WHERE schemaname = '" + schema
-                + "' AND indexname IN ('conversions_pending', 'conversions_done')"));
+        assertTrue(outbox.describe().matches(Pattern.quote("outbox table " + schema + ".conversions (") + product()
+                + "\\)"), outbox.describe());
+        assertTrue(indexes(schema, "conversions").containsAll(Set.of("conversions_pending", "conversions_done")));
         assertEquals(Added.ACCEPTED, outbox.add("o-1", body("o-1")));
         assertEquals("o-1", outbox.next(0).orderNumber());
     }
@@ -209,13 +238,19 @@ class DatabaseOutboxTest {
     void open_tableMadeByTheShippedSqlAsAMigration_isTakenAsItIs() throws Exception {
         String schema = "flyway_" + table;
         String script;
-        try (var in = DatabaseOutbox.class.getResourceAsStream(OutboxSchema.DDL_RESOURCE)) {
+        try (var in = DatabaseOutbox.class.getResourceAsStream(postgres()
+                ? OutboxSchema.DDL_RESOURCE : OutboxSchema.MYSQL_DDL_RESOURCE)) {
             script = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
-        try (Connection c = pg.connect(); Statement s = c.createStatement()) {
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
             s.execute("CREATE SCHEMA " + schema);
-            s.execute("SET search_path TO " + schema);
-            s.execute(script); // the file as a migration tool would run it, untouched
+            s.execute(postgres() ? "SET search_path TO " + schema : "USE " + schema);
+            // the file as a migration tool would run it, untouched (statement by statement, as
+            // Flyway and Liquibase do for MySQL)
+            for (String statement : postgres() ? List.of(script)
+                    : new OutboxDialect.MySql("MariaDB").ddlStatements(script)) {
+                s.execute(statement);
+            }
         }
         HikariDataSource ds = pool("flyway", 1);
         DatabaseOutbox outbox = open(ds, DatabaseOutbox.Options.defaults().table(schema + ".helloretail_outbox")
@@ -228,11 +263,18 @@ class DatabaseOutboxTest {
     void open_applicationUserWithoutCreateRight_usesAnExistingTable_andIsToldWhenItIsMissing() throws Exception {
         String user = "app_" + table;
         String schema = "app_schema_" + table;
-        execute("CREATE ROLE " + user + " LOGIN");
-        execute("CREATE SCHEMA " + schema);
-        execute("GRANT USAGE ON SCHEMA " + schema + " TO " + user);
+        if (postgres()) {
+            execute("CREATE ROLE " + user + " LOGIN");
+            execute("CREATE SCHEMA " + schema);
+            execute("GRANT USAGE ON SCHEMA " + schema + " TO " + user);
+        } else {
+            // the shop's own user: its data, but no right to create tables
+            execute("CREATE USER '" + user + "'@'%'");
+            execute("GRANT SELECT, INSERT, UPDATE, DELETE ON " + MariaDbServer.DATABASE + ".* TO '" + user + "'@'%'");
+            execute("CREATE SCHEMA " + schema);
+        }
         com.zaxxer.hikari.HikariConfig config = new com.zaxxer.hikari.HikariConfig();
-        config.setJdbcUrl(pg.jdbcUrl());
+        config.setJdbcUrl(db.jdbcUrl());
         config.setUsername(user);
         config.setMaximumPoolSize(1);
         config.setConnectionTimeout(1000);
@@ -241,11 +283,15 @@ class DatabaseOutboxTest {
         String missing = schema + ".helloretail_outbox";
         IOException e = assertThrows(IOException.class,
                 () -> open(app, DatabaseOutbox.Options.defaults().table(missing).node("app")));
-        assertTrue(e.getMessage().startsWith("the outbox table " + missing + " cannot be used: SQL state 42501: "
-                + "ERROR: permission denied for schema " + schema), e.getMessage());
+        assertTrue(e.getMessage().startsWith("the outbox table " + missing + " cannot be used: SQL state "
+                + (postgres() ? "42501: ERROR: permission denied for schema " + schema
+                        : "42000: (conn=")), e.getMessage());
+        if (!postgres()) {
+            assertTrue(e.getMessage().contains("CREATE command denied to user '" + user + "'"), e.getMessage());
+        }
 
         open(pool("owner", 1), DatabaseOutbox.Options.defaults().table(missing).node("owner")).close();
-        execute("GRANT SELECT, INSERT, UPDATE, DELETE ON " + missing + " TO " + user);
+        execute("GRANT SELECT, INSERT, UPDATE, DELETE ON " + missing + " TO " + (postgres() ? user : "'" + user + "'@'%'"));
         DatabaseOutbox outbox = open(app, DatabaseOutbox.Options.defaults().table(missing).node("app"));
         assertEquals(Added.ACCEPTED, outbox.add("o-1", body("o-1")));
         Entry entry = outbox.next(0);
@@ -256,18 +302,29 @@ class DatabaseOutboxTest {
 
     @Test
     void refusal_anotherProduct_namesIt() {
-        assertEquals("outboxDataSource is a MySQL 8.0.36 database; helloretail4j keeps conversions in PostgreSQL 12"
-                + " or newer", OutboxSchema.refusal("MySQL", "8.0.36", 8));
         assertEquals("outboxDataSource is a H2 2.2.224 (2023-09-17) database; helloretail4j keeps conversions in"
-                + " PostgreSQL 12 or newer", OutboxSchema.refusal("H2", "2.2.224 (2023-09-17)", 2));
+                + " PostgreSQL 12, MySQL 8.0 or MariaDB 10.6 or newer",
+                OutboxDialect.refusal("H2", "2.2.224 (2023-09-17)"));
+        assertEquals("outboxDataSource is a Microsoft SQL Server 16.00.4135 database; helloretail4j keeps conversions"
+                + " in PostgreSQL 12, MySQL 8.0 or MariaDB 10.6 or newer",
+                OutboxDialect.refusal("Microsoft SQL Server", "16.00.4135"));
     }
 
     @Test
-    void refusal_postgresqlBefore12_isRefused_12AndLaterTaken() {
+    void refusal_versionsTooOld_areRefusedNamingTheFirstTaken_theseAndLaterTaken() {
         assertEquals("outboxDataSource is PostgreSQL 11.22; helloretail4j needs PostgreSQL 12 or newer",
-                OutboxSchema.refusal("PostgreSQL", "11.22", 11));
-        assertNull(OutboxSchema.refusal("PostgreSQL", "12.0", 12));
-        assertNull(OutboxSchema.refusal("PostgreSQL", "17.2", 17));
+                OutboxDialect.refusal("PostgreSQL", "11.22"));
+        assertEquals("outboxDataSource is MySQL 5.7.44; helloretail4j needs MySQL 8.0 or newer",
+                OutboxDialect.refusal("MySQL", "5.7.44"));
+        assertEquals("outboxDataSource is MariaDB 10.5.27-MariaDB; helloretail4j needs MariaDB 10.6 or newer",
+                OutboxDialect.refusal("MariaDB", "10.5.27-MariaDB"));
+        assertNull(OutboxDialect.refusal("PostgreSQL", "12.0"));
+        assertNull(OutboxDialect.refusal("PostgreSQL", "17.2"));
+        assertNull(OutboxDialect.refusal("MySQL", "8.0.36"));
+        assertNull(OutboxDialect.refusal("MySQL", "9.1.0"));
+        assertNull(OutboxDialect.refusal("MariaDB", "10.6.0-MariaDB"));
+        assertNull(OutboxDialect.refusal("MariaDB", "10.11.18-MariaDB-0+deb12u1"));
+        assertNull(OutboxDialect.refusal("MariaDB", "11.4.2-MariaDB"));
     }
 
     @Test
@@ -308,7 +365,7 @@ class DatabaseOutboxTest {
 
     @Test
     void add_poolWithoutAutoCommit_commitsItsOwnInsert() throws Exception {
-        HikariDataSource ds = pg.pool("manual", 1, false);
+        HikariDataSource ds = db.pool("manual", 1, false);
         toClose.add(ds);
         DatabaseOutbox outbox = open(ds, "a");
         assertEquals(Added.ACCEPTED, outbox.add("o-1", body("o-1")));
@@ -335,7 +392,7 @@ class DatabaseOutboxTest {
     @Test
     void addOnConnection_insideTransaction_isInvisibleUntilCommit_andTheConnectionIsLeftAsGiven() throws Exception {
         DatabaseOutbox outbox = open(pool("tx", 1), "a");
-        try (Connection shop = pg.connect()) {
+        try (Connection shop = db.connect()) {
             shop.setAutoCommit(false);
             assertEquals(Added.ACCEPTED, outbox.add(shop, "o-1", body("o-1")));
             assertFalse(shop.getAutoCommit());
@@ -351,7 +408,7 @@ class DatabaseOutboxTest {
         createShopTable();
         DatabaseOutbox outbox = open(pool("dup", 1), "a");
         assertEquals(Added.ACCEPTED, outbox.add("o-0", body("o-0")));
-        try (Connection shop = pg.connect()) {
+        try (Connection shop = db.connect()) {
             shop.setAutoCommit(false);
             shopOrder(shop, "shop_" + table, "o-1");
             assertEquals(Added.ACCEPTED, outbox.add(shop, "o-1", body("o-1")));
@@ -368,7 +425,7 @@ class DatabaseOutboxTest {
     void addOnConnection_rolledBack_leavesNothing_andTheOrderCanBeTrackedAgain() throws Exception {
         createShopTable();
         DatabaseOutbox outbox = open(pool("rollback", 1), "a");
-        try (Connection shop = pg.connect()) {
+        try (Connection shop = db.connect()) {
             shop.setAutoCommit(false);
             shopOrder(shop, "shop_" + table, "o-1");
             assertEquals(Added.ACCEPTED, outbox.add(shop, "o-1", body("o-1")));
@@ -384,7 +441,7 @@ class DatabaseOutboxTest {
     void addOnConnection_sameOrderInTwoOpenTransactions_theSecondIsDuplicateOnceTheFirstCommits() throws Exception {
         DatabaseOutbox outbox = open(pool("two-tx", 1), "a");
         ExecutorService other = Executors.newSingleThreadExecutor();
-        try (Connection first = pg.connect(); Connection second = pg.connect()) {
+        try (Connection first = db.connect(); Connection second = db.connect()) {
             first.setAutoCommit(false);
             second.setAutoCommit(false);
             assertEquals(Added.ACCEPTED, outbox.add(first, "o-1", body("o-1")));
@@ -404,23 +461,35 @@ class DatabaseOutboxTest {
     @Test
     void addOnConnection_closedConnection_throwsNamingTheOrderAndTheSqlState() throws Exception {
         DatabaseOutbox outbox = open(pool("closed", 1), "a");
-        Connection shop = pg.connect();
+        Connection shop = db.connect();
         shop.close();
         IOException e = assertThrows(IOException.class, () -> outbox.add(shop, "110-2347", body("110-2347")));
-        assertEquals("SQL state 08003: This connection has been closed.", e.getMessage());
+        assertTrue(e.getMessage().matches(postgres() ? "SQL state 08003: This connection has been closed\\."
+                : "SQL state 08000: \\(conn=\\d+\\) Connection is closed"), e.getMessage());
         assertEquals(Added.ACCEPTED, outbox.add("110-2347", body("110-2347")), "nothing of it was kept");
     }
 
     @Test
-    void add_latin1Database_storesTheSameJsonEscaped() throws Exception {
-        String db = "latin1_" + table;
-        execute("CREATE DATABASE " + db + " ENCODING 'LATIN1' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0");
-        com.zaxxer.hikari.HikariConfig config = new com.zaxxer.hikari.HikariConfig();
-        config.setJdbcUrl("jdbc:postgresql://127.0.0.1:" + pg.port() + "/" + db);
-        config.setUsername(PostgresCluster.USER);
-        config.setMaximumPoolSize(1);
-        HikariDataSource latin1 = new HikariDataSource(config);
-        toClose.add(latin1);
+    void add_databaseThatCannotStoreEveryCharacter_storesTheSameJsonEscaped() throws Exception {
+        HikariDataSource latin1;
+        if (kind == TestDatabase.Kind.POSTGRESQL) {
+            String database = "latin1_" + table;
+            execute("CREATE DATABASE " + database + " ENCODING 'LATIN1' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0");
+            com.zaxxer.hikari.HikariConfig config = new com.zaxxer.hikari.HikariConfig();
+            config.setJdbcUrl("jdbc:postgresql://127.0.0.1:" + ((PostgresCluster) db).port() + "/" + database);
+            config.setUsername(db.user());
+            config.setMaximumPoolSize(1);
+            latin1 = new HikariDataSource(config);
+            toClose.add(latin1);
+        } else {
+            // the shipped DDL, run by the shop's migration with its own default character set
+            String ddl = OutboxSchema.ddl(OutboxSchema.MYSQL_DDL_RESOURCE, OutboxSchema.tableName(table))
+                    .replace("utf8mb4_bin", "latin1_bin").replace("utf8mb4", "latin1");
+            for (String statement : new OutboxDialect.MySql("MariaDB").ddlStatements(ddl)) {
+                execute(statement);
+            }
+            latin1 = pool("latin1", 1);
+        }
         DatabaseOutbox outbox = open(latin1, "a");
         byte[] json = "{\"orderNumber\":\"o-1\",\"email\":\"søren€@example.com\",\"productNumbers\":[\"\uD83D\uDC5F\"]}"
                 .getBytes(StandardCharsets.UTF_8);
@@ -439,6 +508,29 @@ class DatabaseOutboxTest {
     }
 
     // --- claiming ------------------------------------------------------------------------------
+
+    @Test
+    void take_claimsUpToTheLimitInOneStatement_withOneLease_thenWrapsAround() throws Exception {
+        DatabaseOutbox a = open(pool("take-a", 1), "a");
+        DatabaseOutbox b = open(pool("take-b", 1), "b");
+        for (int i = 0; i < 6; i++) {
+            a.add("o-" + i, body("o-" + i));
+        }
+        List<Entry> first = a.take(0, 3);
+        assertEquals(List.of("o-0", "o-1", "o-2"), first.stream().map(Entry::orderNumber).toList());
+        assertEquals(3, count("claimed_by = 'a'"), "exactly the limit claimed, not every row");
+        assertEquals(1, scalar("SELECT count(DISTINCT lease_until) FROM " + table + " WHERE claimed_by = 'a'"),
+                "one lease for the rows claimed together");
+        assertEquals(List.of("o-3", "o-4"), b.take(0, 2).stream().map(Entry::orderNumber).toList(),
+                "another node gets none of those held");
+        a.release(first.get(0));
+        assertEquals(List.of("o-5", "o-0"), a.take(first.get(2).id(), 5).stream().map(Entry::orderNumber).toList(),
+                "after the newest the oldest no node holds");
+        a.delivered(List.of(new Outbox.Done(first.get(1), Fate.DELIVERED), new Outbox.Done(first.get(2),
+                Fate.NOT_TRACKED)));
+        assertEquals(1, count("order_number = 'o-1' AND state = 'delivered' AND body IS NULL"));
+        assertEquals(1, count("order_number = 'o-2' AND state = 'not_tracked' AND body IS NULL"));
+    }
 
     @Test
     void next_wrapsAroundToTheOldest_andReturnsTheBody() throws Exception {
@@ -514,9 +606,12 @@ class DatabaseOutboxTest {
         DatabaseOutbox outbox = open(pool("skip", 1), "a");
         outbox.add("o-1", body("o-1"));
         outbox.add("o-2", body("o-2"));
-        try (Connection operator = pg.connect(); Statement s = operator.createStatement()) {
+        try (Connection operator = db.connect(); Statement s = operator.createStatement()) {
             operator.setAutoCommit(false);
-            s.executeQuery("SELECT * FROM " + table + " WHERE order_number = 'o-1' FOR UPDATE").close();
+            // by its key, as a shop's statement would: a statement that scans the table locks every row it
+            // reads under MySQL's repeatable read, and SKIP LOCKED would then rightly skip them all
+            s.executeQuery("SELECT * FROM " + table + " WHERE website_uuid = '" + WEBSITE
+                    + "' AND order_number = 'o-1' FOR UPDATE").close();
             long start = System.nanoTime();
             assertEquals("o-2", outbox.next(0).orderNumber());
             assertNull(outbox.next(0), "o-1 is still locked, o-2 is claimed");
@@ -656,19 +751,20 @@ class DatabaseOutboxTest {
         outbox.deadLetter(e, "rejected", new Outcome(Outcome.Type.REJECTED, 400, "Website not found", null), now);
         assertEquals(List.of("dead", "rejected", "400", "Website not found", new String(body("o-1"),
                         StandardCharsets.UTF_8), "true"),
-                query("SELECT state, dead_reason, last_status, last_message, body, (done_at = '" + now + "')::text"
-                        + " FROM " + table, rs -> {
-                            rs.next();
-                            return List.of(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                                    rs.getString(5), rs.getString(6));
-                        }));
+                query("SELECT state, dead_reason, last_status, last_message, body, done_at FROM " + table, rs -> {
+                    rs.next();
+                    Instant doneAt = postgres() ? rs.getObject(6, java.time.OffsetDateTime.class).toInstant()
+                            : rs.getObject(6, java.time.LocalDateTime.class).toInstant(java.time.ZoneOffset.UTC);
+                    return List.of(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                            rs.getString(5), String.valueOf(doneAt.equals(now)));
+                }));
         assertNull(outbox.next(0));
         assertEquals(0, outbox.pending());
         assertEquals(Added.DUPLICATE, outbox.add("o-1", body("o-1")), "a dead letter's order is not taken again");
 
         // docs/several-nodes.md's statement for sending a dead letter again
-        execute("UPDATE " + table + " SET state = 'pending', created_at = now(), done_at = NULL, dead_reason = NULL"
-                + " WHERE order_number = 'o-1' AND state = 'dead'");
+        execute("UPDATE " + table + " SET state = 'pending', created_at = " + (postgres() ? "now()" : "UTC_TIMESTAMP(6)")
+                + ", done_at = NULL, dead_reason = NULL WHERE order_number = 'o-1' AND state = 'dead'");
         Entry again = outbox.next(0);
         assertEquals("o-1", again.orderNumber());
         assertArrayEquals(body("o-1"), again.body());
@@ -740,20 +836,22 @@ class DatabaseOutboxTest {
             outbox.add("o-" + i, body("o-" + i));
         }
         assertEquals(20, outbox.pending());
-        pg.stop();
+        db.stop();
         try {
             IOException add = assertThrows(IOException.class, () -> outbox.add("110-2347", body("110-2347")));
-            // 57P01 from a pooled connection the server ended as it stopped, 08001 from a new one
-            assertTrue(add.getMessage().matches("SQL state (08001|57P01): .+"), add.getMessage());
+            // PostgreSQL: 57P01 from a pooled connection the server ended as it stopped, 08001 from a
+            // new one; MariaDB: 08000 for both
+            String states = postgres() ? "(08001|57P01)" : "08000";
+            assertTrue(add.getMessage().matches("SQL state " + states + ": .+"), add.getMessage());
             IOException next = assertThrows(IOException.class, () -> outbox.next(0));
-            assertTrue(next.getMessage().matches("could not claim the next conversion: SQL state (08001|57P01): .+"),
+            assertTrue(next.getMessage().matches("could not claim the next conversion: SQL state " + states + ": .+"),
                     next.getMessage());
             long before = System.nanoTime();
             assertEquals(20, outbox.pending(), "the last count while the database cannot be asked");
             assertTrue(System.nanoTime() - before < TimeUnit.MILLISECONDS.toNanos(500),
                     "answered from memory, without waiting for the pool's connection timeout (1 s here)");
         } finally {
-            pg.restart();
+            db.restart();
         }
         // The pool may take a moment to connect again (HikariCP backs off after failed connects).
         Object again = Await.until("the outbox to take an add after the restart", Duration.ofSeconds(10), () -> {
@@ -794,7 +892,8 @@ class DatabaseOutboxTest {
         a.prune(3);
         a.sync();
         assertEquals(0, ds.getHikariPoolMXBean().getActiveConnections());
-        assertEquals(0, scalar("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'idle'"
-                + " AND state <> 'idle'"), "no transaction left open on the pool's connection");
+        assertEquals(0, scalar(postgres()
+                ? "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'idle' AND state <> 'idle'"
+                : "SELECT count(*) FROM information_schema.innodb_trx"), "no transaction left open on the pool's connection");
     }
 }

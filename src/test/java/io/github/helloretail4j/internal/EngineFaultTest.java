@@ -67,7 +67,8 @@ class EngineFaultTest {
     private Engine engine(URI endpoint, Duration initialBackoff) {
         engine = new Engine(new Engine.Config(true, WEBSITE_UUID, endpoint, NAME, "helloretail4j/test", 1000, 4,
                 Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofSeconds(2), 5, initialBackoff,
-                initialBackoff.multipliedBy(10), Duration.ofSeconds(2), dir, null, null, Duration.ofDays(7), null, storage,
+                initialBackoff.multipliedBy(10), Duration.ofSeconds(2), dir, null, null, Duration.ofDays(7),
+                io.github.helloretail4j.HelloRetailTracker.DEFAULT_MAX_CONVERSIONS_IN_FLIGHT, null, storage,
                 Clock.systemUTC()));
         return engine;
     }

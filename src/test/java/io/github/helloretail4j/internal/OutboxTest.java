@@ -146,6 +146,42 @@ class OutboxTest {
     }
 
     @Test
+    void take_handsOutNoneTwice_untilSettledFailedOrReleased_andWrapsAround() throws IOException {
+        try (FileOutbox outbox = open()) {
+            appendAll(outbox, 0, 5);
+            List<Outbox.Entry> first = outbox.take(outbox.next(0).id() + 1, 3); // after o-1
+            assertEquals(List.of("o-2", "o-3", "o-4"), first.stream().map(Outbox.Entry::orderNumber).toList());
+            assertEquals(List.of("o-0", "o-1"),
+                    outbox.take(first.get(2).id(), 5).stream().map(Outbox.Entry::orderNumber).toList(),
+                    "after the newest the oldest, never one that is out");
+            assertEquals(List.of(), outbox.take(0, 5));
+            outbox.failedAttempt(first.get(0), new Outcome(Outcome.Type.RETRY, 503, "busy", null));
+            outbox.release(first.get(1));
+            List<Outbox.Entry> again = outbox.take(0, 5);
+            assertEquals(List.of("o-2", "o-3"), again.stream().map(Outbox.Entry::orderNumber).toList());
+            assertEquals("busy", again.get(0).lastFailure().message());
+            assertEquals(5, outbox.pending(), "out is still waiting");
+        }
+    }
+
+    @Test
+    void deliveredBatch_removesEach_inOneWrite_andSurvivesReopen() throws IOException {
+        try (FileOutbox outbox = open()) {
+            appendAll(outbox, 0, 5);
+            List<Outbox.Entry> out = outbox.take(0, 3);
+            long before = Files.size(dir.resolve(OutboxLog.NAME));
+            outbox.delivered(List.of(new Outbox.Done(out.get(0), Outbox.Fate.DELIVERED),
+                    new Outbox.Done(out.get(2), Outbox.Fate.NOT_TRACKED)));
+            assertEquals(before + 2 * OutboxLog.done(1, OutboxLog.DELIVERED).length,
+                    Files.size(dir.resolve(OutboxLog.NAME)));
+            assertEquals(List.of("o-1", "o-3", "o-4"), pendingOrders(outbox));
+        }
+        try (FileOutbox outbox = open()) {
+            assertEquals(List.of("o-1", "o-3", "o-4"), pendingOrders(outbox));
+        }
+    }
+
+    @Test
     void nextAfter_wrapsAroundToTheOldest() throws IOException {
         try (FileOutbox outbox = open()) {
             appendAll(outbox, 0, 3);

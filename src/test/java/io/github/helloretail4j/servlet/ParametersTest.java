@@ -238,7 +238,8 @@ class ParametersTest {
         assertEquals("helloretail.websiteUuid=" + UUID + ", helloretail.endpoint=https://core.helloretail.com/serve/,"
                 + " helloretail.enabled=true, helloretail.outboxDirectory=(the container's temp directory),"
                 + " helloretail.outboxDataSource=none, helloretail.outboxTable=helloretail_outbox,"
-                + " helloretail.maxRequestsInFlight=16, helloretail.trustStore=" + store + ","
+                + " helloretail.maxRequestsInFlight=16, helloretail.maxConversionsInFlight=32,"
+                + " helloretail.trustStore=" + store + ","
                 + " helloretail.trustStorePassword=(set, not shown), helloretail.consentCookie=none,"
                 + " helloretail.createTrackingUser=false", s.describe());
         assertFalse(s.describe().contains("s3cret"));

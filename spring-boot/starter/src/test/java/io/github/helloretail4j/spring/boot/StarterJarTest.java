@@ -50,6 +50,7 @@ class StarterJarTest {
         }
         assertEquals(List.of(
                 "io.github.helloretail4j.spring.boot.HelloRetailAutoConfiguration",
+                "io.github.helloretail4j.spring.boot.HelloRetailEventsAutoConfiguration",
                 "io.github.helloretail4j.spring.boot.HelloRetailHealthAutoConfiguration",
                 "io.github.helloretail4j.spring.boot.HelloRetailHealthContributorAutoConfiguration",
                 "io.github.helloretail4j.spring.boot.HelloRetailProperties",
@@ -62,7 +63,8 @@ class StarterJarTest {
     void registrations_listTheAutoConfigurationsAndFailureAnalyzers() throws IOException {
         assertEquals("io.github.helloretail4j.spring.boot.HelloRetailAutoConfiguration\n"
                         + "io.github.helloretail4j.spring.boot.HelloRetailHealthAutoConfiguration\n"
-                        + "io.github.helloretail4j.spring.boot.HelloRetailHealthContributorAutoConfiguration\n",
+                        + "io.github.helloretail4j.spring.boot.HelloRetailHealthContributorAutoConfiguration\n"
+                        + "io.github.helloretail4j.spring.boot.HelloRetailEventsAutoConfiguration\n",
                 resource("/META-INF/spring/org.springframework.boot.autoconfigure.AutoConfiguration.imports"));
         assertEquals("org.springframework.boot.diagnostics.FailureAnalyzer=\\\n"
                         + "io.github.helloretail4j.spring.boot.HelloRetailFailureAnalyzer,\\\n"
@@ -106,6 +108,7 @@ class StarterJarTest {
         HelloRetailProperties defaults = new HelloRetailProperties();
         assertEquals(HelloRetailTracker.DEFAULT_ENDPOINT.toString(), defaults.getEndpoint());
         assertEquals(HelloRetailTracker.DEFAULT_MAX_REQUESTS_IN_FLIGHT, defaults.getMaxRequestsInFlight());
+        assertEquals(HelloRetailTracker.DEFAULT_MAX_CONVERSIONS_IN_FLIGHT, defaults.getMaxConversionsInFlight());
     }
 
     private static String resource(String name) throws IOException {
