@@ -64,15 +64,14 @@ final class ConversionEvents {
     @EventListener
     public void onConversion(Conversion published) {
         Conversion conversion = withVisitor(published);
-        if (!TRANSACTIONS || !TransactionSynchronizationManager.isActualTransactionActive()
-                || !TransactionSynchronizationManager.isSynchronizationActive()) {
+        if (!TRANSACTIONS || !Transactions.active()) {
             tracker.tryTrackConversion(conversion);
             return;
         }
         if (JDBC && outboxDataSource != null && Jdbc.writeInTransaction(tracker, outboxDataSource, conversion)) {
             return;
         }
-        TransactionSynchronizationManager.registerSynchronization(new AfterCommit(tracker, conversion));
+        Transactions.afterCommit(tracker, conversion);
     }
 
     /** The conversion with the current visitor's id, when it has none and a request is being handled. */
@@ -101,6 +100,21 @@ final class ConversionEvents {
             b.lines(c.lines());
         }
         return b.build();
+    }
+
+    /**
+     * Spring's transactions, apart so that the class loads without them: an application without
+     * spring-tx has no transaction, and every conversion is tracked at once.
+     */
+    private static final class Transactions {
+        static boolean active() {
+            return TransactionSynchronizationManager.isActualTransactionActive()
+                    && TransactionSynchronizationManager.isSynchronizationActive();
+        }
+
+        static void afterCommit(HelloRetailTracker tracker, Conversion conversion) {
+            TransactionSynchronizationManager.registerSynchronization(new AfterCommit(tracker, conversion));
+        }
     }
 
     /** Tracks the conversion once the transaction has committed; forgets it when it rolls back. */
