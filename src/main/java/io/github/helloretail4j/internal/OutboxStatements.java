@@ -40,29 +40,12 @@ record OutboxStatements(String insert, String claim, String lease, String delive
                 + " WHERE id = ANY(ARRAY(SELECT id FROM " + t + " WHERE website_uuid = ? AND " + claimable + " AND id > ?"
                 + " ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED)) AND " + claimable
                 + " RETURNING id, created_at, order_number, body, last_status, last_message";
-        String delivered = "UPDATE " + t + " SET state = ?, done_at = ?, body = NULL, claimed_by = NULL,"
-                + " lease_until = NULL WHERE id = ? AND state = 'pending'";
-        // Releases the claim only when it is still this node's (after a lease ran out another
-        // node may hold the row now), and only when the request cannot have arrived: a row
-        // whose outcome is unknown waits its lease out before any node sends it again.
-        String failed = "UPDATE " + t + " SET last_status = ?, last_message = ?,"
-                + " lease_until = CASE WHEN claimed_by = ? AND NOT ? THEN NULL ELSE lease_until END,"
-                + " claimed_by = CASE WHEN claimed_by = ? AND NOT ? THEN NULL ELSE claimed_by END"
-                + " WHERE id = ? AND state = 'pending'";
-        // With no answer of its own to record (expired before this node tried it), a dead letter
-        // keeps the last failure any node recorded.
-        String dead = "UPDATE " + t + " SET state = 'dead', dead_reason = ?, done_at = ?,"
-                + " last_status = CASE WHEN ? THEN ? ELSE last_status END,"
-                + " last_message = CASE WHEN ? THEN ? ELSE last_message END,"
-                + " claimed_by = NULL, lease_until = NULL WHERE id = ? AND state = 'pending'";
-        // A row taken and not attempted: as if it had not been taken.
-        String release = "UPDATE " + t + " SET claimed_by = NULL, lease_until = NULL, attempts = attempts - 1"
-                + " WHERE id = ? AND claimed_by = ? AND state = 'pending'";
         String pending = "SELECT count(*) FROM " + t + " WHERE website_uuid = ? AND " + claimable;
         String prune = "DELETE FROM " + t + " WHERE id IN (SELECT id FROM " + t + " WHERE website_uuid = ?"
                 + " AND state IN ('delivered', 'not_tracked') AND created_at < ? ORDER BY created_at LIMIT ?"
                 + " FOR UPDATE SKIP LOCKED)";
-        return new OutboxStatements(insert, claim, null, delivered, failed, dead, release, pending, prune, null);
+        return new OutboxStatements(insert, claim, null, delivered(t), failed(t), dead(t), release(t), pending, prune,
+                null);
     }
 
     /**
@@ -79,26 +62,50 @@ record OutboxStatements(String insert, String claim, String lease, String delive
                 + " WHERE website_uuid = ? AND " + claimable + " AND id > ? ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED";
         String lease = "UPDATE " + t + " SET claimed_by = ?, lease_until = UTC_TIMESTAMP(6) + INTERVAL ? MICROSECOND,"
                 + " attempts = attempts + 1 WHERE id IN ";
-        String delivered = "UPDATE " + t + " SET state = ?, done_at = ?, body = NULL, claimed_by = NULL,"
-                + " lease_until = NULL WHERE id = ? AND state = 'pending'";
-        // As for PostgreSQL. MySQL assigns left to right, each assignment seeing the ones before
-        // it: lease_until is assigned first, so both conditions read the claim as it was.
-        String failed = "UPDATE " + t + " SET last_status = ?, last_message = ?,"
-                + " lease_until = CASE WHEN claimed_by = ? AND NOT ? THEN NULL ELSE lease_until END,"
-                + " claimed_by = CASE WHEN claimed_by = ? AND NOT ? THEN NULL ELSE claimed_by END"
-                + " WHERE id = ? AND state = 'pending'";
-        String dead = "UPDATE " + t + " SET state = 'dead', dead_reason = ?, done_at = ?,"
-                + " last_status = CASE WHEN ? THEN ? ELSE last_status END,"
-                + " last_message = CASE WHEN ? THEN ? ELSE last_message END,"
-                + " claimed_by = NULL, lease_until = NULL WHERE id = ? AND state = 'pending'";
-        String release = "UPDATE " + t + " SET claimed_by = NULL, lease_until = NULL, attempts = attempts - 1"
-                + " WHERE id = ? AND claimed_by = ? AND state = 'pending'";
         String pending = "SELECT count(*) FROM " + t + " WHERE website_uuid = ? AND " + claimable;
         String prune = "SELECT id FROM " + t + " WHERE website_uuid = ? AND state IN ('delivered', 'not_tracked')"
                 + " AND created_at < ? ORDER BY created_at LIMIT ? FOR UPDATE SKIP LOCKED";
         String pruneDelete = "DELETE FROM " + t + " WHERE id IN ";
-        return new OutboxStatements(insert, claim, lease, delivered, failed, dead, release, pending, prune,
+        return new OutboxStatements(insert, claim, lease, delivered(t), failed(t), dead(t), release(t), pending, prune,
                 pruneDelete);
+    }
+
+    // The outcomes: by id, the same SQL for every database.
+
+    private static String delivered(String t) {
+        return "UPDATE " + t + " SET state = ?, done_at = ?, body = NULL, claimed_by = NULL,"
+                + " lease_until = NULL WHERE id = ? AND state = 'pending'";
+    }
+
+    /**
+     * Releases the claim only when it is still this node's (after a lease ran out another node
+     * may hold the row now), and only when the request cannot have arrived: a row whose outcome
+     * is unknown waits its lease out before any node sends it again. MySQL assigns left to
+     * right, each assignment seeing the ones before it: lease_until is assigned first, so both
+     * conditions read the claim as it was.
+     */
+    private static String failed(String t) {
+        return "UPDATE " + t + " SET last_status = ?, last_message = ?,"
+                + " lease_until = CASE WHEN claimed_by = ? AND NOT ? THEN NULL ELSE lease_until END,"
+                + " claimed_by = CASE WHEN claimed_by = ? AND NOT ? THEN NULL ELSE claimed_by END"
+                + " WHERE id = ? AND state = 'pending'";
+    }
+
+    /**
+     * With no answer of its own to record (expired before this node tried it), a dead letter
+     * keeps the last failure any node recorded.
+     */
+    private static String dead(String t) {
+        return "UPDATE " + t + " SET state = 'dead', dead_reason = ?, done_at = ?,"
+                + " last_status = CASE WHEN ? THEN ? ELSE last_status END,"
+                + " last_message = CASE WHEN ? THEN ? ELSE last_message END,"
+                + " claimed_by = NULL, lease_until = NULL WHERE id = ? AND state = 'pending'";
+    }
+
+    /** A row taken and not attempted: as if it had not been taken. */
+    private static String release(String t) {
+        return "UPDATE " + t + " SET claimed_by = NULL, lease_until = NULL, attempts = attempts - 1"
+                + " WHERE id = ? AND claimed_by = ? AND state = 'pending'";
     }
 
     /** {@code (?, ?, ?)}: {@code n} placeholders for an {@code IN} list. */
