@@ -4,8 +4,6 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -14,11 +12,9 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 
 /**
  * A throwaway MariaDB server from the machine's own binaries (Debian's {@code mariadb-server}:
@@ -33,7 +29,6 @@ import java.util.stream.Stream;
  */
 public final class MariaDbServer implements TestDatabase, AutoCloseable {
     static final String DIR_PREFIX = "helloretail4j-mariadb-";
-    private static final String OWNER_FILE = "owner.pid";
     public static final String USER = "test";
     public static final String DATABASE = "shop";
 
@@ -72,7 +67,7 @@ public final class MariaDbServer implements TestDatabase, AutoCloseable {
         Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
         removeStale(tmp);
         this.dir = Files.createTempDirectory(tmp, DIR_PREFIX);
-        Files.writeString(dir.resolve(OWNER_FILE), Long.toString(ProcessHandle.current().pid()));
+        ServerFiles.markOwner(dir);
         this.data = dir.resolve("data");
         this.log = dir.resolve("server.log");
         this.hook = new Thread(this::closeQuietly, "mariadb-server-cleanup");
@@ -85,7 +80,7 @@ public final class MariaDbServer implements TestDatabase, AutoCloseable {
             for (int tries = 0; tries < 5 && server == null; tries++) {
                 // The port is free when asked and taken by the server a moment later; another
                 // process may take it in between, so a failed start is tried on another port.
-                port = freePort();
+                port = ServerFiles.freePort();
                 try {
                     startServer();
                 } catch (IOException e) {
@@ -118,23 +113,11 @@ public final class MariaDbServer implements TestDatabase, AutoCloseable {
         return path;
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
     /** Directories of servers whose JVM died without its shutdown hook (SIGKILL, a CI timeout). */
     private static void removeStale(Path tmp) {
         try (DirectoryStream<Path> dirs = Files.newDirectoryStream(tmp, DIR_PREFIX + "*")) {
             for (Path d : dirs) {
-                long owner;
-                try {
-                    owner = Long.parseLong(Files.readString(d.resolve(OWNER_FILE)).trim());
-                } catch (IOException | NumberFormatException e) {
-                    owner = -1;
-                }
-                if (owner > 0 && ProcessHandle.of(owner).map(ProcessHandle::isAlive).orElse(false)) {
+                if (!ServerFiles.ownerGone(d)) {
                     continue;
                 }
                 try {
@@ -143,7 +126,7 @@ public final class MariaDbServer implements TestDatabase, AutoCloseable {
                 } catch (IOException | NumberFormatException e) {
                     // not running after all; the directory goes anyway
                 }
-                deleteTree(d);
+                ServerFiles.deleteTree(d);
             }
         } catch (IOException e) {
             // a temp dir we cannot list is no reason not to test
@@ -167,7 +150,7 @@ public final class MariaDbServer implements TestDatabase, AutoCloseable {
             } catch (SQLException notYet) {
                 if (!p.isAlive() || System.nanoTime() > end) {
                     p.destroyForcibly();
-                    throw new IOException("mariadbd on port " + port + " did not start:\n" + logTail());
+                    throw new IOException("mariadbd on port " + port + " did not start:\n" + ServerFiles.tail(log));
                 }
             }
             try {
@@ -199,15 +182,6 @@ public final class MariaDbServer implements TestDatabase, AutoCloseable {
         }
     }
 
-    private String logTail() {
-        try {
-            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
-        } catch (IOException e) {
-            return "(no log: " + e.getMessage() + ")";
-        }
-    }
-
     private String url(String database) {
         return "jdbc:mariadb://127.0.0.1:" + port + "/" + database + "?connectTimeout=2000";
     }
@@ -236,30 +210,10 @@ public final class MariaDbServer implements TestDatabase, AutoCloseable {
         return url(DATABASE);
     }
 
-    /** A connection of its own, outside any pool, for a test's checks. */
-    @Override
-    public Connection connect() throws SQLException {
-        return DriverManager.getConnection(jdbcUrl(), USER, "");
-    }
-
-    /** A pool as a shop would configure one, that gives up quickly while the server is down. */
-    @Override
-    public HikariDataSource pool(String name, int size) {
-        return pool(name, size, true);
-    }
-
     /** The same, handing out connections with auto-commit on or off, as the shop configured it. */
     @Override
     public HikariDataSource pool(String name, int size, boolean autoCommit) {
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(jdbcUrl());
-        config.setUsername(USER);
-        config.setPoolName(name);
-        config.setMaximumPoolSize(size);
-        config.setMinimumIdle(0);
-        config.setConnectionTimeout(1000);
-        config.setInitializationFailTimeout(-1);
-        config.setAutoCommit(autoCommit);
+        HikariConfig config = ServerFiles.pool(this, name, size, autoCommit);
         return new HikariDataSource(config);
     }
 
@@ -324,7 +278,7 @@ public final class MariaDbServer implements TestDatabase, AutoCloseable {
                 server = null;
             }
         } finally {
-            deleteTree(dir);
+            ServerFiles.deleteTree(dir);
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException shuttingDown) {
@@ -333,22 +287,6 @@ public final class MariaDbServer implements TestDatabase, AutoCloseable {
         }
     }
 
-    private static void deleteTree(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException ignored) {
-                    // best effort; the next run's stale cleanup tries again
-                }
-            });
-        } catch (IOException ignored) {
-            // best effort
-        }
-    }
 
     @Override
     public String toString() {

@@ -4,16 +4,11 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.UserPrincipal;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -37,7 +32,6 @@ import java.util.stream.Stream;
  */
 public final class PostgresCluster implements TestDatabase, AutoCloseable {
     static final String DIR_PREFIX = "helloretail4j-pg-";
-    private static final String OWNER_FILE = "owner.pid";
     public static final String USER = "test";
     public static final String DATABASE = "postgres";
 
@@ -80,7 +74,7 @@ public final class PostgresCluster implements TestDatabase, AutoCloseable {
         Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
         removeStale(tmp, bin);
         this.dir = Files.createTempDirectory(tmp, DIR_PREFIX);
-        Files.writeString(dir.resolve(OWNER_FILE), Long.toString(ProcessHandle.current().pid()));
+        ServerFiles.markOwner(dir);
         this.data = dir.resolve("data");
         this.log = dir.resolve("server.log");
         this.hook = new Thread(this::closeQuietly, "postgres-cluster-cleanup");
@@ -97,7 +91,7 @@ public final class PostgresCluster implements TestDatabase, AutoCloseable {
             for (int tries = 0; tries < 5 && !running; tries++) {
                 // The port is free when asked, and taken by the server a moment later; another
                 // process may take it in between, so a failed start is tried on another port.
-                port = freePort();
+                port = ServerFiles.freePort();
                 try {
                     startServer();
                 } catch (IOException e) {
@@ -143,23 +137,11 @@ public final class PostgresCluster implements TestDatabase, AutoCloseable {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
     /** Directories of clusters whose JVM died without its shutdown hook (SIGKILL, a CI timeout). */
     private static void removeStale(Path tmp, Path bin) {
         try (DirectoryStream<Path> dirs = Files.newDirectoryStream(tmp, DIR_PREFIX + "*")) {
             for (Path d : dirs) {
-                long owner;
-                try {
-                    owner = Long.parseLong(Files.readString(d.resolve(OWNER_FILE)).trim());
-                } catch (IOException | NumberFormatException e) {
-                    owner = -1;
-                }
-                if (owner > 0 && ProcessHandle.of(owner).map(ProcessHandle::isAlive).orElse(false)) {
+                if (!ServerFiles.ownerGone(d)) {
                     continue;
                 }
                 Path pid = d.resolve("data/postmaster.pid");
@@ -171,7 +153,7 @@ public final class PostgresCluster implements TestDatabase, AutoCloseable {
                         // not running after all; the directory goes anyway
                     }
                 }
-                deleteTree(d);
+                ServerFiles.deleteTree(d);
             }
         } catch (IOException e) {
             // a temp dir we cannot list is no reason not to test
@@ -185,7 +167,7 @@ public final class PostgresCluster implements TestDatabase, AutoCloseable {
             run(List.of(bin.resolve("pg_ctl").toString(), "start", "-w", "-t", "60", "-D", data.toString(),
                     "-l", log.toString(), "-o", opts));
         } catch (IOException e) {
-            throw new IOException(e.getMessage() + "\nserver log:\n" + logTail(), e);
+            throw new IOException(e.getMessage() + "\nserver log:\n" + ServerFiles.tail(log), e);
         }
         running = true;
     }
@@ -217,15 +199,6 @@ public final class PostgresCluster implements TestDatabase, AutoCloseable {
         }
     }
 
-    private String logTail() {
-        try {
-            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
-        } catch (IOException e) {
-            return "(no log: " + e.getMessage() + ")";
-        }
-    }
-
     public int port() {
         return port;
     }
@@ -250,30 +223,10 @@ public final class PostgresCluster implements TestDatabase, AutoCloseable {
         return "jdbc:postgresql://127.0.0.1:" + port + "/" + DATABASE;
     }
 
-    /** A connection of its own, outside any pool, for a test's checks. */
-    @Override
-    public Connection connect() throws SQLException {
-        return DriverManager.getConnection(jdbcUrl(), USER, "");
-    }
-
-    /** A pool as a shop would configure one, that gives up quickly while the server is down. */
-    @Override
-    public HikariDataSource pool(String name, int size) {
-        return pool(name, size, true);
-    }
-
     /** The same, handing out connections with auto-commit on or off, as the shop configured it. */
     @Override
     public HikariDataSource pool(String name, int size, boolean autoCommit) {
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(jdbcUrl());
-        config.setUsername(USER);
-        config.setPoolName(name);
-        config.setMaximumPoolSize(size);
-        config.setMinimumIdle(0);
-        config.setConnectionTimeout(1000);
-        config.setInitializationFailTimeout(-1);
-        config.setAutoCommit(autoCommit);
+        HikariConfig config = ServerFiles.pool(this, name, size, autoCommit);
         config.addDataSourceProperty("ApplicationName", name);
         return new HikariDataSource(config);
     }
@@ -328,29 +281,12 @@ public final class PostgresCluster implements TestDatabase, AutoCloseable {
                 running = false;
             }
         } finally {
-            deleteTree(dir);
+            ServerFiles.deleteTree(dir);
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException shuttingDown) {
                 // called from the hook itself
             }
-        }
-    }
-
-    private static void deleteTree(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException ignored) {
-                    // best effort; the next run's stale cleanup tries again
-                }
-            });
-        } catch (IOException ignored) {
-            // as above
         }
     }
 }

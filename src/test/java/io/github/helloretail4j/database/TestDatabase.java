@@ -3,6 +3,7 @@ package io.github.helloretail4j.database;
 import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.function.Supplier;
 
@@ -42,10 +43,14 @@ public interface TestDatabase {
     String user();
 
     /** A connection of its own, outside any pool, for a test's checks. */
-    Connection connect() throws SQLException;
+    default Connection connect() throws SQLException {
+        return DriverManager.getConnection(jdbcUrl(), user(), "");
+    }
 
     /** A pool as a shop would configure one, that gives up quickly while the server is down. */
-    HikariDataSource pool(String name, int size);
+    default HikariDataSource pool(String name, int size) {
+        return pool(name, size, true);
+    }
 
     /** The same, handing out connections with auto-commit on or off, as the shop configured it. */
     HikariDataSource pool(String name, int size, boolean autoCommit);
