@@ -212,10 +212,13 @@ class MultiNodeTest {
         toClose.add(collector);
         Node victim = nodes.get(2);
         String victimClaims = "state = 'pending' AND claimed_by LIKE '%/" + victim.process.pid() + "/%'";
+        // Ten answers, then every node's requests are held at the collector, so that the victim
+        // dies with its window of attempts in flight: the collector records them when released,
+        // as Hello Retail would have. Held after a count, not after a time, the requests are
+        // caught in the middle of the delivery however fast it goes: two nodes' windows (64) and
+        // ten answers leave conversions for the victim to claim.
+        collector.stallAfter(10);
         awaitTrue("deliveries started", Duration.ofSeconds(20), () -> collector.accepted(CONVERSION).size() >= 10);
-        // Hold every node's requests at the collector, so that the victim dies with its window of
-        // attempts in flight: the collector records them when released, as Hello Retail would have.
-        collector.stall();
         awaitTrue("the victim has requests held at the collector", Duration.ofSeconds(20), () -> {
             int answered = collector.requests().size();
             int arrived = collector.arrivals();

@@ -95,6 +95,7 @@ final class ConversionWorker implements DeliveryLoop.Items<Outbox.Entry> {
     /** After a failure's pause, one request at a time until the collector answers one. */
     private boolean probing;
     private final List<Outbox.Done> done = new ArrayList<>();
+    private final List<Outbox.Failed> failedAttempts = new ArrayList<>();
     /** The last take filled the room it was given: more waits, and is taken {@link #refill} at a time. */
     private boolean backlog;
 
@@ -312,7 +313,7 @@ final class ConversionWorker implements DeliveryLoop.Items<Outbox.Entry> {
                 after = loop.settle(a.attempt().entry(), outcome, Math.max(1, failures));
             } catch (IOException e) {
                 try {
-                    flushDelivered();
+                    flushOutcomes();
                 } catch (IOException also) {
                     e.addSuppressed(also);
                 }
@@ -325,7 +326,7 @@ final class ConversionWorker implements DeliveryLoop.Items<Outbox.Entry> {
                 syncBeforePause = true;
             }
         }
-        flushDelivered();
+        flushOutcomes();
         if (syncBeforePause) {
             // before the pause, what was recorded reaches the disk: the deliveries of this batch too
             outbox.sync();
@@ -342,18 +343,21 @@ final class ConversionWorker implements DeliveryLoop.Items<Outbox.Entry> {
     }
 
     /**
-     * Records the deliveries of this batch of answers. When that fails they are kept and recorded
-     * again after the backoff: they were delivered, and counted so; until their record is written,
-     * a shared outbox's lease keeps other nodes from sending them (and the file outbox hands out
-     * no conversion it took an outcome for).
+     * Records the deliveries and the failed attempts of this batch of answers, each kind in one
+     * batch. When that fails they are kept and recorded again after the backoff: the deliveries
+     * were delivered, and counted so; until their record is written, a shared outbox's lease
+     * keeps other nodes from sending them (and the file outbox hands out no conversion it took an
+     * outcome for), and no take comes before the records are written.
      */
-    private void flushDelivered() throws IOException {
-        if (done.isEmpty()) {
-            return;
+    private void flushOutcomes() throws IOException {
+        if (!done.isEmpty()) {
+            outbox.delivered(List.copyOf(done));
+            done.clear();
         }
-        List<Outbox.Done> batch = List.copyOf(done);
-        outbox.delivered(batch);
-        done.clear();
+        if (!failedAttempts.isEmpty()) {
+            outbox.failedAttempts(List.copyOf(failedAttempts));
+            failedAttempts.clear();
+        }
     }
 
     /** At the close deadline: waits for the requests in flight and records their outcomes. */
@@ -467,8 +471,9 @@ final class ConversionWorker implements DeliveryLoop.Items<Outbox.Entry> {
     }
 
     @Override
-    public void retryLater(Outbox.Entry entry, Outcome outcome, Duration pause) throws IOException {
-        outbox.failedAttempt(entry, outcome);
+    public void retryLater(Outbox.Entry entry, Outcome outcome, Duration pause) {
+        // recorded with the others of this batch of answers
+        failedAttempts.add(new Outbox.Failed(entry, outcome));
     }
 
     /** Hands back a conversion taken and not attempted: it may go out again at once (from another node). */

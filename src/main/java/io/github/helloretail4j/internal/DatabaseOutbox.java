@@ -213,7 +213,7 @@ final class DatabaseOutbox implements Outbox {
     public Added add(String orderNumber, byte[] body) throws IOException {
         String json = prepare(orderNumber, body);
         try {
-            return inTransaction(c -> insert(c, orderNumber, json));
+            return oneStatement(c -> insert(c, orderNumber, json));
         } catch (SQLException e) {
             // the engine names the order and this outbox around it
             throw failure(null, e);
@@ -335,15 +335,41 @@ final class DatabaseOutbox implements Outbox {
     @Override
     public void failedAttempt(Entry entry, Outcome outcome) throws IOException {
         ensureOpen();
-        update("record the failed attempt of", entry, sql.failed(), s -> {
-            setStatus(s, 1, outcome.status());
-            s.setString(2, outcome.message());
-            s.setString(3, options.node());
-            s.setBoolean(4, outcome.mayHaveArrived());
-            s.setString(5, options.node());
-            s.setBoolean(6, outcome.mayHaveArrived());
-            s.setLong(7, entry.id());
-        });
+        update("record the failed attempt of", entry, sql.failed(), s -> bindFailed(s, entry, outcome));
+    }
+
+    /** One transaction, one round trip (a JDBC batch): the failures of a window caught by an outage. */
+    @Override
+    public void failedAttempts(List<Failed> failed) throws IOException {
+        ensureOpen();
+        if (failed.isEmpty()) {
+            return;
+        }
+        try {
+            inTransaction(c -> {
+                try (PreparedStatement s = c.prepareStatement(sql.failed())) {
+                    s.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
+                    for (Failed f : failed) {
+                        bindFailed(s, f.entry(), f.outcome());
+                        s.addBatch();
+                    }
+                    return s.executeBatch();
+                }
+            });
+        } catch (SQLException e) {
+            throw failure("could not record the failed attempts of " + failed.size() + " conversions (the first "
+                    + Messages.echo(failed.get(0).entry().orderNumber()) + ")", e);
+        }
+    }
+
+    private void bindFailed(PreparedStatement s, Entry entry, Outcome outcome) throws SQLException {
+        setStatus(s, 1, outcome.status());
+        s.setString(2, outcome.message());
+        s.setString(3, options.node());
+        s.setBoolean(4, outcome.mayHaveArrived());
+        s.setString(5, options.node());
+        s.setBoolean(6, outcome.mayHaveArrived());
+        s.setLong(7, entry.id());
     }
 
     @Override
@@ -384,7 +410,7 @@ final class DatabaseOutbox implements Outbox {
 
     private void update(String what, Entry entry, String sql, Binder binder) throws IOException {
         try {
-            int rows = inTransaction(c -> {
+            int rows = oneStatement(c -> {
                 try (PreparedStatement s = c.prepareStatement(sql)) {
                     s.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
                     binder.bind(s);
@@ -429,7 +455,7 @@ final class DatabaseOutbox implements Outbox {
 
     private int countPending() throws IOException {
         try {
-            return inTransaction(c -> {
+            return oneStatement(c -> {
                 try (PreparedStatement s = c.prepareStatement(sql.pending())) {
                     s.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
                     s.setString(1, websiteUuid);
@@ -511,13 +537,27 @@ final class DatabaseOutbox implements Outbox {
     }
 
     /**
-     * One borrowed connection, one transaction: committed here when the pool handed the
-     * connection out without auto-commit, and rolled back on failure, so that nothing
-     * half-done goes back to the pool.
+     * Work of several statements (or a batch), on one borrowed connection, in a transaction of
+     * its own where the dialect needs one (a claim there is two statements), at the isolation it
+     * needs: committed here, and rolled back on failure, so that nothing half-done goes back to
+     * the pool.
      */
     private <T> T inTransaction(SqlWork<T> work) throws SQLException {
+        return borrowing(work, dialect.isolation());
+    }
+
+    /**
+     * One statement, on the connection as the pool hands it out: in auto-commit it is its own
+     * transaction, and switching the connection's mode and isolation would cost more round trips
+     * than the statement itself; otherwise committed here.
+     */
+    private <T> T oneStatement(SqlWork<T> work) throws SQLException {
+        return borrowing(work, -1);
+    }
+
+    private <T> T borrowing(SqlWork<T> work, int isolation) throws SQLException {
         try {
-            return borrowing(work);
+            return borrowed(work, isolation);
         } catch (SQLException e) {
             if (dialect.unreachable(e)) {
                 unreachableUntilNanos = System.nanoTime() + UNREACHABLE_PAUSE.toNanos();
@@ -526,13 +566,11 @@ final class DatabaseOutbox implements Outbox {
         }
     }
 
-    private <T> T borrowing(SqlWork<T> work) throws SQLException {
+    /** With {@code isolation} -1: no transaction of its own. The connection goes back as it came. */
+    private <T> T borrowed(SqlWork<T> work, int isolation) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             boolean auto = c.getAutoCommit();
-            int isolation = dialect.isolation();
             int was = isolation < 0 ? -1 : c.getTransactionIsolation();
-            // A transaction of its own where the dialect needs one (a claim there is two
-            // statements), at the isolation it needs; the connection goes back as it came.
             boolean own = isolation >= 0;
             if (own) {
                 if (was != isolation) {

@@ -109,10 +109,41 @@ interface Outbox extends Closeable {
      * {@code delivered(Entry, Fate)}; the others are recorded.
      */
     default void delivered(List<Done> done) throws IOException {
+        each(done, d -> delivered(d.entry(), d.fate()));
+    }
+
+    /**
+     * Remembers the answer to a failed attempt, for the dead letter it may end as. When the
+     * request may have reached Hello Retail ({@link Outcome#mayHaveArrived()}), a shared outbox
+     * leaves the conversion with this node until its lease ends, so that no other node sends it
+     * again while the first request may still be recorded.
+     */
+    void failedAttempt(Entry entry, Outcome outcome) throws IOException;
+
+    /** A failed attempt, for {@link #failedAttempts}. */
+    record Failed(Entry entry, Outcome outcome) {
+    }
+
+    /**
+     * As {@link #failedAttempt} for several conversions, in one round trip where the outbox can:
+     * an outage fails a whole window of requests at once. When it throws, each conversion whose
+     * record failed is as after a failed {@code failedAttempt}; the others are recorded.
+     */
+    default void failedAttempts(List<Failed> failed) throws IOException {
+        each(failed, f -> failedAttempt(f.entry(), f.outcome()));
+    }
+
+    /** Records one outcome, for {@link #each}. */
+    interface Recording<T> {
+        void record(T outcome) throws IOException;
+    }
+
+    /** Records every one, also after a failure; then throws the first failure, the others suppressed. */
+    private static <T> void each(List<T> outcomes, Recording<T> recording) throws IOException {
         IOException first = null;
-        for (Done d : done) {
+        for (T outcome : outcomes) {
             try {
-                delivered(d.entry(), d.fate());
+                recording.record(outcome);
             } catch (IOException e) {
                 if (first == null) {
                     first = e;
@@ -125,14 +156,6 @@ interface Outbox extends Closeable {
             throw first;
         }
     }
-
-    /**
-     * Remembers the answer to a failed attempt, for the dead letter it may end as. When the
-     * request may have reached Hello Retail ({@link Outcome#mayHaveArrived()}), a shared outbox
-     * leaves the conversion with this node until its lease ends, so that no other node sends it
-     * again while the first request may still be recorded.
-     */
-    void failedAttempt(Entry entry, Outcome outcome) throws IOException;
 
     /**
      * Moves a conversion that will never be sent (refused, or too old) to the dead letters,

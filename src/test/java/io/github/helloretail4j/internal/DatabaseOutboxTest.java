@@ -658,6 +658,43 @@ class DatabaseOutboxTest {
     }
 
     @Test
+    void failedAttempts_aWindowCaughtByAnOutage_inOneTransaction_releasingOnlyWhatCannotHaveArrived()
+            throws Exception {
+        HikariDataSource pool = pool("failed-batch", 1);
+        AtomicInteger borrowed = new AtomicInteger();
+        javax.sql.DataSource counting = (javax.sql.DataSource) java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {javax.sql.DataSource.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("getConnection")) {
+                        borrowed.incrementAndGet();
+                    }
+                    try {
+                        return method.invoke(pool, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        DatabaseOutbox a = open(counting, "a");
+        DatabaseOutbox b = open(pool("failed-batch-b", 1), "b");
+        for (int i = 0; i < 3; i++) {
+            a.add("o-" + i, body("o-" + i));
+        }
+        List<Entry> window = a.take(0, 3);
+        borrowed.set(0);
+        a.failedAttempts(List.of(
+                new Outbox.Failed(window.get(0), new Outcome(Outcome.Type.RETRY, 503, "Service Unavailable", null)),
+                new Outbox.Failed(window.get(1), new Outcome(Outcome.Type.RETRY, 0, "no complete answer within 3000 ms",
+                        null, true)),
+                new Outbox.Failed(window.get(2), new Outcome(Outcome.Type.RETRY, 0, "Connection refused", null))));
+        assertEquals(1, borrowed.get(), "the window's failures recorded on one connection, in one transaction");
+        List<Entry> retried = b.take(0, 3);
+        assertEquals(List.of("o-0", "o-2"), retried.stream().map(Entry::orderNumber).toList(),
+                "another node may send at once what cannot have arrived, not the one that may have");
+        assertEquals(new Outcome(Outcome.Type.RETRY, 503, "Service Unavailable", null), retried.get(0).lastFailure());
+        assertEquals(new Outcome(Outcome.Type.RETRY, 0, "Connection refused", null), retried.get(1).lastFailure());
+        assertEquals(1, count("order_number = 'o-1' AND claimed_by = 'a' AND last_message LIKE 'no complete answer%'"));
+    }
+
+    @Test
     void failedAttempt_afterAnotherNodeTookTheRow_leavesTheOtherNodesClaim() throws Exception {
         DatabaseOutbox.Options shortLease = base().lease(Duration.ofMillis(300));
         DatabaseOutbox slow = open(pool("slow", 1), shortLease.node("slow"));

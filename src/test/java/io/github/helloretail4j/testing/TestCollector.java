@@ -80,6 +80,8 @@ public final class TestCollector implements AutoCloseable {
     private final AtomicInteger arrivals = new AtomicInteger();
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile CountDownLatch stall = new CountDownLatch(0);
+    /** Requests still answered before the stall holds the rest; {@link Integer#MAX_VALUE} when not stalling. */
+    private final AtomicInteger beforeStall = new AtomicInteger(Integer.MAX_VALUE);
     private volatile Duration latency = Duration.ZERO;
 
     private final boolean tls;
@@ -179,10 +181,21 @@ public final class TestCollector implements AutoCloseable {
 
     /** Requests from now on are held without an answer until {@link #release()}. */
     public void stall() {
+        stallAfter(0);
+    }
+
+    /**
+     * The next {@code answered} requests are answered, those after them held until
+     * {@link #release()}: a stall that catches clients in the middle of their work however fast
+     * they are.
+     */
+    public void stallAfter(int answered) {
         stall = new CountDownLatch(1);
+        beforeStall.set(answered);
     }
 
     public void release() {
+        beforeStall.set(Integer.MAX_VALUE);
         stall.countDown();
     }
 
@@ -256,7 +269,9 @@ public final class TestCollector implements AutoCloseable {
 
     private void answer(Request request, Response response, Callback callback, byte[] body, String path,
                         String contentType, long now, int concurrent, boolean[] left) throws Exception {
-        if (!stall.await(60, TimeUnit.SECONDS)) {
+        CountDownLatch held = stall;
+        if (beforeStall.getAndUpdate(n -> n == Integer.MAX_VALUE ? n : n - 1) <= 0
+                && !held.await(60, TimeUnit.SECONDS)) {
             throw new IllegalStateException("stalled request never released");
         }
         if (!latency.isZero()) {
