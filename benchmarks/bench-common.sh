@@ -93,3 +93,55 @@ measure() {
 need_wrk() {
   command -v wrk >/dev/null || { echo "wrk is not installed: apt-get install -y wrk" >&2; exit 1; }
 }
+
+# start_postgres <name>: a throwaway PostgreSQL from Debian's newest binaries (PG_BIN= another),
+# fsync on as a shop runs it, in a temporary directory on a free loopback port (PG_PORT; PG_DIR;
+# PG_VERSION), removed at the end, also on failure. Measure in a subshell after it: measure's
+# watcher sets an EXIT trap of its own, which would replace this one.
+start_postgres() {
+  PG_BIN="${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)}"
+  PG_DIR="$(mktemp -d -t "helloretail4j-$1-pg-XXXXXX")"
+  PG_PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+  PG_VERSION="$("$PG_BIN/postgres" --version)"
+  [ "$(id -u)" -eq 0 ] && chown postgres "$PG_DIR"
+  trap stop_postgres EXIT
+  as_postgres "$PG_BIN/initdb" -D "$PG_DIR/data" -U bench -A trust -E UTF8 --locale=C >/dev/null
+  as_postgres "$PG_BIN/pg_ctl" start -w -D "$PG_DIR/data" -l "$PG_DIR/server.log" \
+    -o "-p $PG_PORT -c listen_addresses=127.0.0.1 -k $PG_DIR -c max_connections=300" >/dev/null
+}
+
+# initdb refuses root: as root, PostgreSQL's commands run as the postgres user.
+as_postgres() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+
+stop_postgres() {
+  as_postgres "$PG_BIN/pg_ctl" stop -D "$PG_DIR/data" -m immediate -w >/dev/null 2>&1 || true
+  rm -rf "$PG_DIR"
+}
+
+# start_mariadb <name>: a throwaway MariaDB from Debian's mariadb-server, durable as a shop runs it
+# (innodb_flush_log_at_trx_commit=1, the doublewrite buffer on), in a temporary directory on a
+# free loopback port (MARIADB_PORT; MARIADB_DIR; MARIADB_VERSION), with user bench and database
+# shop; removed at the end, also on failure. Measure in a subshell after it, as after start_postgres.
+start_mariadb() {
+  MARIADB_DIR="$(mktemp -d -t "helloretail4j-$1-mariadb-XXXXXX")"
+  MARIADB_PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+  MARIADB_VERSION="$(/usr/sbin/mariadbd --version)"
+  trap stop_mariadb EXIT
+  mariadb-install-db --no-defaults --datadir="$MARIADB_DIR/data" --user="$(id -un)" \
+    --auth-root-authentication-method=normal --skip-test-db >/dev/null
+  /usr/sbin/mariadbd --no-defaults --datadir="$MARIADB_DIR/data" --user="$(id -un)" --port="$MARIADB_PORT" \
+    --bind-address=127.0.0.1 --socket="$MARIADB_DIR/server.sock" --pid-file="$MARIADB_DIR/server.pid" \
+    --log-error="$MARIADB_DIR/server.log" --skip-name-resolve --max-connections=300 \
+    --innodb-flush-log-at-trx-commit=1 --skip-log-bin &
+  for _ in $(seq 1 120); do
+    mariadb --no-defaults -uroot -h127.0.0.1 -P"$MARIADB_PORT" -e 'SELECT 1' >/dev/null 2>&1 && break
+    sleep 0.5
+  done
+  mariadb --no-defaults -uroot -h127.0.0.1 -P"$MARIADB_PORT" \
+    -e "CREATE USER 'bench'@'%'; GRANT ALL ON *.* TO 'bench'@'%'; CREATE DATABASE shop CHARACTER SET utf8mb4;"
+}
+
+stop_mariadb() {
+  [ -f "$MARIADB_DIR/server.pid" ] && kill "$(cat "$MARIADB_DIR/server.pid")" 2>/dev/null && sleep 2 || true
+  rm -rf "$MARIADB_DIR"
+}

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Conversions side by side with another build (a "before" jar), in one run: B5 (100,000
 # conversions replayed to the loopback sink, and accepted from 1/16/64 threads) for each jar,
-# alternated per round; then B10 (a backlog delivered to a sink 10/50/100 ms away, default
-# settings, the directory outbox and the database outbox on a throwaway PostgreSQL), both builds
-# in one JVM, alternated. Raw output in benchmarks/results/<label>/.
+# alternated per round; then B10 (run-b10.sh: a backlog delivered to a sink 10/50/100 ms away,
+# default settings, the directory outbox and the database outbox on a throwaway PostgreSQL), both
+# builds in one JVM, alternated. Raw output in benchmarks/results/<label>/. B5=0 leaves B5 out.
 #
 # Usage: benchmarks/run-side-by-side-conversions.sh <before benchmarks.jar> [rounds] [label] [B10 args...]
 #   e.g. ... before.jar 1 conversions-quick rtts=50 seconds=10
@@ -38,26 +38,8 @@ run_b5() {
     else b5 after "$JAR" "$round"; b5 before "$BJ" "$round"; fi
   done
 }
-measure "$LABEL/b5.txt" run_b5
+[ "${B5:-1}" = 0 ] || measure "$LABEL/b5.txt" run_b5
 
-if [ "${NO_DB:-0}" = 1 ]; then
-  measure "$LABEL/b10.txt" java -Xmx1g -cp "$JAR" io.github.helloretail4j.benchmarks.B10ConversionRoundTrip \
-    rounds="$ROUNDS" beforeJar="$BJ" "$@"
-  exit 0
-fi
-PG_BIN="${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)}"
-PG_DIR="$(mktemp -d -t helloretail4j-b10-pg-XXXXXX)"
-PG_PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-as_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-[ "$(id -u)" -eq 0 ] && chown postgres "$PG_DIR"
-stop_pg() {
-  as_pg "$PG_BIN/pg_ctl" stop -D "$PG_DIR/data" -m immediate -w >/dev/null 2>&1 || true
-  rm -rf "$PG_DIR"
-}
-trap stop_pg EXIT
-as_pg "$PG_BIN/initdb" -D "$PG_DIR/data" -U bench -A trust -E UTF8 --locale=C >/dev/null
-as_pg "$PG_BIN/pg_ctl" start -w -D "$PG_DIR/data" -l "$PG_DIR/server.log" \
-  -o "-p $PG_PORT -c listen_addresses=127.0.0.1 -k $PG_DIR -c max_connections=300" >/dev/null
-# In a subshell: measure's watcher sets an EXIT trap of its own, which would replace stop_pg.
-( measure "$LABEL/b10.txt" java -Xmx1g -cp "$JAR" io.github.helloretail4j.benchmarks.B10ConversionRoundTrip \
-  rounds="$ROUNDS" beforeJar="$BJ" jdbc="jdbc:postgresql://127.0.0.1:$PG_PORT/postgres" user=bench "$@" )
+B10_ARGS=(rounds="$ROUNDS" beforeJar="$BJ" "$@")
+[ "${NO_DB:-0}" = 1 ] && B10_ARGS+=(outboxes=file)
+BENCH_JAR="$JAR" "$BENCH_DIR/run-b10.sh" "$LABEL/b10.txt" "${B10_ARGS[@]}"

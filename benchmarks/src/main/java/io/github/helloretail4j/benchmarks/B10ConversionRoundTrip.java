@@ -41,8 +41,14 @@ import javax.sql.DataSource;
  * read the same outbox formats (the log's version 1, the same table), so one backlog written by
  * this build serves both.
  *
+ * <p>{@code nodes=3} opens three trackers on the database outbox's table, each with a pool of its
+ * own, as three JVMs would (the directory outbox is one node's). {@code backlog=36000} fixes the
+ * backlog (an hour's orders at 10 a second) and waits up to {@code seconds} for all of it, which
+ * reports the time to deliver it.
+ *
  * <p>Usage: {@code B10ConversionRoundTrip [rounds=1] [rtts=10,50,100] [seconds=10] [outboxes=file]
- * [jdbc=jdbc:postgresql://...] [user=] [beforeJar=]}; {@code outboxes=file,db} with {@code jdbc=}.
+ * [jdbc=jdbc:postgresql://...] [user=] [nodes=1] [backlog=] [beforeJar=]}; {@code outboxes=file,db}
+ * with {@code jdbc=}.
  */
 public final class B10ConversionRoundTrip {
 
@@ -178,27 +184,34 @@ public final class B10ConversionRoundTrip {
         int rounds = Integer.parseInt(a.getOrDefault("rounds", "1"));
         int[] rtts = Harness.ints(a.getOrDefault("rtts", "10,50,100"));
         int seconds = Integer.parseInt(a.getOrDefault("seconds", "10"));
+        int nodes = Integer.parseInt(a.getOrDefault("nodes", "1"));
+        int fixedBacklog = Integer.parseInt(a.getOrDefault("backlog", "0"));
         List<String> outboxes = List.of(a.getOrDefault("outboxes", a.containsKey("jdbc") ? "file,db" : "file").split(","));
         Path beforeJar = Harness.beforeJar(a);
         List<Build> builds = new ArrayList<>(List.of(new ThisBuild()));
         if (beforeJar != null) {
             builds.add(new OtherBuild("before", beforeJar));
         }
-        HikariDataSource ds = null;
+        List<HikariDataSource> pools = new ArrayList<>();
         if (outboxes.contains("db")) {
-            HikariConfig config = new HikariConfig();
-            config.setJdbcUrl(a.get("jdbc"));
-            config.setUsername(a.getOrDefault("user", "bench"));
-            config.setPoolName("b10");
-            config.setMaximumPoolSize(20);
-            ds = new HikariDataSource(config);
+            for (int n = 0; n < nodes; n++) {
+                HikariConfig config = new HikariConfig();
+                config.setJdbcUrl(a.get("jdbc"));
+                config.setUsername(a.getOrDefault("user", "bench"));
+                config.setPoolName("b10-node-" + n);
+                config.setMaximumPoolSize(20);
+                pools.add(new HikariDataSource(config));
+            }
         }
+        HikariDataSource ds = pools.isEmpty() ? null : pools.get(0);
         System.out.println(Harness.machine());
         System.out.println("# other java/mvn processes at start: " + Harness.otherJavaProcesses());
-        System.out.printf(Locale.ROOT, "# %d rounds; round trips %s ms; outboxes %s; %d s windows; default settings%n",
-                rounds, Arrays.toString(rtts), outboxes, seconds);
+        System.out.printf(Locale.ROOT, "# %d rounds; round trips %s ms; outboxes %s; %s; %s; default settings%n",
+                rounds, Arrays.toString(rtts), outboxes,
+                fixedBacklog > 0 ? "a backlog of " + fixedBacklog + ", at most " + seconds + " s" : seconds + " s windows",
+                nodes + " node" + (nodes == 1 ? "" : "s") + " on the database outbox");
         System.out.println(Harness.builds(beforeJar));
-        System.out.println("round,rtt_ms,outbox,variant,backlog,delivered,conversions_per_s");
+        System.out.println("round,rtt_ms,outbox,nodes,variant,backlog,delivered,seconds,conversions_per_s");
         try (Sink sink = new Sink(0)) {
             URI endpoint = URI.create("http://127.0.0.1:" + sink.port() + "/serve/");
             int turn = 0;
@@ -209,36 +222,55 @@ public final class B10ConversionRoundTrip {
                         List<Build> order = new ArrayList<>(builds);
                         Collections.rotate(order, turn++);
                         for (Build b : order) {
-                            // more than the window of 32 could deliver in the time: it never runs dry
-                            int backlog = (int) Math.min(60_000, 2L * 32 * 1000 / rtt * (seconds + 2));
+                            // more than the windows of 32 could deliver in the time: it never runs dry
+                            int backlog = fixedBacklog > 0 ? fixedBacklog
+                                    : (int) Math.min(60_000, 2L * 32 * 1000 / rtt * (seconds + 2) * nodes);
                             int run = RUNS.incrementAndGet();
                             Path dir = Files.createTempDirectory("b10-outbox-");
                             String table = "b10_" + ProcessHandle.current().pid() + "_" + run;
-                            DataSource source = outbox.equals("db") ? ds : null;
-                            fill(dir, source, table, backlog);
-                            double perSecond;
+                            boolean db = outbox.equals("db");
+                            fill(dir, db ? ds : null, table, backlog);
+                            List<Opened> opened = new ArrayList<>();
                             long delivered;
-                            try (Opened t = b.open("b10-" + b.name() + "-" + run, endpoint, dir, source, table)) {
+                            long took;
+                            try {
                                 long start = System.nanoTime();
+                                for (int n = 0; n < (db ? nodes : 1); n++) {
+                                    opened.add(b.open("b10-" + b.name() + "-" + run + "-" + n, endpoint, dir,
+                                            db ? pools.get(n) : null, table));
+                                }
                                 long end = start + Duration.ofSeconds(seconds).toNanos();
-                                while (System.nanoTime() - end < 0 && t.delivered() < backlog) {
+                                while (System.nanoTime() - end < 0 && delivered(opened) < backlog) {
                                     Thread.sleep(10);
                                 }
-                                delivered = t.delivered();
-                                perSecond = delivered * 1e9 / (System.nanoTime() - start);
+                                delivered = delivered(opened);
+                                took = System.nanoTime() - start;
+                            } finally {
+                                opened.forEach(Opened::close);
                             }
-                            System.out.printf(Locale.ROOT, "%d,%d,%s,%s,%d,%d,%.1f%n", round, rtt, outbox, b.name(),
-                                    backlog, delivered, perSecond);
+                            System.out.printf(Locale.ROOT, "%d,%d,%s,%d,%s,%d,%d,%.1f,%.1f%n", round, rtt, outbox,
+                                    db ? nodes : 1, b.name(), backlog, delivered, took / 1e9, delivered * 1e9 / took);
+                            deleteTree(dir);
                         }
                     }
                 }
             }
         } finally {
-            if (ds != null) {
-                ds.close();
-            }
+            pools.forEach(HikariDataSource::close);
         }
         System.out.println("# other java/mvn processes at end: " + Harness.otherJavaProcesses());
+    }
+
+    private static long delivered(List<Opened> nodes) {
+        return nodes.stream().mapToLong(Opened::delivered).sum();
+    }
+
+    private static void deleteTree(Path dir) throws java.io.IOException {
+        try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
     }
 
     /** Writes {@code count} conversions with the collector unreachable, from 16 threads, and closes. */
