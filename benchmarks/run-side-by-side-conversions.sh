@@ -3,7 +3,8 @@
 # conversions replayed to the loopback sink, and accepted from 1/16/64 threads) for each jar,
 # alternated per round; then B10 (run-b10.sh: a backlog delivered to a sink 10/50/100 ms away,
 # default settings, the directory outbox and the database outbox on a throwaway PostgreSQL), both
-# builds in one JVM, alternated. Raw output in benchmarks/results/<label>/. B5=0 leaves B5 out.
+# builds in one JVM, alternated. Raw output in benchmarks/results/<label>/. B5=0 leaves B5 out,
+# B10=0 B10.
 #
 # Usage: benchmarks/run-side-by-side-conversions.sh <before benchmarks.jar> [rounds] [label] [B10 args...]
 #   e.g. ... before.jar 1 conversions-quick rtts=50 seconds=10
@@ -42,4 +43,4 @@ run_b5() {
 
 B10_ARGS=(rounds="$ROUNDS" beforeJar="$BJ" "$@")
 [ "${NO_DB:-0}" = 1 ] && B10_ARGS+=(outboxes=file)
-BENCH_JAR="$JAR" "$BENCH_DIR/run-b10.sh" "$LABEL/b10.txt" "${B10_ARGS[@]}"
+[ "${B10:-1}" = 0 ] || BENCH_JAR="$JAR" "$BENCH_DIR/run-b10.sh" "$LABEL/b10.txt" "${B10_ARGS[@]}"

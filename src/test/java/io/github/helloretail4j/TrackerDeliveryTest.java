@@ -279,6 +279,28 @@ class TrackerDeliveryTest {
     }
 
     @Test
+    void ordersAcceptedWhileTheConversionThreadPauses_doNotWakeItForEachOne() throws Exception {
+        collector.answer(1000, 503);
+        tracker = fastRetries(collector.endpoint()).initialBackoff(Duration.ofMinutes(1))
+                .maxBackoff(Duration.ofMinutes(1)).build();
+        tracker.trackConversion(conversion("first"));
+        collector.awaitRequests(CONVERSION, 1);
+        Thread conversionThread = Await.until("the conversion thread", () -> threads("test-tracker-conversion"),
+                t -> t.size() == 1).get(0);
+        Await.until("the conversion thread waits out its pause", conversionThread::getState,
+                state -> state == Thread.State.TIMED_WAITING);
+        java.lang.management.ThreadMXBean threadsMx = java.lang.management.ManagementFactory.getThreadMXBean();
+        long waitsBefore = threadsMx.getThreadInfo(conversionThread.getId()).getWaitedCount();
+        for (int i = 0; i < 200; i++) {
+            tracker.trackConversion(conversion("during-pause-" + i));
+        }
+        long wokenFor = threadsMx.getThreadInfo(conversionThread.getId()).getWaitedCount() - waitsBefore;
+        // every new order waits in the outbox; the thread, paused, has nothing to do with it yet
+        assertTrue(wokenFor < 10, "the paused conversion thread woke " + wokenFor + " times for 200 orders");
+        assertEquals(201, tracker.metrics().conversions().pending());
+    }
+
+    @Test
     void trackConversion_collectorDownThenUp_isDeliveredWhenItComesBack() throws Exception {
         int port = freePort();
         // Nothing listens on the port: connections are refused.

@@ -75,6 +75,12 @@ final class ConversionWorker implements DeliveryLoop.Items<Outbox.Entry> {
     private final Threads.Worker worker;
     private boolean started;
     private boolean wake;
+    /**
+     * The thread waits and new work would end its wait. Otherwise (paused after a failure, busy)
+     * {@link #wake} only leaves word: a shop accepting thousands of orders a second while the
+     * collector is down would else wake it for nothing on every one.
+     */
+    private boolean waitsForWork;
     private volatile boolean closing;
 
     // Guarded by lock: the client's I/O threads hand answers over here.
@@ -132,7 +138,9 @@ final class ConversionWorker implements DeliveryLoop.Items<Outbox.Entry> {
                 worker.start();
             }
             wake = true;
-            work.signal();
+            if (waitsForWork) {
+                work.signal();
+            }
         } finally {
             lock.unlock();
         }
@@ -204,8 +212,12 @@ final class ConversionWorker implements DeliveryLoop.Items<Outbox.Entry> {
                         }
                         continue;
                     }
+                    // nothing more waits: a new conversion may go out before the answers come
+                    awaitAnswerUntil(System.nanoTime() + OVERDUE_CHECK_NANOS, true);
+                    continue;
                 }
-                awaitAnswerUntil(System.nanoTime() + OVERDUE_CHECK_NANOS, true);
+                // the window is full, or fills again once a batch of places is free: only answers count
+                awaitAnswerUntil(System.nanoTime() + OVERDUE_CHECK_NANOS, false);
             } catch (IOException e) {
                 // Undone by the store; what it concerned waits as it did. Back off, then go on;
                 // requests in flight meanwhile are recorded as they come back.
@@ -392,6 +404,7 @@ final class ConversionWorker implements DeliveryLoop.Items<Outbox.Entry> {
         lock.lock();
         try {
             boolean wasClosing = closing;
+            waitsForWork = forWork;
             while (answers.isEmpty() && !(forWork && wake) && closing == wasClosing) {
                 long left = untilNanos - System.nanoTime();
                 if (left <= 0) {
@@ -402,6 +415,7 @@ final class ConversionWorker implements DeliveryLoop.Items<Outbox.Entry> {
                     break;
                 }
             }
+            waitsForWork = false;
             if (forWork) {
                 wake = false;
             }
@@ -416,9 +430,11 @@ final class ConversionWorker implements DeliveryLoop.Items<Outbox.Entry> {
         lock.lock();
         try {
             long left = pollNanos;
+            waitsForWork = true;
             while (!wake && !closing && left > 0) {
                 left = pollNanos == Long.MAX_VALUE ? work.awaitNanos(TimeUnit.DAYS.toNanos(1)) : work.awaitNanos(left);
             }
+            waitsForWork = false;
             // woken for work, or closing: then only what is still waiting
             boolean more = wake || !closing;
             wake = false;

@@ -4,13 +4,10 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.github.helloretail4j.Conversion;
 import io.github.helloretail4j.HelloRetailTracker;
-import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.math.BigDecimal;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.net.URL;
-import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -95,40 +92,21 @@ public final class B10ConversionRoundTrip {
 
     static final class OtherBuild implements Build {
         private final String name;
-        private final Method builder;
-        private final Method websiteUuid;
-        private final Method endpoint;
-        private final Method trackerName;
+        private final AnotherBuild library;
         private final Method outboxDirectory;
         private final Method outboxDataSource;
         private final Method outboxTable;
-        private final Method closeTimeout;
-        private final Method build;
-        private final Method metrics;
         private final Method conversions;
         private final Method delivered;
-        private final Method close;
 
         OtherBuild(String name, Path jar) throws Exception {
             this.name = name;
-            @SuppressWarnings("resource") // lives as long as this JVM
-            ClassLoader loader = new URLClassLoader("b10-" + name, new URL[] {jar.toUri().toURL()},
-                    ClassLoader.getPlatformClassLoader());
-            Class<?> tracker = loader.loadClass(HelloRetailTracker.class.getName());
-            builder = tracker.getMethod("builder");
-            Class<?> b = builder.getReturnType();
-            websiteUuid = b.getMethod("websiteUuid", String.class);
-            endpoint = b.getMethod("endpoint", URI.class);
-            trackerName = b.getMethod("name", String.class);
-            outboxDirectory = b.getMethod("outboxDirectory", Path.class);
-            outboxDataSource = b.getMethod("outboxDataSource", DataSource.class);
-            outboxTable = b.getMethod("outboxTable", String.class);
-            closeTimeout = b.getMethod("closeTimeout", Duration.class);
-            build = b.getMethod("build");
-            metrics = tracker.getMethod("metrics");
-            conversions = metrics.getReturnType().getMethod("conversions");
+            library = new AnotherBuild("b10-" + name, jar);
+            outboxDirectory = library.builderMethod("outboxDirectory", Path.class);
+            outboxDataSource = library.builderMethod("outboxDataSource", DataSource.class);
+            outboxTable = library.builderMethod("outboxTable", String.class);
+            conversions = library.metricsType().getMethod("conversions");
             delivered = conversions.getReturnType().getMethod("delivered");
-            close = tracker.getMethod("close");
         }
 
         @Override
@@ -137,43 +115,26 @@ public final class B10ConversionRoundTrip {
         }
 
         @Override
-        public Opened open(String n, URI e, Path dir, DataSource ds, String table) throws Exception {
-            Object b = builder.invoke(null);
-            websiteUuid.invoke(b, ShopApp.WEBSITE_UUID);
-            endpoint.invoke(b, e);
-            trackerName.invoke(b, n);
-            closeTimeout.invoke(b, Duration.ZERO);
+        public Opened open(String n, URI e, Path dir, DataSource ds, String table) {
+            Object b = library.builder(n, e);
             if (ds == null) {
-                outboxDirectory.invoke(b, dir);
+                AnotherBuild.call(outboxDirectory, b, dir);
             } else {
-                outboxDataSource.invoke(b, ds);
-                outboxTable.invoke(b, table);
+                AnotherBuild.call(outboxDataSource, b, ds);
+                AnotherBuild.call(outboxTable, b, table);
             }
-            Object t = build.invoke(b);
+            Object t = library.build(b);
             return new Opened() {
                 @Override
                 public long delivered() {
-                    return (Long) call(delivered, call(conversions, call(metrics, t)));
+                    return (Long) AnotherBuild.call(delivered, AnotherBuild.call(conversions, library.metrics(t)));
                 }
 
                 @Override
                 public void close() {
-                    call(close, t);
+                    library.close(t);
                 }
             };
-        }
-
-        private static Object call(Method m, Object target, Object... args) {
-            try {
-                return m.invoke(target, args);
-            } catch (InvocationTargetException e) {
-                if (e.getCause() instanceof RuntimeException r) {
-                    throw r;
-                }
-                throw new IllegalStateException(e.getCause());
-            } catch (IllegalAccessException e) {
-                throw new IllegalStateException(e);
-            }
         }
     }
 

@@ -3,11 +3,8 @@ package io.github.helloretail4j.benchmarks;
 import io.github.helloretail4j.HelloRetailTracker;
 import io.github.helloretail4j.PageView;
 import io.github.helloretail4j.TrackerMetrics;
-import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.net.URI;
-import java.net.URL;
-import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -225,61 +222,35 @@ public final class B6RoundTrip {
         }
     }
 
-    /**
-     * Another jar's library, loaded by a class loader over that jar alone (parent: the platform
-     * class loader, so its httpclient5, Jackson and SLF4J are its own), driven by reflection
-     * through the same public API and with the same page view as {@link ThisBuild}.
-     */
+    /** Another jar's library ({@link AnotherBuild}), with the same page view as {@link ThisBuild}. */
     static final class OtherBuild implements Build {
         private final String name;
-        private final Method builder;
-        private final Method websiteUuid;
-        private final Method endpoint;
-        private final Method trackerName;
+        private final AnotherBuild library;
         private final Method senderThreads;
         private final Method queueSize;
         private final Method outboxDirectory;
-        private final Method closeTimeout;
-        private final Method build;
         private final Method track;
-        private final Method metrics;
         private final Method pageViews;
         private final Method delivered;
         private final Method pending;
         private final Method dropped;
-        private final Method close;
         private final Object view;
         private final int defaultQueueSize;
 
         OtherBuild(String name, Path jar) throws Exception {
             this.name = name;
-            @SuppressWarnings("resource") // lives as long as this JVM
-            ClassLoader loader = new URLClassLoader("b6-" + name, new URL[] {jar.toUri().toURL()},
-                    ClassLoader.getPlatformClassLoader());
-            Class<?> tracker = loader.loadClass(HelloRetailTracker.class.getName());
-            if (tracker.getClassLoader() != loader) {
-                throw new IllegalStateException("the other build's tracker came from " + tracker.getClassLoader());
-            }
-            builder = tracker.getMethod("builder");
-            Class<?> b = builder.getReturnType();
-            websiteUuid = b.getMethod("websiteUuid", String.class);
-            endpoint = b.getMethod("endpoint", URI.class);
-            trackerName = b.getMethod("name", String.class);
-            senderThreads = b.getMethod("senderThreads", int.class);
-            queueSize = b.getMethod("queueSize", int.class);
-            outboxDirectory = b.getMethod("outboxDirectory", Path.class);
-            closeTimeout = b.getMethod("closeTimeout", Duration.class);
-            build = b.getMethod("build");
-            Class<?> pageView = loader.loadClass(PageView.class.getName());
-            track = tracker.getMethod("trackPageView", pageView);
-            metrics = tracker.getMethod("metrics");
-            pageViews = metrics.getReturnType().getMethod("pageViews");
+            library = new AnotherBuild("b6-" + name, jar);
+            senderThreads = library.builderMethod("senderThreads", int.class);
+            queueSize = library.builderMethod("queueSize", int.class);
+            outboxDirectory = library.builderMethod("outboxDirectory", Path.class);
+            Class<?> pageView = library.loader.loadClass(PageView.class.getName());
+            track = library.tracker.getMethod("trackPageView", pageView);
+            pageViews = library.metricsType().getMethod("pageViews");
             Class<?> counts = pageViews.getReturnType();
             delivered = counts.getMethod("delivered");
             pending = counts.getMethod("pending");
             dropped = counts.getMethod("dropped");
-            close = tracker.getMethod("close");
-            defaultQueueSize = tracker.getField("DEFAULT_QUEUE_SIZE").getInt(null);
+            defaultQueueSize = library.tracker.getField("DEFAULT_QUEUE_SIZE").getInt(null);
             // B3Delivery.VIEW, built by the other build's PageView
             Method viewBuilder = pageView.getMethod("builder");
             Class<?> vb = viewBuilder.getReturnType();
@@ -303,23 +274,19 @@ public final class B6RoundTrip {
 
         @Override
         public Tracked open(String trackerNameValue, URI endpointValue, int senders, int queue) throws Exception {
-            Object b = builder.invoke(null);
-            websiteUuid.invoke(b, ShopApp.WEBSITE_UUID);
-            endpoint.invoke(b, endpointValue);
-            trackerName.invoke(b, trackerNameValue);
-            senderThreads.invoke(b, senders);
-            queueSize.invoke(b, queue);
-            outboxDirectory.invoke(b, Files.createTempDirectory("b6-outbox-"));
-            closeTimeout.invoke(b, Duration.ZERO);
-            Object t = build.invoke(b);
+            Object b = library.builder(trackerNameValue, endpointValue);
+            AnotherBuild.call(senderThreads, b, senders);
+            AnotherBuild.call(queueSize, b, queue);
+            AnotherBuild.call(outboxDirectory, b, Files.createTempDirectory("b6-outbox-"));
+            Object t = library.build(b);
             return new Tracked() {
                 @Override
                 public void trackPageView() {
-                    call(track, t, view);
+                    AnotherBuild.call(track, t, view);
                 }
 
                 private long count(Method m) {
-                    return (Long) call(m, call(pageViews, call(metrics, t)));
+                    return (Long) AnotherBuild.call(m, AnotherBuild.call(pageViews, library.metrics(t)));
                 }
 
                 @Override
@@ -339,22 +306,9 @@ public final class B6RoundTrip {
 
                 @Override
                 public void close() {
-                    call(close, t);
+                    library.close(t);
                 }
             };
-        }
-
-        private static Object call(Method m, Object target, Object... args) {
-            try {
-                return m.invoke(target, args);
-            } catch (InvocationTargetException e) {
-                if (e.getCause() instanceof RuntimeException r) {
-                    throw r;
-                }
-                throw new IllegalStateException(e.getCause());
-            } catch (IllegalAccessException e) {
-                throw new IllegalStateException(e);
-            }
         }
     }
 
