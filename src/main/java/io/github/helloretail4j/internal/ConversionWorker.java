@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * round trip and request, so one at a time would cap a node at 20 a second. The thread takes
  * what it can start from the outbox ({@link Outbox#take}, which never hands out one that is out
  * already, on this node or, for a shared outbox, on any), starts the requests without waiting,
- * and records the answers as they come back, a batch at a time ({@link Outbox#delivered(List)}).
+ * and records the answers as they come back, a batch at a time ({@link Outbox#delivered(List)},
+ * {@link Outbox#failedAttempts(List)}).
  * The steps of every delivery (budget, outcome, counting, logging) are the {@link DeliveryLoop}'s.
  *
  * <p>Retries have no attempt limit; they end when the conversion is older than {@code maxAge},

@@ -76,6 +76,7 @@ final class Settings implements FrameworkSettings {
         if (framework == null) {
             rejectUnknown(sources.initParams(), "init-param", ALL, "the parameters are ");
             rejectUnknown(sources.contextParams(), "context-param", ALL, "the parameters are ");
+            rejectOrderFeedInitParams(sources.initParams());
         }
         for (Setting<?> setting : ALL) {
             found(setting);
@@ -218,6 +219,20 @@ final class Settings implements FrameworkSettings {
                 throw new IllegalArgumentException("unknown " + kind + " " + Messages.echo(name) + "; " + listed
                         + known.stream().filter(s -> !s.isDeprecated()).map(Setting::name)
                                 .collect(Collectors.joining(", ")));
+            }
+        }
+    }
+
+    /**
+     * The order feed's settings as init-params of the filter: they would do nothing there, and a
+     * shop that put its feed's password there would believe its feed set up.
+     */
+    private static void rejectOrderFeedInitParams(Map<String, String> initParams) {
+        for (Setting<?> setting : Parameters.ORDER_FEED) {
+            if (initParams.containsKey(setting.name())) {
+                throw new IllegalArgumentException(setting.name() + " (init-param) is not a parameter of the filter:"
+                        + " the order feed reads it as a context-param (the library's web fragment then serves"
+                        + " the feed) or as an init-param of OrderFeedServlet");
             }
         }
     }

@@ -3,7 +3,9 @@ package io.github.helloretail4j.servlet;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
@@ -41,6 +43,53 @@ final class Containers {
         /** True when this container answers 400 to a request whose path has this (percent-encoded) segment. */
         boolean refusesPathSegment(String segment) {
             return this == JETTY && Generation.jettyRefusesPathSegment(segment);
+        }
+    }
+
+    /** What a test deploys on each container: the web application's directory for that kind. */
+    interface App {
+        Path write(Kind kind) throws Exception;
+    }
+
+    /**
+     * One container of each kind, started together for a test class and closed together, with
+     * what was deployed on each of them for the whole class.
+     */
+    static final class EachKind implements AutoCloseable {
+        private final Map<Kind, Container> started = new EnumMap<>(Kind.class);
+        private final List<Deployment> deployed = new ArrayList<>();
+
+        EachKind() throws Exception {
+            try {
+                for (Kind kind : Kind.values()) {
+                    started.put(kind, kind.start());
+                }
+            } catch (Exception e) {
+                close();
+                throw e;
+            }
+        }
+
+        Container get(Kind kind) {
+            return started.get(kind);
+        }
+
+        /** Deploys {@code app} at {@code contextPath} on each container, until the close. */
+        EachKind deployOnEach(App app, String contextPath) throws Exception {
+            for (Map.Entry<Kind, Container> e : started.entrySet()) {
+                deployed.add(e.getValue().deploy(app.write(e.getKey()), contextPath));
+            }
+            return this;
+        }
+
+        @Override
+        public void close() throws Exception {
+            for (Deployment d : deployed) {
+                d.close();
+            }
+            for (Container c : started.values()) {
+                c.close();
+            }
         }
     }
 

@@ -12,9 +12,7 @@ import io.github.helloretail4j.testkit.Await;
 import io.github.helloretail4j.testing.TestCollector;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -32,23 +30,19 @@ class DeploymentTest {
 
     private static final String COOKIE = "Cookie: hello_retail_id=" + ID;
     private final TestCollector collector = TestCollector.start();
-    private final Map<Containers.Kind, Containers.Container> containers = new EnumMap<>(Containers.Kind.class);
+    private Containers.EachKind containers;
     @TempDir
     Path temp;
     private int counter;
 
     @BeforeAll
     void start() throws Exception {
-        for (Containers.Kind kind : Containers.Kind.values()) {
-            containers.put(kind, kind.start());
-        }
+        containers = new Containers.EachKind();
     }
 
     @AfterAll
     void stop() throws Exception {
-        for (Containers.Container c : containers.values()) {
-            c.close();
-        }
+        containers.close();
         collector.close();
     }
 
@@ -80,6 +74,10 @@ class DeploymentTest {
                         "unknown context-param \"helloretail.websiteUUID\"; the parameters are helloretail.websiteUuid,"),
                 Arguments.of((UnaryOperator<TestWebApp>) a -> a.filterParam("helloretail.excludePath", "/admin/**"),
                         "unknown init-param \"helloretail.excludePath\"; the parameters are"),
+                Arguments.of((UnaryOperator<TestWebApp>) a -> a.filterParam("helloretail.orderFeedPassword", "feed-secret-77"),
+                        "helloretail.orderFeedPassword (init-param) is not a parameter of the filter: the order feed"
+                                + " reads it as a context-param (the library's web fragment then serves the feed) or as"
+                                + " an init-param of OrderFeedServlet"),
                 Arguments.of((UnaryOperator<TestWebApp>) a -> a.contextParam("helloretail.endpoint", "http://collector.example/serve/"),
                         "helloretail.endpoint (context-param) must use https (http only for a loopback address):"
                                 + " \"http://collector.example/serve/\""),

@@ -29,9 +29,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -50,27 +48,20 @@ class OrderFeedContainerTest {
     private static final String FEED = "/shop" + OrderFeedTestListener.PATH;
     private static final String AUTH = "Authorization: " + AUTHORIZATION;
 
-    private final Map<Containers.Kind, Containers.Container> containers = new EnumMap<>(Containers.Kind.class);
-    private final Map<Containers.Kind, Containers.Deployment> deployments = new EnumMap<>(Containers.Kind.class);
+    private Containers.EachKind containers;
     @TempDir
     static Path temp;
     private int counter;
 
     @BeforeAll
     void start() throws Exception {
-        for (Containers.Kind kind : Containers.Kind.values()) {
-            Containers.Container container = kind.start();
-            containers.put(kind, container);
-            deployments.put(kind, container.deploy(FeedWebApp.registered().write(temp.resolve(kind.name())), "/shop"));
-        }
+        containers = new Containers.EachKind()
+                .deployOnEach(kind -> FeedWebApp.registered().write(temp.resolve(kind.name())), "/shop");
     }
 
     @AfterAll
     void stop() throws Exception {
-        for (Containers.Kind kind : Containers.Kind.values()) {
-            deployments.get(kind).close();
-            containers.get(kind).close();
-        }
+        containers.close();
     }
 
     private int port(Containers.Kind kind) {

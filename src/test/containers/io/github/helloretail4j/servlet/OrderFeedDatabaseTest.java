@@ -21,9 +21,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
@@ -46,8 +44,7 @@ class OrderFeedDatabaseTest {
 
     private final PostgresCluster pg;
     private final HikariDataSource pool;
-    private final Map<Containers.Kind, Containers.Container> containers = new EnumMap<>(Containers.Kind.class);
-    private final Map<Containers.Kind, Containers.Deployment> deployments = new EnumMap<>(Containers.Kind.class);
+    private Containers.EachKind containers;
     @TempDir
     static Path temp;
 
@@ -58,19 +55,13 @@ class OrderFeedDatabaseTest {
 
     @BeforeAll
     void start() throws Exception {
-        for (Containers.Kind kind : Containers.Kind.values()) {
-            Containers.Container container = kind.start();
-            containers.put(kind, container);
-            deployments.put(kind, container.deploy(FeedWebApp.registered().write(temp.resolve(kind.name())), "/shop"));
-        }
+        containers = new Containers.EachKind()
+                .deployOnEach(kind -> FeedWebApp.registered().write(temp.resolve(kind.name())), "/shop");
     }
 
     @AfterAll
     void stop() throws Exception {
-        for (Containers.Kind kind : Containers.Kind.values()) {
-            deployments.get(kind).close();
-            containers.get(kind).close();
-        }
+        containers.close();
         pool.close();
     }
 

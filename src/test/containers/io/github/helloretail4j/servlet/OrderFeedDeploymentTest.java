@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,23 +30,19 @@ class OrderFeedDeploymentTest {
 
     private static final String FEED = "/helloretail/orderfeed";
 
-    private final Map<Containers.Kind, Containers.Container> containers = new EnumMap<>(Containers.Kind.class);
+    private Containers.EachKind containers;
     @TempDir
     Path temp;
     private int counter;
 
     @BeforeAll
     void start() throws Exception {
-        for (Containers.Kind kind : Containers.Kind.values()) {
-            containers.put(kind, kind.start());
-        }
+        containers = new Containers.EachKind();
     }
 
     @AfterAll
     void stop() throws Exception {
-        for (Containers.Container c : containers.values()) {
-            c.close();
-        }
+        containers.close();
     }
 
     private static Map<String, String> params(String... namesAndValues) {

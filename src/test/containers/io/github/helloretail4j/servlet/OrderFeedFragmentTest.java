@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +23,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The order feed from context-params alone, through the library's web fragment: not served
  * without a password, and every misconfiguration fails the deployment naming the parameter and
- * the value (never the password's). The feed served from a JNDI DataSource is {@code OrderFeedFragmentJndiTest}.
+ * the value (never the password's). The feed served from a JNDI DataSource is {@code OrderFeedJndiTest}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class OrderFeedFragmentTest {
@@ -35,23 +34,19 @@ class OrderFeedFragmentTest {
     private static final String NOWHERE = "http://127.0.0.1:1/serve/";
     private static final String QUERY = "SELECT * FROM order_feed WHERE placed_at >= ? AND placed_at < ?";
 
-    private final Map<Containers.Kind, Containers.Container> containers = new EnumMap<>(Containers.Kind.class);
+    private Containers.EachKind containers;
     @TempDir
     Path temp;
     private int counter;
 
     @BeforeAll
     void start() throws Exception {
-        for (Containers.Kind kind : Containers.Kind.values()) {
-            containers.put(kind, kind.start());
-        }
+        containers = new Containers.EachKind();
     }
 
     @AfterAll
     void stop() throws Exception {
-        for (Containers.Container c : containers.values()) {
-            c.close();
-        }
+        containers.close();
     }
 
     /** The tracker's context-params, and these (a null value leaves the name out). */

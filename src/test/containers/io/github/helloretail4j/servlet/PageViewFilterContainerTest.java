@@ -46,7 +46,7 @@ class PageViewFilterContainerTest {
     static final String PATTERN = "/products/(?<productNumber>[^/]+)";
 
     private final TestCollector collector = TestCollector.start();
-    private final Map<Containers.Kind, Containers.Container> containers = new EnumMap<>(Containers.Kind.class);
+    private Containers.EachKind containers;
     private final Map<Containers.Kind, Containers.Deployment> shops = new EnumMap<>(Containers.Kind.class);
     private final AtomicInteger deployments = new AtomicInteger();
     @TempDir
@@ -73,9 +73,7 @@ class PageViewFilterContainerTest {
 
     @BeforeAll
     void startContainers() throws Exception {
-        for (Containers.Kind kind : Containers.Kind.values()) {
-            containers.put(kind, kind.start());
-        }
+        containers = new Containers.EachKind();
     }
 
     @AfterAll
@@ -83,9 +81,7 @@ class PageViewFilterContainerTest {
         for (Containers.Deployment d : shops.values()) {
             d.close();
         }
-        for (Containers.Container c : containers.values()) {
-            c.close();
-        }
+        containers.close();
         collector.close();
     }
 
