@@ -14,11 +14,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.helloretail4j.testkit.Await;
 import io.github.helloretail4j.testing.Fixtures;
 import io.github.helloretail4j.testing.LogCapture;
 import io.github.helloretail4j.testing.TestCollector;
+import io.github.helloretail4j.testkit.Await;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.nio.file.Path;
@@ -287,9 +288,15 @@ class TrackerDeliveryTest {
         collector.awaitRequests(CONVERSION, 1);
         Thread conversionThread = Await.until("the conversion thread", () -> threads("test-tracker-conversion"),
                 t -> t.size() == 1).get(0);
-        Await.until("the conversion thread waits out its pause", conversionThread::getState,
-                state -> state == Thread.State.TIMED_WAITING);
-        java.lang.management.ThreadMXBean threadsMx = java.lang.management.ManagementFactory.getThreadMXBean();
+        ThreadMXBean threadsMx = ManagementFactory.getThreadMXBean();
+        // Paused, the thread waits without looking up: while the 503 is still on its way it
+        // would look every 100 ms, and new orders would rightly wake it then.
+        Await.until("the conversion thread waits out its pause", () -> {
+            long waits = threadsMx.getThreadInfo(conversionThread.getId()).getWaitedCount();
+            Thread.sleep(300);
+            return conversionThread.getState() == Thread.State.TIMED_WAITING
+                    && threadsMx.getThreadInfo(conversionThread.getId()).getWaitedCount() == waits;
+        });
         long waitsBefore = threadsMx.getThreadInfo(conversionThread.getId()).getWaitedCount();
         for (int i = 0; i < 200; i++) {
             tracker.trackConversion(conversion("during-pause-" + i));

@@ -11,14 +11,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariDataSource;
-import io.github.helloretail4j.internal.Outbox.Added;
-import io.github.helloretail4j.internal.Outbox.Entry;
-import io.github.helloretail4j.internal.Outbox.Fate;
 import io.github.helloretail4j.database.MariaDbServer;
 import io.github.helloretail4j.database.PostgresCluster;
 import io.github.helloretail4j.database.TestDatabase;
+import io.github.helloretail4j.internal.Outbox.Added;
+import io.github.helloretail4j.internal.Outbox.Entry;
+import io.github.helloretail4j.internal.Outbox.Fate;
 import io.github.helloretail4j.testkit.Await;
 import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -41,6 +43,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedClass;
@@ -84,15 +87,15 @@ class DatabaseOutboxTest {
         return DatabaseOutbox.Options.defaults().table(table);
     }
 
-    private DatabaseOutbox open(javax.sql.DataSource ds, String node) throws IOException {
+    private DatabaseOutbox open(DataSource ds, String node) throws IOException {
         return open(ds, base().node(node));
     }
 
-    private DatabaseOutbox open(javax.sql.DataSource ds, DatabaseOutbox.Options options) throws IOException {
+    private DatabaseOutbox open(DataSource ds, DatabaseOutbox.Options options) throws IOException {
         return open(ds, WEBSITE, options);
     }
 
-    private DatabaseOutbox open(javax.sql.DataSource ds, String website, DatabaseOutbox.Options options)
+    private DatabaseOutbox open(DataSource ds, String website, DatabaseOutbox.Options options)
             throws IOException {
         DatabaseOutbox outbox = DatabaseOutbox.open(ds, website, clock, Duration.ofDays(30), options);
         toClose.add(outbox);
@@ -662,14 +665,14 @@ class DatabaseOutboxTest {
             throws Exception {
         HikariDataSource pool = pool("failed-batch", 1);
         AtomicInteger borrowed = new AtomicInteger();
-        javax.sql.DataSource counting = (javax.sql.DataSource) java.lang.reflect.Proxy.newProxyInstance(
-                getClass().getClassLoader(), new Class<?>[] {javax.sql.DataSource.class}, (proxy, method, args) -> {
+        DataSource counting = (DataSource) Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
                     if (method.getName().equals("getConnection")) {
                         borrowed.incrementAndGet();
                     }
                     try {
                         return method.invoke(pool, args);
-                    } catch (java.lang.reflect.InvocationTargetException e) {
+                    } catch (InvocationTargetException e) {
                         throw e.getCause();
                     }
                 });
